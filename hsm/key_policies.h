@@ -1,0 +1,70 @@
+// Key policies: every attribute template Keyport creates keys with, in one file. This is
+// the one place to review what may leave a token and what each key may be used for.
+#pragma once
+
+#include <string>
+
+#include "hsm/attributes.h"
+
+namespace hsm {
+
+enum class Persistence { Session, Token };
+
+enum class Curve { P256, P384 };
+const char* curveName(Curve curve);
+// DER-encoded named-curve OID (CKA_EC_PARAMS).
+ByteView curveParams(Curve curve);
+
+namespace policy {
+
+// ---- Static objects of a region token (created once by provisioning) ----
+
+// Region KEK: AES-256 that wraps customer key material into blobs. Never leaves the token.
+AttributeTemplate regionKek(const std::string& label);
+// MAC key: HMAC-SHA256 key that authenticates import tokens and blobs on-token.
+AttributeTemplate macKey(const std::string& label);
+// Transport pair: RSA; other regions wrap replicas to the public half; the private half
+// can only unwrap.
+AttributeTemplate transportPublic(const std::string& label, CK_ULONG bits);
+AttributeTemplate transportPrivate(const std::string& label);
+// Public marker written last by provisioning, so a re-run can see without logging in
+// (every C_Login rewrites SoftHSM's token.object) that the token is complete.
+AttributeTemplate provisionedMarker(const std::string& label, const std::string& contents);
+
+// ---- Import wrapping pairs (token objects, rotated) ----
+
+AttributeTemplate importWrappingPublic(const std::string& label, CK_ULONG bits);
+// Unwrap only; decrypt too when host-assisted OAEP is enabled (raw RSA on-token).
+AttributeTemplate importWrappingPrivate(const std::string& label, bool allowRawDecrypt);
+
+// ---- Customer keys ----
+
+// Usable copy of a customer key, unwrapped from its blob: sensitive, non-extractable.
+AttributeTemplate customerAesKey(Persistence p);
+AttributeTemplate customerHmacKey(Persistence p);
+AttributeTemplate customerRsaPrivate(Persistence p);
+AttributeTemplate customerEcPrivate(Persistence p);
+// Public halves generated alongside a customer key pair (verify/encrypt only).
+AttributeTemplate customerRsaPublic(Persistence p, CK_ULONG bits);
+AttributeTemplate customerEcPublic(Persistence p, Curve curve);
+
+// Transient extractable copy: exists only between a generate/unwrap and the wrap that
+// turns it into a blob (under the region KEK, or an ephemeral key for replication).
+// Sensitive, so its value can never be read, only wrapped.
+AttributeTemplate transientAes(CK_ULONG bytes);
+AttributeTemplate transientSecret(CK_KEY_TYPE keyType);
+AttributeTemplate transientPrivate(CK_KEY_TYPE keyType);
+AttributeTemplate transientRsaPublic(CK_ULONG bits);
+AttributeTemplate transientEcPublic(Curve curve);
+
+// Ephemeral AES-256 that carries one key between tokens (replication), wrap/unwrap only.
+AttributeTemplate ephemeralTransportKey();
+
+}  // namespace policy
+}  // namespace hsm
+
+namespace hsm::policy {
+// Session key pair the capability probe exercises every RSA mechanism with.
+AttributeTemplate probeRsaPublic(CK_ULONG bits);
+AttributeTemplate probeRsaPrivate();
+}  // namespace hsm::policy
