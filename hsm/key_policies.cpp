@@ -22,8 +22,7 @@ AttributeTemplate secretKey(CK_KEY_TYPE type, Persistence p) {
         .set(CKA_TOKEN, p == Persistence::Token)
         .set(CKA_PRIVATE, true)
         .set(CKA_SENSITIVE, true)
-        .set(CKA_EXTRACTABLE, false)
-        .set(CKA_MODIFIABLE, false);
+        .set(CKA_EXTRACTABLE, false);
     return t;
 }
 
@@ -35,7 +34,6 @@ AttributeTemplate privateKey(CK_KEY_TYPE type, Persistence p) {
         .set(CKA_PRIVATE, true)
         .set(CKA_SENSITIVE, true)
         .set(CKA_EXTRACTABLE, false)
-        .set(CKA_MODIFIABLE, false)
         .set(CKA_DERIVE, false);
     return t;
 }
@@ -45,8 +43,14 @@ AttributeTemplate publicKey(CK_KEY_TYPE type, Persistence p) {
     t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_PUBLIC_KEY})
         .set(CKA_KEY_TYPE, CK_KEY_TYPE{type})
         .set(CKA_TOKEN, p == Persistence::Token)
-        .set(CKA_PRIVATE, false)
-        .set(CKA_MODIFIABLE, false);
+        .set(CKA_PRIVATE, false);
+    return t;
+}
+
+// SoftHSM 2.6.1 refuses CKA_MODIFIABLE in a C_UnwrapKey template
+// (CKR_ATTRIBUTE_READ_ONLY), so only the generated static objects are frozen with it.
+AttributeTemplate frozen(AttributeTemplate t) {
+    t.set(CKA_MODIFIABLE, false);
     return t;
 }
 
@@ -55,7 +59,7 @@ constexpr std::uint8_t kF4[] = {0x01, 0x00, 0x01};
 }  // namespace
 
 AttributeTemplate regionKek(const std::string& label) {
-    auto t = secretKey(CKK_AES, Persistence::Token);
+    auto t = frozen(secretKey(CKK_AES, Persistence::Token));
     t.set(CKA_LABEL, label)
         .set(CKA_VALUE_LEN, CK_ULONG{32})
         .set(CKA_WRAP, true)
@@ -66,7 +70,7 @@ AttributeTemplate regionKek(const std::string& label) {
 }
 
 AttributeTemplate macKey(const std::string& label) {
-    auto t = secretKey(CKK_GENERIC_SECRET, Persistence::Token);
+    auto t = frozen(secretKey(CKK_GENERIC_SECRET, Persistence::Token));
     t.set(CKA_LABEL, label)
         .set(CKA_VALUE_LEN, CK_ULONG{32})
         .set(CKA_SIGN, true)
@@ -75,7 +79,7 @@ AttributeTemplate macKey(const std::string& label) {
 }
 
 AttributeTemplate transportPublic(const std::string& label, CK_ULONG bits) {
-    auto t = publicKey(CKK_RSA, Persistence::Token);
+    auto t = frozen(publicKey(CKK_RSA, Persistence::Token));
     t.set(CKA_LABEL, label)
         .set(CKA_MODULUS_BITS, bits)
         .set(CKA_PUBLIC_EXPONENT, ByteView(kF4))
@@ -86,7 +90,7 @@ AttributeTemplate transportPublic(const std::string& label, CK_ULONG bits) {
 }
 
 AttributeTemplate transportPrivate(const std::string& label) {
-    auto t = privateKey(CKK_RSA, Persistence::Token);
+    auto t = frozen(privateKey(CKK_RSA, Persistence::Token));
     t.set(CKA_LABEL, label).set(CKA_UNWRAP, true).set(CKA_DECRYPT, false).set(CKA_SIGN, false);
     return t;
 }
@@ -108,7 +112,7 @@ AttributeTemplate importWrappingPublic(const std::string& label, CK_ULONG bits) 
 }
 
 AttributeTemplate importWrappingPrivate(const std::string& label, bool allowRawDecrypt) {
-    auto t = privateKey(CKK_RSA, Persistence::Token);
+    auto t = frozen(privateKey(CKK_RSA, Persistence::Token));
     t.set(CKA_LABEL, label)
         .set(CKA_UNWRAP, true)
         .set(CKA_DECRYPT, allowRawDecrypt)

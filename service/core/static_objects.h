@@ -1,0 +1,29 @@
+// StaticObjects: the few long-lived objects provisioning puts on every region token
+// (region KEK, MAC key, transport key pair, provisioned marker) and how to find them.
+#pragma once
+
+#include <optional>
+
+#include "hsm/session.h"
+
+namespace keyport {
+
+inline constexpr char kKekLabel[] = "keyport-kek";
+inline constexpr char kMacLabel[] = "keyport-mac";
+inline constexpr char kTransportLabel[] = "keyport-transport";
+inline constexpr char kMarkerLabel[] = "keyport-provisioned";
+
+struct StaticObjects {
+    std::optional<hsm::ObjectHandle> kek;
+    std::optional<hsm::ObjectHandle> mac;
+    std::optional<hsm::ObjectHandle> transportPublic;
+    std::optional<hsm::ObjectHandle> transportPrivate;
+    std::optional<hsm::ObjectHandle> marker;
+
+    bool complete() const { return kek && mac && transportPublic && transportPrivate && marker; }
+
+    // Finds what is there; private objects are only visible to a logged-in session.
+    static StaticObjects find(hsm::Session& session);
+};
+
+}  // namespace keyport

@@ -1,0 +1,16 @@
+// The keyport CLI's subcommands. Each returns the process exit code and throws UsageError
+// for bad arguments; any other exception becomes one "keyport: <cause>" line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace keyport::cli {
+
+using Argv = std::vector<std::string>;
+
+int tokenInit(const Argv& args);
+int tokenStatus(const Argv& args);
+int benchHsm(const Argv& args);
+
+}  // namespace keyport::cli
