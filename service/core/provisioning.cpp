@@ -23,20 +23,21 @@ std::optional<CK_SLOT_ID> slotOf(const hsm::Module& module, const std::string& l
 hsm::SecretBytes pinFor(const std::filesystem::path& file, bool createIfMissing) {
     if (std::filesystem::exists(file)) return readPinFile(file);
     if (!createIfMissing) {
-        throw ConfigError("PIN file '" + file.string() + "' is missing; refusing to touch the token");
+        throw ConfigError("the token exists but PIN file '" + file.string() +
+                          "' is missing; refusing to touch the token");
     }
     writePinFile(file, generatePin());
     return readPinFile(file);
 }
 
 void loginUser(hsm::Session& s, const Config& config, const RegionConfig& region) {
-    const auto userPin = readPinFile(config.userPinFile(region));
+    const auto userPin = pinFor(config.userPinFile(region), /*createIfMissing=*/false);
     try {
         s.login(CKU_USER, userPin);
     } catch (const hsm::Error& e) {
         if (e.rv() != CKR_USER_PIN_NOT_INITIALIZED) throw;
         // An earlier run stopped between C_InitToken and C_InitPIN: finish its work.
-        s.login(CKU_SO, readPinFile(config.soPinFile(region)));
+        s.login(CKU_SO, pinFor(config.soPinFile(region), /*createIfMissing=*/false));
         s.initPin(userPin);
         s.logout();
         s.login(CKU_USER, userPin);
