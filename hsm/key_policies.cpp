@@ -212,3 +212,20 @@ AttributeTemplate probeRsaPrivate() {
 }
 
 }  // namespace hsm::policy
+
+namespace hsm::policy {
+
+AttributeTemplate importTransportKey() {
+    auto t = customerAesKey(Persistence::Session);
+    t.set(CKA_ENCRYPT, false).set(CKA_DECRYPT, false).set(CKA_UNWRAP, true);
+    return t;
+}
+
+AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool unwrap) {
+    auto t = transientSecret(keyType);
+    t.set(CKA_VALUE, value).set(CKA_UNWRAP, unwrap);
+    if (unwrap) t.set(CKA_EXTRACTABLE, false);
+    return t;
+}
+
+}  // namespace hsm::policy

@@ -68,3 +68,11 @@ namespace hsm::policy {
 AttributeTemplate probeRsaPublic(CK_ULONG bits);
 AttributeTemplate probeRsaPrivate();
 }  // namespace hsm::policy
+
+namespace hsm::policy {
+// The temporary AES key that carries an imported private key (unwrap only, then gone).
+AttributeTemplate importTransportKey();
+// A transient copy of host-assisted material created with C_CreateObject: `value` is the
+// key, the object sensitive and extractable only so it can be sealed under the KEK.
+AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool unwrap);
+}  // namespace hsm::policy

@@ -4,30 +4,46 @@
 
 #include "hsm/error.h"
 #include "service/core/state_dir.h"
+#include "service/core/static_objects.h"
 
 namespace keyport {
 
-RegionTokens::RegionTokens(const Config& config, hsm::Module& module) {
+RegionTokens::RegionTokens(const Config& config, hsm::Module& module, bool requireProvisioned) {
     const auto present = module.labels();
-    for (const auto& region : config.regions) {
-        if (std::find(present.begin(), present.end(), region.tokenLabel) == present.end()) {
-            throw hsm::Error("region '" + region.name + "': no token labelled '" +
-                             region.tokenLabel + "' (run `keyport token init` to provision it)");
+    for (const auto& rc : config.regions) {
+        if (std::find(present.begin(), present.end(), rc.tokenLabel) == present.end()) {
+            throw hsm::Error("region '" + rc.name + "': no token labelled '" + rc.tokenLabel +
+                             "' (run `keyport token init` to provision it)");
         }
+        Region r;
+        r.name = rc.name;
         try {
-            tokens_.emplace(region.name,
-                            std::make_unique<hsm::Token>(module, region.tokenLabel,
-                                                         readPinFile(config.userPinFile(region))));
+            r.token = std::make_unique<hsm::Token>(module, rc.tokenLabel,
+                                                   readPinFile(config.userPinFile(rc)));
         } catch (const std::exception& e) {
-            throw hsm::Error("region '" + region.name + "': " + e.what());
+            throw hsm::Error("region '" + rc.name + "': " + e.what());
         }
+        if (requireProvisioned) {
+            const auto found =
+                r.token->withOwnerSession([](hsm::Session& s) { return StaticObjects::find(s); });
+            if (!found.complete()) {
+                throw hsm::Error("region '" + rc.name + "': token '" + rc.tokenLabel +
+                                 "' is not fully provisioned (run `keyport token init`)");
+            }
+            r.kek = *found.kek;
+            r.mac = *found.mac;
+            r.transportPublic = *found.transportPublic;
+            r.transportPrivate = *found.transportPrivate;
+            r.capabilities = hsm::probeCapabilities(*r.token);
+        }
+        regions_.emplace(rc.name, std::move(r));
     }
 }
 
-hsm::Token& RegionTokens::token(const std::string& region) {
-    auto it = tokens_.find(region);
-    if (it == tokens_.end()) throw ConfigError("unknown region '" + region + "'");
-    return *it->second;
+Region& RegionTokens::region(const std::string& name) {
+    auto it = regions_.find(name);
+    if (it == regions_.end()) throw ConfigError("unknown region '" + name + "'");
+    return it->second;
 }
 
 }  // namespace keyport

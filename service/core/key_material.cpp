@@ -1,0 +1,81 @@
+#include "service/core/key_material.h"
+
+#include "hsm/key_policies.h"
+#include "service/core/errors.h"
+
+namespace keyport {
+
+OpenKey::~OpenKey() {
+    region_.token->withOwnerSession([this](hsm::Session& s) {
+        s.destroyObjectNoThrow(handle_);
+        return 0;
+    });
+}
+
+hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
+    using hsm::Persistence;
+    if (isSymmetric(spec)) return hsm::policy::customerAesKey(Persistence::Session);
+    if (isRsa(spec)) {
+        auto t = hsm::policy::customerRsaPrivate(Persistence::Session);
+        // A key is used for what its key_usage says, nothing else.
+        t.set(CKA_SIGN, usage == KeyUsage::SignVerify).set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
+        return t;
+    }
+    return hsm::policy::customerEcPrivate(Persistence::Session);
+}
+
+KeyMaterial::KeyMaterial(RegionTokens& regions, std::size_t cacheSize)
+    : regions_(regions), capacity_(cacheSize) {}
+
+hsm::Bytes KeyMaterial::seal(Region& region, hsm::Session& session, hsm::ObjectHandle transient) {
+    return session.wrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, transient);
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openUncached(Region& region, KeySpec spec,
+                                                   const hsm::Bytes& blob, KeyUsage usage) {
+    const auto tmpl = usableTemplate(spec, usage);
+    // On the owner session: the copy must outlive any pooled session.
+    const auto handle = region.token->withOwnerSession([&](hsm::Session& s) {
+        return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, blob, tmpl);
+    });
+    return std::make_shared<OpenKey>(region, handle);
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::open(const KeyRecord& key) {
+    if (!key.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
+    {
+        std::lock_guard lock(mutex_);
+        auto it = cache_.find(key.id);
+        if (it != cache_.end() && it->second.blob == *key.blob) {
+            lru_.splice(lru_.begin(), lru_, it->second.lru);
+            return it->second.key;
+        }
+    }
+    auto opened = openUncached(regions_.region(key.region), key.spec, *key.blob, key.usage);
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(key.id);
+    if (it != cache_.end()) {
+        if (it->second.blob == *key.blob) return it->second.key;  // another thread won
+        lru_.erase(it->second.lru);
+        cache_.erase(it);
+    }
+    lru_.push_front(key.id);
+    cache_.emplace(key.id, Entry{opened, *key.blob, lru_.begin()});
+    while (cache_.size() > capacity_) {
+        cache_.erase(lru_.back());
+        lru_.pop_back();
+    }
+    return opened;
+}
+
+void KeyMaterial::evict(const std::string& keyId) {
+    std::shared_ptr<OpenKey> dropped;  // destroyed outside the lock
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(keyId);
+    if (it == cache_.end()) return;
+    dropped = std::move(it->second.key);
+    lru_.erase(it->second.lru);
+    cache_.erase(it);
+}
+
+}  // namespace keyport

@@ -1,0 +1,91 @@
+// KeyService: the lifecycle of customer keys in one project — create (generated on-token
+// or awaiting import), describe, list, state transitions, alias, description and tags.
+// Every state change is one database transaction.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/core/database.h"
+#include "service/core/key_material.h"
+#include "service/core/key_record.h"
+
+namespace keyport {
+
+// Who is acting, on which project (and so which region). Resolved by the API layer after
+// authentication and the domain check.
+struct ProjectScope {
+    std::string domainId;
+    std::string projectId;
+    std::string region;
+};
+
+struct CreateKey {
+    std::string alias;
+    std::string description;
+    KeySpec spec = KeySpec::Aes256;
+    KeyUsage usage = KeyUsage::EncryptDecrypt;
+    Origin origin = Origin::Kms;
+};
+
+struct KeyList {
+    std::vector<KeyRecord> keys;
+    std::optional<std::string> nextMarker;
+    std::size_t total = 0;
+};
+
+class KeyService {
+public:
+    KeyService(Database& db, KeyMaterial& material);
+
+    KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
+    // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
+    KeyRecord get(const ProjectScope& scope, const std::string& keyId);
+    KeyList list(const ProjectScope& scope, std::size_t limit, const std::optional<std::string>& marker);
+
+    KeyRecord enable(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId, int pendingDays);
+    KeyRecord cancelDeletion(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId, const std::string& alias);
+    KeyRecord updateDescription(const ProjectScope& scope, const std::string& keyId,
+                                const std::string& description);
+
+    std::map<std::string, std::string> tags(const ProjectScope& scope, const std::string& keyId);
+    void putTag(const ProjectScope& scope, const std::string& keyId, const std::string& key,
+                const std::string& value);
+    void deleteTag(const ProjectScope& scope, const std::string& keyId, const std::string& key);
+
+    // Used by import and crypto: the key, checked to be usable for crypto right now.
+    KeyRecord usable(const ProjectScope& scope, const std::string& keyId);
+    // Reads and modifies a key in one write transaction; `change` throws to refuse.
+    template <typename F>
+    KeyRecord modify(const ProjectScope& scope, const std::string& keyId, F&& change) {
+        return db_.write([&](Poco::Data::Session& s) {
+            KeyRecord k = loadVisible(s, scope, keyId);
+            change(s, k);
+            key_store::save(s, k);
+            return k;
+        });
+    }
+
+    // Destroys the material of keys whose expiration_time has passed (state back to 5).
+    // Returns how many keys expired.
+    std::size_t expireDue();
+
+    Database& db() { return db_; }
+    KeyMaterial& material() { return material_; }
+
+private:
+    KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope, const std::string& keyId);
+
+    Database& db_;
+    KeyMaterial& material_;
+};
+
+// Expired material counts as gone even before the sweeper has run.
+void applyExpiry(KeyRecord& k, std::int64_t nowSeconds);
+
+}  // namespace keyport

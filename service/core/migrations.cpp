@@ -1,0 +1,48 @@
+#include "service/core/migrations.h"
+
+namespace keyport {
+
+const std::vector<std::vector<std::string>>& migrations() {
+    static const std::vector<std::vector<std::string>> steps = {
+        // 1: tenancy, credentials, keys, tags, import wrapping pairs, idempotency, audit.
+        {
+            "CREATE TABLE domains (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
+            // One project per domain and region, so "the domain's project in region R"
+            // (CSMS replicas, NAVER/Exoscale region selection) is never ambiguous.
+            "CREATE TABLE projects (id TEXT PRIMARY KEY,"
+            " domain_id TEXT NOT NULL REFERENCES domains(id), region TEXT NOT NULL,"
+            " created_at INTEGER NOT NULL, UNIQUE (domain_id, region))",
+            // token_hash: SHA-256 of the X-Auth-Token. secret_blob: the SK as an
+            // HMAC key wrapped under secret_region's KEK; signatures are checked on-token.
+            "CREATE TABLE credentials (access_key TEXT PRIMARY KEY,"
+            " domain_id TEXT NOT NULL REFERENCES domains(id),"
+            " project_id TEXT NOT NULL REFERENCES projects(id), role TEXT NOT NULL,"
+            " token_hash BLOB NOT NULL UNIQUE, secret_region TEXT NOT NULL,"
+            " secret_blob BLOB NOT NULL, created_at INTEGER NOT NULL)",
+            "CREATE TABLE keys (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, region TEXT NOT NULL, alias TEXT NOT NULL,"
+            " description TEXT NOT NULL DEFAULT '', key_spec TEXT NOT NULL,"
+            " key_usage TEXT NOT NULL, origin TEXT NOT NULL, state INTEGER NOT NULL,"
+            " created_at_ms INTEGER NOT NULL, deletion_date_ms INTEGER,"
+            " expiration_time INTEGER, unwrap_path TEXT, blob BLOB, public_spki BLOB,"
+            " primary_key_id TEXT, UNIQUE (project_id, alias))",
+            "CREATE INDEX keys_by_project ON keys (project_id, created_at_ms, id)",
+            "CREATE INDEX keys_by_expiry ON keys (expiration_time)"
+            " WHERE expiration_time IS NOT NULL",
+            "CREATE TABLE key_tags (key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,"
+            " tag_key TEXT NOT NULL, tag_value TEXT NOT NULL, PRIMARY KEY (key_id, tag_key))",
+            "CREATE TABLE wrapping_pairs (id TEXT PRIMARY KEY, region TEXT NOT NULL,"
+            " bits INTEGER NOT NULL, label TEXT NOT NULL, public_spki BLOB NOT NULL,"
+            " host_decrypt INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+            " retired_at INTEGER, destroy_after INTEGER)",
+            "CREATE TABLE idempotency (project_id TEXT NOT NULL, sequence TEXT NOT NULL,"
+            " request_hash BLOB NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+            " created_at INTEGER NOT NULL, PRIMARY KEY (project_id, sequence))",
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
+            " key_id TEXT, event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
+        },
+    };
+    return steps;
+}
+
+}  // namespace keyport
