@@ -19,7 +19,10 @@ using Poco::Util::AbstractConfiguration;
 
 const std::set<std::string> kKnownKeys = {
     "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
-    "regions",
+    "regions", "server.address", "server.port", "server.threads", "server.body_limit",
+    "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
+    "import.wrapping_pair.max_uses", "cache.keys", "demo.domain", "demo.project",
+    "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
 };
 const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
 const std::regex kRegionName(R"([A-Za-z0-9_-]{1,32})");
@@ -48,6 +51,23 @@ bool boolean(const AbstractConfiguration& conf, const std::string& key, bool def
     } catch (const Poco::Exception&) {
         throw ConfigError("config key '" + key + "' must be true or false");
     }
+}
+
+unsigned long number(const AbstractConfiguration& conf, const std::string& key, unsigned long def,
+                     unsigned long min, unsigned long max) {
+    const std::string v = Poco::trim(conf.getString(key, std::to_string(def)));
+    std::size_t used = 0;
+    unsigned long n = 0;
+    try {
+        n = std::stoul(v, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (v.empty() || used != v.size() || n < min || n > max) {
+        throw ConfigError("config key '" + key + "' must be a number from " + std::to_string(min) +
+                          " to " + std::to_string(max));
+    }
+    return n;
 }
 
 }  // namespace
@@ -112,6 +132,32 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
         c.regions.push_back({name, label});
     }
     if (c.regions.empty()) throw ConfigError("config key 'regions' lists no region");
+    c.server.address = required(conf, "server.address", c.server.address);
+    c.server.port = static_cast<unsigned>(number(conf, "server.port", 8080, 0, 65535));
+    c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 16, 1, 1024));
+    c.server.bodyLimit = number(conf, "server.body_limit", 64 * 1024, 1024, 64 * 1024 * 1024);
+    c.database = std::filesystem::absolute(
+                     conf.getString("database.path", (c.stateDir / "keyport.db").string()))
+                     .lexically_normal();
+    c.hostAssistedOaep = boolean(conf, "import.host_assisted_oaep", false);
+    c.wrappingPairMaxAgeSeconds =
+        static_cast<std::int64_t>(number(conf, "import.wrapping_pair.max_age_hours", 24, 1, 24 * 365)) * 3600;
+    c.wrappingPairMaxUses = number(conf, "import.wrapping_pair.max_uses", 100000, 1, 1000000000);
+    c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
+    if (conf.hasProperty("demo.domain")) {
+        DemoCredential d;
+        d.domain = required(conf, "demo.domain", "");
+        d.project = required(conf, "demo.project", "");
+        d.region = required(conf, "demo.region", "");
+        d.xAuthToken = required(conf, "demo.x_auth_token", "");
+        d.accessKey = required(conf, "demo.access_key", "");
+        d.secretKey = required(conf, "demo.secret_key", "");
+        if (!seenNames.count(d.region)) {
+            throw ConfigError("config key 'demo.region' names a region not listed in 'regions'");
+        }
+        c.demo = d;
+    }
+
     for (const auto& k : keys) {
         std::smatch m;
         if (std::regex_match(k, m, kRegionTokenKey) && seenNames.count(m[1].str()) == 0) {

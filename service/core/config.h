@@ -2,7 +2,9 @@
 // and the keyport CLI; a bad config throws ConfigError naming the key.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,12 +25,36 @@ struct RegionConfig {
     std::string tokenLabel;  // PKCS#11 token label of the region's token
 };
 
+// The lab's documented demo credential, registered at start-up when configured.
+struct DemoCredential {
+    std::string domain;
+    std::string project;
+    std::string region;
+    std::string xAuthToken;
+    std::string accessKey;
+    std::string secretKey;
+};
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    unsigned port = 8080;  // 0: an ephemeral port (tests)
+    unsigned threads = 16;
+    std::size_t bodyLimit = 64 * 1024;
+};
+
 struct Config {
     std::filesystem::path stateDir;  // absolute
     std::string module;              // p11-kit module name or library path
     bool manageSoftHsm = true;       // keep softhsm2.conf and the token dir in stateDir
     unsigned long transportKeyBits = 3072;
     std::vector<RegionConfig> regions;
+    ServerConfig server;
+    std::filesystem::path database;  // default stateDir/keyport.db
+    bool hostAssistedOaep = false;   // import.host_assisted_oaep
+    std::int64_t wrappingPairMaxAgeSeconds = 24 * 3600;
+    std::uint64_t wrappingPairMaxUses = 100000;
+    std::size_t keyCacheSize = 4096;
+    std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }
     std::filesystem::path tokenDir() const { return stateDir / "tokens"; }
