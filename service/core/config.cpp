@@ -21,7 +21,7 @@ const std::set<std::string> kKnownKeys = {
     "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
     "regions", "server.address", "server.port", "server.threads", "server.body_limit",
     "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
-    "import.wrapping_pair.max_uses", "cache.keys", "demo.domain", "demo.project",
+    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "demo.domain", "demo.project",
     "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
 };
 const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
@@ -134,7 +134,7 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     if (c.regions.empty()) throw ConfigError("config key 'regions' lists no region");
     c.server.address = required(conf, "server.address", c.server.address);
     c.server.port = static_cast<unsigned>(number(conf, "server.port", 8080, 0, 65535));
-    c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 16, 1, 1024));
+    c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 64, 1, 1024));
     c.server.bodyLimit = number(conf, "server.body_limit", 64 * 1024, 1024, 64 * 1024 * 1024);
     c.database = std::filesystem::absolute(
                      conf.getString("database.path", (c.stateDir / "keyport.db").string()))
@@ -143,6 +143,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.wrappingPairMaxAgeSeconds =
         static_cast<std::int64_t>(number(conf, "import.wrapping_pair.max_age_hours", 24, 1, 24 * 365)) * 3600;
     c.wrappingPairMaxUses = number(conf, "import.wrapping_pair.max_uses", 100000, 1, 1000000000);
+    c.importTokenValiditySeconds =
+        static_cast<std::int64_t>(number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
     c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;

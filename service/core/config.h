@@ -38,7 +38,7 @@ struct DemoCredential {
 struct ServerConfig {
     std::string address = "127.0.0.1";
     unsigned port = 8080;  // 0: an ephemeral port (tests)
-    unsigned threads = 16;
+    unsigned threads = 64;  // Poco serves a keep-alive connection on one thread
     std::size_t bodyLimit = 64 * 1024;
 };
 
@@ -53,6 +53,7 @@ struct Config {
     bool hostAssistedOaep = false;   // import.host_assisted_oaep
     std::int64_t wrappingPairMaxAgeSeconds = 24 * 3600;
     std::uint64_t wrappingPairMaxUses = 100000;
+    std::int64_t importTokenValiditySeconds = 24 * 3600;  // Huawei: 24 h
     std::size_t keyCacheSize = 4096;
     std::optional<DemoCredential> demo;
 

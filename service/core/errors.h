@@ -8,6 +8,7 @@
 namespace keyport {
 
 enum class ErrorCode {
+    MalformedRequest,     // the body is not the JSON object the API takes
     InvalidParameter,     // a field is malformed or out of range (field() names it)
     MissingParameter,     // a required field is absent
     KeyNotFound,          // no such key visible to the caller

@@ -11,7 +11,6 @@
 namespace keyport {
 namespace {
 
-constexpr std::int64_t kTokenValidity = 24 * 3600;
 
 KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::string& keyId) {
     KeyRecord k = keys.get(scope, keyId);
@@ -91,7 +90,7 @@ ImportParameters ImportService::parameters(const ProjectScope& scope, const std:
     t.pairId = pair->id;
     t.algorithm = algorithm;
     t.issuedAt = epochSeconds();
-    t.expiresAt = t.issuedAt + kTokenValidity;
+    t.expiresAt = t.issuedAt + pairs_.policy().tokenValiditySeconds;
     return ImportParameters{k.id, t.issue(region), t.expiresAt, pair->publicSpki};
 }
 

@@ -1,0 +1,110 @@
+#include "service/api/http_server.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <istream>
+
+namespace keyport::api {
+namespace {
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+public:
+    Handler(const Router& router, std::size_t bodyLimit) : router_(router), bodyLimit_(bodyLimit) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+        Request req;
+        req.method = in.getMethod();
+        const std::string& uri = in.getURI();
+        const auto q = uri.find('?');
+        req.path = uri.substr(0, q);
+        if (q != std::string::npos) req.query = uri.substr(q + 1);
+        for (const auto& [name, value] : in) req.headers.emplace_back(name, value);
+
+        Response res;
+        try {
+            if (readBody(in, req.body)) {
+                res = router_.dispatch(req);
+            } else {
+                res = router_.error(req.path, 413,
+                                    "the request body exceeds " + std::to_string(bodyLimit_) + " bytes");
+                out.setKeepAlive(false);  // the rest of the body is still on the wire
+            }
+        } catch (const std::exception&) {
+            // Handlers map every expected failure; this is a bug. Say nothing about it to
+            // the client beyond "internal", and log no request data.
+            res = router_.error(req.path, 500, "internal error");
+        }
+        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
+        out.setContentType(res.contentType);
+        for (const auto& [name, value] : res.headers) out.set(name, value);
+        out.setContentLength(static_cast<std::streamsize>(res.body.size()));
+        out.sendBuffer(res.body.data(), res.body.size());
+    }
+
+private:
+    // False when the body is over the limit (declared or actual).
+    bool readBody(Poco::Net::HTTPServerRequest& in, std::string& body) const {
+        if (in.hasContentLength() && in.getContentLength64() > static_cast<std::int64_t>(bodyLimit_)) {
+            return false;
+        }
+        std::istream& s = in.stream();
+        char buf[8192];
+        while (s) {
+            s.read(buf, sizeof buf);
+            body.append(buf, static_cast<std::size_t>(s.gcount()));
+            if (body.size() > bodyLimit_) return false;
+        }
+        return true;
+    }
+
+    const Router& router_;
+    std::size_t bodyLimit_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    Factory(const Router& router, std::size_t bodyLimit) : router_(router), bodyLimit_(bodyLimit) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+        return new Handler(router_, bodyLimit_);
+    }
+
+private:
+    const Router& router_;
+    std::size_t bodyLimit_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const ServerConfig& config, const Router& router) {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)),
+                                   256);
+    const int threads = static_cast<int>(config.threads);
+    pool_ = std::make_unique<Poco::ThreadPool>(2, threads + 1);
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(threads);
+    params->setMaxQueued(1024);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    params->setMaxKeepAliveRequests(0);  // unlimited
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router, config.bodyLimit), *pool_, socket,
+                                                      params);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() { server_->start(); }
+
+void HttpServer::stop() {
+    if (server_) server_->stopAll(true);
+}
+
+unsigned HttpServer::port() const { return server_->port(); }
+
+}  // namespace keyport::api

@@ -1,0 +1,107 @@
+#include "service/api/huawei/kms_api.h"
+
+#include "service/api/huawei/kms_auth.h"
+#include "service/api/huawei/kms_call.h"
+#include "service/api/huawei/kms_errors.h"
+#include "service/core/public_crypto.h"
+
+namespace keyport::api::huawei {
+namespace {
+
+struct Route {
+    const char* method;
+    const char* path;  // below /v1.0/{project_id}/kms/
+    Access access;
+    bool storeResponse;  // false where the response carries plaintext
+    KmsHandler handler;
+};
+
+Response authFailure(const AuthError& e) {
+    switch (e.kind()) {
+        case AuthFailure::Missing: return kmsError(401, "KMS.0301", e.what());
+        case AuthFailure::Invalid: return kmsError(401, "KMS.0302", e.what());
+        case AuthFailure::Expired: return kmsError(401, "KMS.0303", e.what());
+        case AuthFailure::Forbidden: break;
+    }
+    return kmsError(403, "KMS.0307", e.what());
+}
+
+std::string sequenceOf(const JsonBody& body) {
+    auto seq = body.optString("sequence");
+    if (!seq) return {};
+    if (seq->size() != 36) throw Error(ErrorCode::InvalidParameter, "sequence must be 36 characters", "sequence");
+    return *seq;
+}
+
+Response run(Request& req, Services& services, Authenticator& auth, Idempotency& idem, const Route& route) {
+    try {
+        const Principal principal = authenticate(req, auth);
+        const ProjectScope scope = auth.scope(principal, req.param("project_id"), route.access);
+        const bool hasBody = req.method == "POST" || req.method == "PUT";
+        KmsCall call{req, hasBody ? JsonBody::parse(req.body) : JsonBody::parse("{}"), principal, scope, services};
+
+        const std::string sequence = hasBody ? sequenceOf(call.body) : std::string();
+        hsm::Bytes requestHash;
+        if (!sequence.empty()) {
+            const std::string bound = req.method + " " + req.path + "\n" + req.body;
+            requestHash = digest(hsm::Hash::Sha256, hsm::asBytes(bound));
+            if (auto seen = idem.lookup(scope.projectId, sequence, requestHash); seen && seen->response) {
+                return *seen->response;
+            }
+        }
+        const auto out = route.handler(call);
+        Response res = Response::json(200, out ? stringify(out) : std::string());
+        if (!sequence.empty()) idem.record(scope.projectId, sequence, requestHash, res, route.storeResponse);
+        return res;
+    } catch (const AuthError& e) {
+        return authFailure(e);
+    } catch (const Error& e) {
+        return kmsError(e);
+    }
+}
+
+const std::vector<Route>& routes() {
+    static const std::vector<Route> r{
+        {"POST", "create-key", Access::Write, true, createKey},
+        {"POST", "describe-key", Access::Read, true, describeKey},
+        {"POST", "list-keys", Access::Read, true, listKeys},
+        {"POST", "enable-key", Access::Write, true, enableKey},
+        {"POST", "disable-key", Access::Write, true, disableKey},
+        {"POST", "schedule-key-deletion", Access::Write, true, scheduleKeyDeletion},
+        {"POST", "cancel-key-deletion", Access::Write, true, cancelKeyDeletion},
+        {"POST", "update-key-alias", Access::Write, true, updateKeyAlias},
+        {"POST", "update-key-description", Access::Write, true, updateKeyDescription},
+        {"GET", "{key_id}/tags", Access::Read, true, listTags},
+        {"POST", "{key_id}/tags", Access::Write, true, createTag},
+        {"DELETE", "{key_id}/tags/{tag_key}", Access::Write, true, deleteTag},
+        {"POST", "get-parameters-for-import", Access::Write, true, getParametersForImport},
+        {"POST", "import-key-material", Access::Write, true, importKeyMaterial},
+        {"POST", "delete-imported-key-material", Access::Write, true, deleteImportedKeyMaterial},
+        {"POST", "encrypt-data", Access::Write, true, encryptData},
+        {"POST", "decrypt-data", Access::Write, false, decryptData},
+        {"POST", "create-datakey", Access::Write, false, createDataKey},
+        {"POST", "create-datakey-without-plaintext", Access::Write, true, createDataKeyWithoutPlaintext},
+        {"POST", "encrypt-datakey", Access::Write, true, encryptDataKey},
+        {"POST", "decrypt-datakey", Access::Write, false, decryptDataKey},
+        {"POST", "sign", Access::Write, true, sign},
+        {"POST", "verify", Access::Read, true, verify},
+        {"POST", "get-publickey", Access::Read, true, getPublicKey},
+        {"POST", "gen-random", Access::Read, false, genRandom},
+    };
+    return r;
+}
+
+}  // namespace
+
+void addKmsRoutes(Router& router, Services& services, Authenticator& auth, Idempotency& idempotency) {
+    for (const Route& route : routes()) {
+        router.add(route.method, std::string("/v1.0/{project_id}/kms/") + route.path,
+                   [&services, &auth, &idempotency, &route](Request& req) {
+                       return run(req, services, auth, idempotency, route);
+                   });
+    }
+    router.addDialect([](std::string_view path) { return path.starts_with("/v1.0/") || path.starts_with("/v2/"); },
+                      kmsTransportError);
+}
+
+}  // namespace keyport::api::huawei

@@ -1,0 +1,229 @@
+// Huawei KMS cryptographic routes: data, data keys, signatures, public keys, random.
+#include "service/api/huawei/kms_call.h"
+#include "service/core/encoding.h"
+#include "service/core/errors.h"
+#include "service/core/public_crypto.h"
+
+namespace keyport::api::huawei {
+namespace {
+
+constexpr std::size_t kMaxPlaintext = 4096;
+
+// Structure only (lead and continuation bytes); enough to keep the JSON well-formed.
+bool validUtf8(hsm::ByteView s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned c = s[i];
+        const std::size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 4;
+        if (n == 4 || s.size() - i <= n) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            if ((s[i + k] & 0xc0) != 0x80) return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+EncryptionAlgorithm encryptionAlgorithm(const KmsCall& c) {
+    auto s = c.body.optString("encryption_algorithm");
+    if (!s) return EncryptionAlgorithm::SymmetricDefault;
+    auto a = parseEncryptionAlgorithm(*s);
+    if (!a) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "encryption_algorithm must be SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+                    "encryption_algorithm");
+    }
+    return *a;
+}
+
+hsm::Bytes hexField(const KmsCall& c, const std::string& name) {
+    auto b = hexDecode(c.body.string(name));
+    if (!b) throw Error(ErrorCode::InvalidParameter, name + " must be a hexadecimal string", name);
+    return std::move(*b);
+}
+
+// datakey_length in bits (Huawei: 8–8192, whole bytes); AES_256 / AES_128 via key_spec.
+std::size_t dataKeyBytes(const KmsCall& c) {
+    if (auto bits = c.body.optInteger("datakey_length", 8, 8192)) {
+        if (*bits % 8 != 0) {
+            throw Error(ErrorCode::InvalidParameter, "datakey_length must be a multiple of 8 bits", "datakey_length");
+        }
+        return static_cast<std::size_t>(*bits / 8);
+    }
+    const std::string spec = c.body.optString("key_spec").value_or("AES_256");
+    if (spec == "AES_256") return 32;
+    if (spec == "AES_128") return 16;
+    throw Error(ErrorCode::InvalidParameter, "key_spec must be AES_256 or AES_128", "key_spec");
+}
+
+// decrypt-data and decrypt-datakey may name the key; it must be the one in the ciphertext.
+void checkNamedKey(const KmsCall& c, const std::string& actual) {
+    if (c.body.has("key_id") && c.keyId() != actual) {
+        throw Error(ErrorCode::InvalidParameter, "cipher_text was not made with key_id", "cipher_text");
+    }
+}
+
+SigningAlgorithm signingAlgorithm(const KmsCall& c) {
+    auto a = parseSigningAlgorithm(c.body.string("signing_algorithm"));
+    if (!a) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "signing_algorithm must be one of RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, "
+                    "ECDSA_SHA_256/384/512",
+                    "signing_algorithm");
+    }
+    return *a;
+}
+
+MessageType messageType(const KmsCall& c) {
+    auto s = c.body.optString("message_type");
+    if (!s) return MessageType::Digest;
+    auto t = parseMessageType(*s);
+    if (!t) throw Error(ErrorCode::InvalidParameter, "message_type must be DIGEST or RAW", "message_type");
+    return *t;
+}
+
+hsm::Bytes messageField(const KmsCall& c) {
+    auto m = base64Decode(c.body.string("message"));
+    if (!m) throw Error(ErrorCode::InvalidParameter, "message is not valid base64", "message");
+    if (m->empty() || m->size() > kMaxPlaintext) {
+        throw Error(ErrorCode::InvalidParameter, "message must be 1 to 4096 bytes", "message");
+    }
+    return std::move(*m);
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
+    const std::string id = c.keyId();
+    const std::string plain = c.body.string("plain_text");
+    if (plain.empty() || plain.size() > kMaxPlaintext) {
+        throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes", "plain_text");
+    }
+    const auto ct = c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain), encryptionAlgorithm(c));
+    auto o = object();
+    o->set("key_id", id);
+    o->set("cipher_text", base64Encode(ct));
+    return o;
+}
+
+Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
+    auto ct = base64Decode(c.body.string("cipher_text"));
+    if (!ct) throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
+    const Decrypted d = c.services.crypto->decrypt(c.scope, *ct);
+    checkNamedKey(c, d.keyId);
+    const hsm::ByteView plain = d.plaintext.reveal();
+    auto o = object();
+    o->set("key_id", d.keyId);
+    // plain_text is the text as encrypted; binary data is only in plain_text_base64.
+    o->set("plain_text", validUtf8(plain) ? std::string(plain.begin(), plain.end()) : std::string());
+    o->set("plain_text_base64", base64Encode(plain));
+    return o;
+}
+
+Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
+    const std::string id = c.keyId();
+    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true);
+    auto o = object();
+    o->set("key_id", dk.keyId);
+    o->set("plain_text", hexEncode(dk.plaintext.reveal()));
+    o->set("cipher_text", hexEncode(dk.ciphertext));
+    return o;
+}
+
+Poco::JSON::Object::Ptr createDataKeyWithoutPlaintext(KmsCall& c) {
+    const std::string id = c.keyId();
+    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false);
+    auto o = object();
+    o->set("key_id", dk.keyId);
+    o->set("cipher_text", hexEncode(dk.ciphertext));
+    return o;
+}
+
+// plain_text = hex(DEK) + hex(SHA-256(DEK)), as Huawei's SDKs send it.
+Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
+    const std::string id = c.keyId();
+    const hsm::SecretBytes text(hexField(c, "plain_text"));
+    const auto length = c.body.optInteger("datakey_plain_length", 1, 1024);
+    if (!length) throw Error(ErrorCode::MissingParameter, "datakey_plain_length is required", "datakey_plain_length");
+    const auto n = static_cast<std::size_t>(*length);
+    const hsm::ByteView all = text.reveal();
+    if (all.size() != n + 32) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "plain_text must be the data key followed by its SHA-256 digest (datakey_plain_length + 32 bytes)",
+                    "plain_text");
+    }
+    const hsm::ByteView dek = all.subspan(0, n);
+    const hsm::Bytes dgst = digest(hsm::Hash::Sha256, dek);
+    if (!hsm::constantTimeEqual(dgst, all.subspan(n))) {
+        throw Error(ErrorCode::InvalidParameter, "the SHA-256 digest in plain_text does not match the data key",
+                    "plain_text");
+    }
+    const auto ct = c.services.crypto->encrypt(c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault);
+    auto o = object();
+    o->set("key_id", id);
+    o->set("cipher_text", hexEncode(ct));
+    o->set("datakey_length", std::to_string(n));
+    return o;
+}
+
+Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
+    const std::string id = c.keyId();
+    const hsm::Bytes ct = hexField(c, "cipher_text");
+    const Decrypted d = c.services.crypto->decrypt(c.scope, ct);
+    checkNamedKey(c, d.keyId);
+    const hsm::ByteView dek = d.plaintext.reveal();
+    if (auto length = c.body.optInteger("datakey_cipher_length", 1, 1024);
+        length && static_cast<std::size_t>(*length) != dek.size()) {
+        throw Error(ErrorCode::InvalidParameter, "datakey_cipher_length does not match the data key",
+                    "datakey_cipher_length");
+    }
+    auto o = object();
+    o->set("data_key", hexEncode(dek));
+    o->set("datakey_length", std::to_string(dek.size()));
+    o->set("datakey_dgst", hexEncode(digest(hsm::Hash::Sha256, dek)));
+    return o;
+}
+
+Poco::JSON::Object::Ptr sign(KmsCall& c) {
+    const std::string id = c.keyId();
+    const hsm::Bytes message = messageField(c);
+    const auto sig = c.services.crypto->sign(c.scope, id, message, signingAlgorithm(c), messageType(c));
+    auto o = object();
+    o->set("key_id", id);
+    o->set("signature", base64Encode(sig));
+    return o;
+}
+
+Poco::JSON::Object::Ptr verify(KmsCall& c) {
+    const std::string id = c.keyId();
+    const hsm::Bytes message = messageField(c);
+    auto sig = base64Decode(c.body.string("signature"));
+    if (!sig || sig->empty()) throw Error(ErrorCode::InvalidParameter, "signature is not valid base64", "signature");
+    const bool ok = c.services.crypto->verify(c.scope, id, message, *sig, signingAlgorithm(c), messageType(c));
+    auto o = object();
+    o->set("key_id", id);
+    o->set("signature_valid", ok ? "true" : "false");
+    return o;
+}
+
+Poco::JSON::Object::Ptr getPublicKey(KmsCall& c) {
+    const std::string id = c.keyId();
+    const auto spki = c.services.crypto->publicKey(c.scope, id);
+    auto o = object();
+    o->set("key_id", id);
+    o->set("public_key", spkiToPem(spki));
+    return o;
+}
+
+Poco::JSON::Object::Ptr genRandom(KmsCall& c) {
+    const auto bits = c.body.optInteger("random_data_length", 8, 8192);
+    if (!bits) throw Error(ErrorCode::MissingParameter, "random_data_length is required", "random_data_length");
+    if (*bits % 8 != 0) {
+        throw Error(ErrorCode::InvalidParameter, "random_data_length must be a multiple of 8 bits",
+                    "random_data_length");
+    }
+    auto o = object();
+    o->set("random_data", hexEncode(c.services.crypto->random(c.scope, static_cast<std::size_t>(*bits / 8))));
+    return o;
+}
+
+}  // namespace keyport::api::huawei

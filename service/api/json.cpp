@@ -1,0 +1,101 @@
+#include "service/api/json.h"
+
+#include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "service/core/errors.h"
+
+namespace keyport::api {
+
+JsonBody JsonBody::parse(const std::string& body) {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var v;
+    try {
+        v = parser.parse(body);
+    } catch (const Poco::Exception&) {
+        throw Error(ErrorCode::MalformedRequest, "the request body is not valid JSON");
+    }
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+        throw Error(ErrorCode::MalformedRequest, "the request body must be a JSON object");
+    }
+    return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
+}
+
+bool JsonBody::has(const std::string& name) const { return root_->has(name) && !root_->isNull(name); }
+
+std::optional<std::string> JsonBody::optString(const std::string& name) const {
+    if (!has(name)) return std::nullopt;
+    const Poco::Dynamic::Var v = root_->get(name);
+    if (!v.isString()) throw Error(ErrorCode::InvalidParameter, name + " must be a string", name);
+    return v.extract<std::string>();
+}
+
+std::string JsonBody::string(const std::string& name) const {
+    auto v = optString(name);
+    if (!v) throw Error(ErrorCode::MissingParameter, name + " is required", name);
+    return *v;
+}
+
+std::optional<std::int64_t> JsonBody::optInteger(const std::string& name, std::int64_t min,
+                                                 std::int64_t max) const {
+    if (!has(name)) return std::nullopt;
+    const Poco::Dynamic::Var v = root_->get(name);
+    const std::string range = " from " + std::to_string(min) + " to " + std::to_string(max);
+    std::int64_t out = 0;
+    if (v.isString()) {
+        const auto& s = v.extract<std::string>();
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) {
+            throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
+        }
+    } else if (v.isInteger() && !v.isBoolean()) {
+        out = v.convert<std::int64_t>();
+    } else {
+        throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
+    }
+    if (out < min || out > max) {
+        throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
+    }
+    return out;
+}
+
+std::optional<bool> JsonBody::optBool(const std::string& name) const {
+    if (!has(name)) return std::nullopt;
+    const Poco::Dynamic::Var v = root_->get(name);
+    if (!v.isBoolean()) throw Error(ErrorCode::InvalidParameter, name + " must be true or false", name);
+    return v.extract<bool>();
+}
+
+Poco::JSON::Object::Ptr JsonBody::object(const std::string& name) const {
+    if (!has(name)) return nullptr;
+    auto o = root_->getObject(name);
+    if (!o) throw Error(ErrorCode::InvalidParameter, name + " must be an object", name);
+    return o;
+}
+
+Poco::JSON::Array::Ptr JsonBody::array(const std::string& name) const {
+    if (!has(name)) return nullptr;
+    auto a = root_->getArray(name);
+    if (!a) throw Error(ErrorCode::InvalidParameter, name + " must be an array", name);
+    return a;
+}
+
+Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+std::string stringify(const Poco::JSON::Object::Ptr& o) {
+    std::ostringstream s;
+    o->stringify(s);
+    return s.str();
+}
+
+std::string quote(const std::string& s) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::formatString(s, out);
+    return out.str();
+}
+
+}  // namespace keyport::api

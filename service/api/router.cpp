@@ -1,0 +1,82 @@
+#include "service/api/router.h"
+
+#include <strings.h>
+
+namespace keyport::api {
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+        if (n.size() == name.size() && ::strncasecmp(n.data(), name.data(), n.size()) == 0) {
+            return std::string_view(v);
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> splitPath(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i <= path.size()) {
+        const std::size_t j = path.find('/', i);
+        const std::size_t end = j == std::string_view::npos ? path.size() : j;
+        if (end > i) out.emplace_back(path.substr(i, end - i));
+        if (j == std::string_view::npos) break;
+        i = j + 1;
+    }
+    return out;
+}
+
+void Router::add(std::string method, const std::string& pattern, Handler handler) {
+    routes_.push_back(Route{std::move(method), splitPath(pattern), std::move(handler)});
+}
+
+void Router::addDialect(std::function<bool(std::string_view)> owns, ErrorShaper shaper) {
+    dialects_.push_back(Dialect{std::move(owns), std::move(shaper)});
+}
+
+namespace {
+
+bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+             std::map<std::string, std::string>& params) {
+    if (pattern.size() != path.size()) return false;
+    std::map<std::string, std::string> captured;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const std::string& p = pattern[i];
+        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+            captured[p.substr(1, p.size() - 2)] = path[i];
+        } else if (p != path[i]) {
+            return false;
+        }
+    }
+    params = std::move(captured);
+    return true;
+}
+
+}  // namespace
+
+Response Router::dispatch(Request& req) const {
+    const auto segments = splitPath(req.path);
+    bool pathKnown = false;
+    for (const Route& r : routes_) {
+        std::map<std::string, std::string> params;
+        if (!matches(r.segments, segments, params)) continue;
+        if (r.method != req.method) {
+            pathKnown = true;
+            continue;
+        }
+        req.params = std::move(params);
+        return r.handler(req);
+    }
+    if (pathKnown) return error(req.path, 405, "method " + req.method + " is not allowed here");
+    return error(req.path, 404, "no such API");
+}
+
+Response Router::error(std::string_view path, int status, const std::string& message) const {
+    for (const Dialect& d : dialects_) {
+        if (d.owns(path)) return d.shaper(status, message);
+    }
+    std::string body = R"({"error":")" + message + "\"}";
+    return Response::json(status, body);
+}
+
+}  // namespace keyport::api

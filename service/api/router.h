@@ -1,0 +1,46 @@
+// Router: maps method + path template ("/v1.0/{project_id}/kms/create-key") to handlers,
+// and tells "no such path" from "path exists, wrong method" so dialects can answer
+// 404 and 405 in their own shape.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "service/api/http.h"
+
+namespace keyport::api {
+
+using Handler = std::function<Response(Request&)>;
+
+// Shapes an error for paths a dialect owns (404, 405, 413, 500 from the server itself).
+using ErrorShaper = std::function<Response(int status, const std::string& message)>;
+
+class Router {
+public:
+    void add(std::string method, const std::string& pattern, Handler handler);
+    // Paths for which `owns` is true get errors shaped by `shaper`; the first match wins.
+    void addDialect(std::function<bool(std::string_view path)> owns, ErrorShaper shaper);
+
+    // Fills req.params and runs the handler, or answers 404/405 in the owning dialect's
+    // shape.
+    Response dispatch(Request& req) const;
+    Response error(std::string_view path, int status, const std::string& message) const;
+
+private:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;  // "{name}" captures one segment
+        Handler handler;
+    };
+    struct Dialect {
+        std::function<bool(std::string_view)> owns;
+        ErrorShaper shaper;
+    };
+    std::vector<Route> routes_;
+    std::vector<Dialect> dialects_;
+};
+
+std::vector<std::string> splitPath(std::string_view path);
+
+}  // namespace keyport::api

@@ -1,0 +1,35 @@
+#include "service/core/services.h"
+
+#include "service/core/state_dir.h"
+
+namespace keyport {
+
+Services::Services(Config c) : config(std::move(c)) {
+    prepareStateDir(config);  // sets SOFTHSM2_CONF, so before the module loads
+    module = std::make_unique<hsm::Module>(config.module);
+    regions = std::make_unique<RegionTokens>(config, *module, /*requireProvisioned=*/true);
+    db = std::make_unique<Database>(config.database);
+    material = std::make_unique<KeyMaterial>(*regions, config.keyCacheSize);
+    tenancy = std::make_unique<Tenancy>(*db, *material);
+    keys = std::make_unique<KeyService>(*db, *material);
+    WrappingPairPolicy policy;
+    policy.maxAgeSeconds = config.wrappingPairMaxAgeSeconds;
+    policy.maxUses = config.wrappingPairMaxUses;
+    policy.tokenValiditySeconds = config.importTokenValiditySeconds;
+    policy.hostDecrypt = config.hostAssistedOaep;
+    pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
+    pairs->reconcile();
+    imports = std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
+    crypto = std::make_unique<CryptoService>(*keys);
+    ensureDemoCredential();
+}
+
+void Services::ensureDemoCredential() {
+    if (!config.demo) return;
+    const DemoCredential& d = *config.demo;
+    if (tenancy->byAccessKey(d.accessKey)) return;
+    tenancy->addCredential(d.domain, d.project, d.region, Role::Admin, d.xAuthToken, d.accessKey,
+                           d.secretKey);
+}
+
+}  // namespace keyport

@@ -1,0 +1,43 @@
+// Services: the domain layer wired together for one process — the PKCS#11 module, region
+// tokens, database, key material, tenancy and the key, import and crypto services.
+#pragma once
+
+#include <memory>
+
+#include "hsm/module.h"
+#include "service/core/config.h"
+#include "service/core/crypto_service.h"
+#include "service/core/database.h"
+#include "service/core/import_service.h"
+#include "service/core/key_material.h"
+#include "service/core/key_service.h"
+#include "service/core/region_tokens.h"
+#include "service/core/tenancy.h"
+#include "service/core/wrapping_pairs.h"
+
+namespace keyport {
+
+class Services {
+public:
+    // Prepares the state dir, loads the module, logs in to every (provisioned) region token,
+    // opens the database, reconciles wrapping pairs and registers the demo credential.
+    explicit Services(Config config);
+
+    const Config config;
+    // Declaration order is destruction order in reverse: services go before the tokens
+    // and the module they use.
+    std::unique_ptr<hsm::Module> module;
+    std::unique_ptr<RegionTokens> regions;
+    std::unique_ptr<Database> db;
+    std::unique_ptr<KeyMaterial> material;
+    std::unique_ptr<Tenancy> tenancy;
+    std::unique_ptr<KeyService> keys;
+    std::unique_ptr<WrappingPairs> pairs;
+    std::unique_ptr<ImportService> imports;
+    std::unique_ptr<CryptoService> crypto;
+
+private:
+    void ensureDemoCredential();
+};
+
+}  // namespace keyport

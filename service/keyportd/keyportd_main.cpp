@@ -1,0 +1,107 @@
+// keyportd: the Keyport HTTP service (Poco ServerApplication). Loads the config, logs in to
+// every region token, opens the database and serves the dialects until SIGTERM/SIGINT.
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "service/api/authenticator.h"
+#include "service/api/health_routes.h"
+#include "service/api/http_server.h"
+#include "service/api/huawei/kms_api.h"
+#include "service/api/idempotency.h"
+#include "service/core/services.h"
+#include "service/keyportd/expiry_sweeper.h"
+
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+class Keyportd : public Poco::Util::ServerApplication {
+protected:
+    void defineOptions(OptionSet& options) override {
+        ServerApplication::defineOptions(options);
+        options.addOption(Option("help", "h", "print this help and exit"));
+        options.addOption(Option("config", "c", "the keyport.properties file (required)")
+                              .argument("FILE")
+                              .repeatable(false));
+        options.addOption(Option("define", "D", "override a config key (repeatable)")
+                              .argument("key=value")
+                              .repeatable(true));
+    }
+
+    void handleOption(const std::string& name, const std::string& value) override {
+        ServerApplication::handleOption(name, value);
+        if (name == "help") {
+            help_ = true;
+            stopOptionsProcessing();
+        } else if (name == "config") {
+            configFile_ = value;
+        } else if (name == "define") {
+            defines_.push_back(value);
+        }
+    }
+
+    int main(const std::vector<std::string>& args) override {
+        if (help_) {
+            Poco::Util::HelpFormatter help(options());
+            help.setCommand(commandName());
+            help.setUsage("--config FILE [--define key=value ...]");
+            help.setHeader("Keyport: HSM-backed key import and replication (Huawei KMS dialect).");
+            help.format(std::cout);
+            return EXIT_OK;
+        }
+        if (!args.empty()) return fail(EXIT_USAGE, "unexpected argument '" + args.front() + "'");
+        if (configFile_.empty()) return fail(EXIT_USAGE, "--config FILE is required (see --help)");
+        std::optional<keyport::Config> config;
+        try {
+            config = keyport::Config::load(configFile_, defines_);
+        } catch (const keyport::ConfigError& e) {
+            return fail(EXIT_CONFIG, e.what());
+        }
+        try {
+            return serve(std::move(*config));
+        } catch (const std::exception& e) {
+            return fail(EXIT_SOFTWARE, e.what());
+        }
+    }
+
+private:
+    int serve(keyport::Config config) {
+        using namespace keyport;
+        Services services(std::move(config));
+        api::Router router;
+        api::Authenticator auth(*services.tenancy);
+        api::Idempotency idempotency(*services.db);
+        api::addHealthRoutes(router, services);
+        api::huawei::addKmsRoutes(router, services, auth, idempotency);
+        api::HttpServer server(services.config.server, router);
+        server.start();
+        ExpirySweeper sweeper(*services.keys);
+        // Tests and scripts read the bound port from this line (port 0 picks one).
+        std::printf("keyportd: listening on %s:%u (%zu regions)\n", services.config.server.address.c_str(),
+                    server.port(), services.regions->all().size());
+        std::fflush(stdout);
+        waitForTerminationRequest();
+        server.stop();
+        std::printf("keyportd: stopped\n");
+        return EXIT_OK;
+    }
+
+    static int fail(int code, const std::string& why) {
+        std::fprintf(stderr, "keyportd: %s\n", why.c_str());
+        return code;
+    }
+
+    bool help_ = false;
+    std::string configFile_;
+    std::vector<std::string> defines_;
+};
+
+}  // namespace
+
+POCO_SERVER_MAIN(Keyportd)
