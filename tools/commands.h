@@ -12,5 +12,6 @@ using Argv = std::vector<std::string>;
 int tokenInit(const Argv& args);
 int tokenStatus(const Argv& args);
 int benchHsm(const Argv& args);
+int credentialsAdd(const Argv& args);
 
 }  // namespace keyport::cli

@@ -18,6 +18,11 @@ constexpr char kUsage[] =
     "  token status --config FILE [--define key=value ...]\n"
     "               show each region's token, static objects and capabilities\n"
     "               (exit 3 when a region is not provisioned)\n"
+    "  credentials add --config FILE --domain D --project P --region R\n"
+    "               [--role admin|user|readonly]\n"
+    "               register project P of domain D in region R (if new) and issue a\n"
+    "               credential; prints it once as JSON (x_auth_token, access_key,\n"
+    "               secret_key)\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
     "               raw token rates, the yardstick for the other benchmarks\n";
 
@@ -36,6 +41,7 @@ int main(int argc, char** argv) {
         if (cmd == "token init") return tokenInit(rest);
         if (cmd == "token status") return tokenStatus(rest);
         if (cmd == "bench hsm") return benchHsm(rest);
+        if (cmd == "credentials add") return credentialsAdd(rest);
         throw UsageError("unknown command '" + (cmd.empty() ? args[0] : cmd) + "'");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "keyport: %s\n%s", e.what(), kUsage);

@@ -18,9 +18,12 @@ Services::Services(Config c) : config(std::move(c)) {
     policy.tokenValiditySeconds = config.importTokenValiditySeconds;
     policy.hostDecrypt = config.hostAssistedOaep;
     pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
-    pairs->reconcile();
     imports = std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
+}
+
+void Services::startServing() {
+    pairs->reconcile();
     ensureDemoCredential();
 }
 

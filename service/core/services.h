@@ -19,9 +19,13 @@ namespace keyport {
 
 class Services {
 public:
-    // Prepares the state dir, loads the module, logs in to every (provisioned) region token,
-    // opens the database, reconciles wrapping pairs and registers the demo credential.
+    // Prepares the state dir, loads the module, logs in to every (provisioned) region token
+    // and opens the database. Safe beside a running keyportd (the CLI uses it too).
     explicit Services(Config config);
+    // keyportd only, once, before serving: reconciles wrapping pairs with the token (which
+    // must not race a live server, hence not in the constructor) and registers the demo
+    // credential.
+    void startServing();
 
     const Config config;
     // Declaration order is destruction order in reverse: services go before the tokens

@@ -74,6 +74,7 @@ private:
     int serve(keyport::Config config) {
         using namespace keyport;
         Services services(std::move(config));
+        services.startServing();
         api::Router router;
         api::Authenticator auth(*services.tenancy);
         api::Idempotency idempotency(*services.db);
