@@ -1,0 +1,126 @@
+#include "tests/e2e/client_crypto.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <stdexcept>
+
+#include "service/core/encoding.h"
+
+namespace keyport::test {
+
+using hsm::ossl::check;
+
+ClientKey generateKey(const std::string& spec) {
+    EVP_PKEY* raw = nullptr;
+    if (spec.rfind("RSA_", 0) == 0) {
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(std::stoul(spec.substr(4))));
+    } else {
+        const char* curve = spec == "EC_P256" ? "P-256" : spec == "EC_P384" ? "P-384" : spec.c_str();
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
+    }
+    check(raw != nullptr, "keygen");
+    ClientKey k{hsm::ossl::PKey(raw), {}};
+    PKCS8_PRIV_KEY_INFO* p8 = EVP_PKEY2PKCS8(raw);
+    check(p8 != nullptr, "EVP_PKEY2PKCS8");
+    unsigned char* der = nullptr;
+    const int n = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
+    PKCS8_PRIV_KEY_INFO_free(p8);
+    check(n > 0, "i2d_PKCS8_PRIV_KEY_INFO");
+    k.pkcs8.assign(der, der + n);
+    OPENSSL_clear_free(der, static_cast<size_t>(n));
+    return k;
+}
+
+hsm::Bytes oaepEncrypt(const hsm::Bytes& spkiDer, const hsm::Bytes& data, bool sha256) {
+    const unsigned char* p = spkiDer.data();
+    hsm::ossl::PKey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spkiDer.size())));
+    check(pub != nullptr, "d2i_PUBKEY");
+    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub.get(), nullptr));
+    check(ctx && EVP_PKEY_encrypt_init(ctx.get()) == 1, "encrypt_init");
+    check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) == 1, "padding");
+    const EVP_MD* md = sha256 ? EVP_sha256() : EVP_sha1();
+    check(EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) == 1 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) == 1,
+          "oaep md");
+    size_t n = 0;
+    check(EVP_PKEY_encrypt(ctx.get(), nullptr, &n, data.data(), data.size()) == 1, "encrypt size");
+    hsm::Bytes out(n);
+    check(EVP_PKEY_encrypt(ctx.get(), out.data(), &n, data.data(), data.size()) == 1, "encrypt");
+    out.resize(n);
+    return out;
+}
+
+hsm::Bytes kwpWrap(const hsm::Bytes& kek, const hsm::Bytes& data) {
+    hsm::ossl::CipherCtx ctx(EVP_CIPHER_CTX_new());
+    EVP_CIPHER_CTX_set_flags(ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+    check(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_wrap_pad(), nullptr, kek.data(), nullptr) == 1, "kwp init");
+    hsm::Bytes out(data.size() + 16);
+    int n = 0;
+    check(EVP_EncryptUpdate(ctx.get(), out.data(), &n, data.data(), static_cast<int>(data.size())) == 1, "kwp");
+    int m = 0;
+    check(EVP_EncryptFinal_ex(ctx.get(), out.data() + n, &m) == 1, "kwp final");
+    out.resize(static_cast<std::size_t>(n + m));
+    return out;
+}
+
+hsm::Bytes randomBytes(std::size_t n) {
+    hsm::Bytes b(n);
+    check(RAND_bytes(b.data(), static_cast<int>(n)) == 1, "RAND_bytes");
+    return b;
+}
+
+hsm::Bytes sha(const std::string& name, const hsm::Bytes& data) {
+    hsm::Bytes out(EVP_MAX_MD_SIZE);
+    unsigned n = 0;
+    check(EVP_Digest(data.data(), data.size(), out.data(), &n, EVP_get_digestbyname(name.c_str()), nullptr) == 1,
+          "digest");
+    out.resize(n);
+    return out;
+}
+
+bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
+                     const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    hsm::ossl::PKey pub(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
+    BIO_free(bio);
+    check(pub != nullptr, "PEM_read_bio_PUBKEY");
+    const hsm::Bytes dgst = isDigest ? message : sha(md, message);
+    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub.get(), nullptr));
+    check(ctx && EVP_PKEY_verify_init(ctx.get()) == 1, "verify_init");
+    const EVP_MD* evpMd = EVP_get_digestbyname(md.c_str());
+    check(EVP_PKEY_CTX_set_signature_md(ctx.get(), evpMd) == 1, "signature md");
+    if (scheme == "PSS") {
+        check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1, "pss");
+        check(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1, "saltlen");
+    } else if (scheme == "PKCS1") {
+        check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1, "pkcs1");
+    }
+    const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
+    ERR_clear_error();
+    return rc == 1;
+}
+
+hsm::Bytes spkiOf(const ClientKey& k) {
+    unsigned char* der = nullptr;
+    const int n = i2d_PUBKEY(k.key.get(), &der);
+    check(n > 0, "i2d_PUBKEY");
+    hsm::Bytes out(der, der + n);
+    OPENSSL_free(der);
+    return out;
+}
+
+std::string b64(const hsm::Bytes& b) { return base64Encode(b); }
+
+hsm::Bytes unb64(const std::string& s) {
+    auto b = base64Decode(s);
+    if (!b) throw std::runtime_error("not base64: " + s.substr(0, 40));
+    return *b;
+}
+
+hsm::Bytes bytes(const std::string& s) { return hsm::Bytes(s.begin(), s.end()); }
+
+}  // namespace keyport::test

@@ -1,0 +1,35 @@
+// Client-side cryptography for the e2e tests, done with OpenSSL the way a customer would:
+// generate keys, wrap them for import, verify signatures against published public keys.
+#pragma once
+
+#include <string>
+
+#include "hsm/bytes.h"
+#include "hsm/openssl_util.h"
+
+namespace keyport::test {
+
+struct ClientKey {
+    hsm::ossl::PKey key;
+    hsm::Bytes pkcs8;  // DER PrivateKeyInfo
+};
+
+// spec: RSA_2048 / RSA_3072 / RSA_4096 / EC_P256 / EC_P384 (EC P-256K etc. for bad input)
+ClientKey generateKey(const std::string& spec);
+hsm::Bytes oaepEncrypt(const hsm::Bytes& spkiDer, const hsm::Bytes& data, bool sha256);
+hsm::Bytes kwpWrap(const hsm::Bytes& kek, const hsm::Bytes& data);  // RFC 5649
+hsm::Bytes randomBytes(std::size_t n);
+hsm::Bytes sha(const std::string& name, const hsm::Bytes& data);  // "SHA256", ...
+
+// Verifies with a PEM public key as get-publickey returns it. scheme: "PSS", "PKCS1",
+// "ECDSA"; md: "SHA256"...; `isDigest`: message is already the digest.
+bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
+                     const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest);
+// The DER SPKI of a key (to compare with get-publickey).
+hsm::Bytes spkiOf(const ClientKey& k);
+
+std::string b64(const hsm::Bytes& b);
+hsm::Bytes unb64(const std::string& s);
+hsm::Bytes bytes(const std::string& s);
+
+}  // namespace keyport::test
