@@ -115,6 +115,8 @@ hsm::Bytes spkiOf(const ClientKey& k) {
 
 std::string b64(const hsm::Bytes& b) { return base64Encode(b); }
 
+std::string hex(const hsm::Bytes& b) { return hexEncode(b); }
+
 hsm::Bytes unb64(const std::string& s) {
     auto b = base64Decode(s);
     if (!b) throw std::runtime_error("not base64: " + s.substr(0, 40));

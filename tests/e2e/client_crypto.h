@@ -29,6 +29,7 @@ bool verifySignature(const std::string& pem, const std::string& scheme, const st
 hsm::Bytes spkiOf(const ClientKey& k);
 
 std::string b64(const hsm::Bytes& b);
+std::string hex(const hsm::Bytes& b);
 hsm::Bytes unb64(const std::string& s);
 hsm::Bytes bytes(const std::string& s);
 

@@ -222,9 +222,7 @@ TEST(KmsKeys, DataKeysRoundTrip) {
     EXPECT_FALSE(np.json->has("plain_text"));
     // encrypt-datakey takes hex(DEK) + hex(SHA-256(DEK)).
     const hsm::Bytes dek = randomBytes(32);
-    std::string text;
-    for (auto b : dek) text += "0123456789abcdef"[b >> 4], text += "0123456789abcdef"[b & 15];
-    for (auto b : sha("SHA256", dek)) text += "0123456789abcdef"[b >> 4], text += "0123456789abcdef"[b & 15];
+    const std::string text = hex(dek) + hex(sha("SHA256", dek));
     const auto enc = c.call("encrypt-datakey",
                             jsonBody({{"key_id", id}, {"plain_text", text}, {"datakey_plain_length", "32"}}));
     ASSERT_EQ(enc.status, 200) << enc.body;
