@@ -83,8 +83,11 @@ private:
 }  // namespace
 
 HttpServer::HttpServer(const ServerConfig& config, const Router& router) {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)),
-                                   256);
+    // No SO_REUSEPORT (Poco's default for bind): a second keyportd on the same port must
+    // fail to start, not silently share the traffic with the first.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)), true, false);
+    socket.listen(256);
     const int threads = static_cast<int>(config.threads);
     pool_ = std::make_unique<Poco::ThreadPool>(2, threads + 1);
     auto* params = new Poco::Net::HTTPServerParams;

@@ -65,6 +65,8 @@ protected:
         }
         try {
             return serve(std::move(*config));
+        } catch (const Poco::Exception& e) {
+            return fail(EXIT_SOFTWARE, e.displayText());  // e.g. "Net Exception: Address already in use"
         } catch (const std::exception& e) {
             return fail(EXIT_SOFTWARE, e.what());
         }
@@ -74,13 +76,13 @@ private:
     int serve(keyport::Config config) {
         using namespace keyport;
         Services services(std::move(config));
-        services.startServing();
         api::Router router;
         api::Authenticator auth(*services.tenancy);
         api::Idempotency idempotency(*services.db);
         api::addHealthRoutes(router, services);
         api::huawei::addKmsRoutes(router, services, auth, idempotency);
-        api::HttpServer server(services.config.server, router);
+        api::HttpServer server(services.config.server, router);  // binds: a second instance stops here
+        services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys);
         // Tests and scripts read the bound port from this line (port 0 picks one).
