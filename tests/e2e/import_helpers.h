@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "tests/e2e/client_crypto.h"
+#include "tests/support/client_crypto.h"
 #include "tests/e2e/kms_client.h"
 
 namespace keyport::test {

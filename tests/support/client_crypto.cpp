@@ -1,4 +1,4 @@
-#include "tests/e2e/client_crypto.h"
+#include "tests/support/client_crypto.h"
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -82,17 +82,14 @@ hsm::Bytes sha(const std::string& name, const hsm::Bytes& data) {
     return out;
 }
 
-bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
-                     const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
-    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    hsm::ossl::PKey pub(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
-    BIO_free(bio);
-    check(pub != nullptr, "PEM_read_bio_PUBKEY");
+namespace {
+
+bool verifyWith(EVP_PKEY* pub, const std::string& scheme, const std::string& md, const hsm::Bytes& message,
+                const hsm::Bytes& signature, bool isDigest) {
     const hsm::Bytes dgst = isDigest ? message : sha(md, message);
-    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub.get(), nullptr));
+    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub, nullptr));
     check(ctx && EVP_PKEY_verify_init(ctx.get()) == 1, "verify_init");
-    const EVP_MD* evpMd = EVP_get_digestbyname(md.c_str());
-    check(EVP_PKEY_CTX_set_signature_md(ctx.get(), evpMd) == 1, "signature md");
+    check(EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_get_digestbyname(md.c_str())) == 1, "signature md");
     if (scheme == "PSS") {
         check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1, "pss");
         check(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1, "saltlen");
@@ -102,6 +99,65 @@ bool verifySignature(const std::string& pem, const std::string& scheme, const st
     const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
     ERR_clear_error();
     return rc == 1;
+}
+
+hsm::Bytes gcm(bool encrypt, const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
+               const hsm::Bytes& in, bool& ok) {
+    hsm::ossl::CipherCtx ctx(EVP_CIPHER_CTX_new());
+    check(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) == 1, "gcm");
+    check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) == 1, "ivlen");
+    check(EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data(), -1) == 1, "gcm key");
+    int n = 0;
+    check(EVP_CipherUpdate(ctx.get(), nullptr, &n, aad.data(), static_cast<int>(aad.size())) == 1, "aad");
+    const std::size_t body = encrypt ? in.size() : in.size() - 16;
+    hsm::Bytes out(body + 16);
+    check(EVP_CipherUpdate(ctx.get(), out.data(), &n, in.data(), static_cast<int>(body)) == 1, "gcm update");
+    if (!encrypt) {
+        hsm::Bytes tag(in.end() - 16, in.end());
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, tag.data());
+    }
+    int m = 0;
+    ok = EVP_CipherFinal_ex(ctx.get(), out.data() + n, &m) == 1;
+    ERR_clear_error();
+    if (encrypt) {
+        check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, out.data() + body) == 1, "tag");
+        return out;
+    }
+    out.resize(body);
+    return out;
+}
+
+}  // namespace
+
+bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
+                     const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    hsm::ossl::PKey pub(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
+    BIO_free(bio);
+    check(pub != nullptr, "PEM_read_bio_PUBKEY");
+    return verifyWith(pub.get(), scheme, md, message, signature, isDigest);
+}
+
+bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme, const std::string& md,
+                         const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
+    const unsigned char* p = spkiDer.data();
+    hsm::ossl::PKey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spkiDer.size())));
+    check(pub != nullptr, "d2i_PUBKEY");
+    return verifyWith(pub.get(), scheme, md, message, signature, isDigest);
+}
+
+hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad, const hsm::Bytes& plain) {
+    bool ok = false;
+    return gcm(true, key, iv, aad, plain, ok);
+}
+
+std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
+                                        const hsm::Bytes& ctAndTag) {
+    if (ctAndTag.size() < 16) return std::nullopt;
+    bool ok = false;
+    hsm::Bytes out = gcm(false, key, iv, aad, ctAndTag, ok);
+    if (!ok) return std::nullopt;
+    return out;
 }
 
 hsm::Bytes spkiOf(const ClientKey& k) {

@@ -2,6 +2,7 @@
 // generate keys, wrap them for import, verify signatures against published public keys.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "hsm/bytes.h"
@@ -25,6 +26,12 @@ hsm::Bytes sha(const std::string& name, const hsm::Bytes& data);  // "SHA256", .
 // "ECDSA"; md: "SHA256"...; `isDigest`: message is already the digest.
 bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
                      const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest);
+bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme, const std::string& md,
+                         const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest);
+// AES-GCM with a 16-byte tag appended to the ciphertext (as PKCS#11 CKM_AES_GCM returns it).
+hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad, const hsm::Bytes& plain);
+std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
+                                        const hsm::Bytes& ctAndTag);
 // The DER SPKI of a key (to compare with get-publickey).
 hsm::Bytes spkiOf(const ClientKey& k);
 
