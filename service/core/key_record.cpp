@@ -1,3 +1,4 @@
+#include "service/core/sql_values.h"
 #include "service/core/key_record.h"
 
 #include <Poco/Data/LOB.h>
@@ -46,8 +47,7 @@ std::optional<std::string> optString(const RecordSet& rs, std::size_t col, std::
 
 std::optional<hsm::Bytes> optBlob(const RecordSet& rs, std::size_t col, std::size_t row) {
     if (rs.isNull(col, row)) return std::nullopt;
-    const auto& b = rs.value(col, row).extract<BLOB>();
-    return hsm::Bytes(b.begin(), b.end());
+    return blobValue(rs, col, row);
 }
 
 std::string str(const RecordSet& rs, std::size_t col, std::size_t row) {

@@ -1,3 +1,4 @@
+#include "service/core/sql_values.h"
 #include "service/core/tenancy.h"
 
 #include <Poco/Data/LOB.h>
@@ -162,8 +163,7 @@ bool Tenancy::verifyHmac(const std::string& accessKey, hsm::ByteView message, hs
             st << "SELECT secret_region, secret_blob FROM credentials WHERE access_key = ?", bind(accessKey), now;
             Poco::Data::RecordSet rs(st);
             if (rs.rowCount() == 0) return std::nullopt;
-            const auto& b = rs.value(1, 0).extract<BLOB>();
-            return Secret{rs.value(0, 0).convert<std::string>(), hsm::Bytes(b.begin(), b.end()), nullptr};
+            return Secret{rs.value(0, 0).convert<std::string>(), blobValue(rs, 1, 0), nullptr};
         });
         if (!row) return false;
         Region& r = material_.regions().region(row->region);

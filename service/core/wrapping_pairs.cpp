@@ -1,3 +1,4 @@
+#include "service/core/sql_values.h"
 #include "service/core/wrapping_pairs.h"
 
 #include <Poco/Data/LOB.h>
@@ -51,8 +52,7 @@ WrappingPairs::WrappingPairs(Database& db, RegionTokens& regions, WrappingPairPo
             p->id = rs.value(0, r).convert<std::string>();
             p->region = rs.value(1, r).convert<std::string>();
             p->bits = rs.value(2, r).convert<unsigned>();
-            const auto& b = rs.value(3, r).extract<BLOB>();
-            p->publicSpki.assign(b.begin(), b.end());
+            p->publicSpki = blobValue(rs, 3, r);
             p->hostDecrypt = rs.value(4, r).convert<int>() != 0;
             p->createdAt = rs.value(5, r).convert<std::int64_t>();
             if (!regions_.has(p->region)) continue;
