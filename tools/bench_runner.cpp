@@ -44,6 +44,8 @@ Result run(const std::string& name, unsigned threads, double seconds, const Work
                 const auto t0 = Clock::now();
                 try {
                     ops[i]();
+                } catch (const Exhausted&) {
+                    break;
                 } catch (const std::exception& e) {
                     if (errors.fetch_add(1) == 0) {
                         std::lock_guard lock(errorMutex);
@@ -76,8 +78,8 @@ Result run(const std::string& name, unsigned threads, double seconds, const Work
 }
 
 void printHeader() {
-    std::printf("%-34s %7s %9s %11s %10s %10s\n", "operation", "threads", "ops", "ops/s",
-                "p50 us", "p99 us");
+    std::printf("%-34s %7s %9s %11s %10s %10s\n", "operation", "threads", "ops", "ops/s", "p50 us",
+                "p99 us");
 }
 
 void print(const Result& r) {

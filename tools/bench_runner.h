@@ -20,6 +20,10 @@ struct Result {
     std::string firstError;
 };
 
+// Thrown by an operation whose prepared inputs ran out: its worker stops early, and what
+// it did so far counts (no error).
+struct Exhausted {};
+
 // One operation of one worker thread; throws on failure.
 using Operation = std::function<void()>;
 // Builds thread `index`'s operation, with whatever per-thread state it needs.

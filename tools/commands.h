@@ -13,5 +13,8 @@ int tokenInit(const Argv& args);
 int tokenStatus(const Argv& args);
 int benchHsm(const Argv& args);
 int credentialsAdd(const Argv& args);
+int wrapMaterial(const Argv& args);
+int importKey(const Argv& args);
+int benchHttp(const Argv& args);
 
 }  // namespace keyport::cli

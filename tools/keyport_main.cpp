@@ -1,5 +1,5 @@
-// keyport: the command-line tool (token provisioning, benchmarks; client-side wrapping and
-// import come with the import service).
+// keyport: the command-line tool — token provisioning, credentials, benchmarks, and the
+// client side of BYOK (wrap, import).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -24,7 +24,22 @@ constexpr char kUsage[] =
     "               credential; prints it once as JSON (x_auth_token, access_key,\n"
     "               secret_key)\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
-    "               raw token rates, the yardstick for the other benchmarks\n";
+    "               raw token rates, the yardstick for the other benchmarks\n"
+    "  bench http   --config FILE [--region R] [--seconds S] [--keep-state]\n"
+    "               keyportd in-process on a fresh state dir: /healthz, encrypt-data,\n"
+    "               sign, get-parameters-for-import and import-key-material over HTTP,\n"
+    "               beside the raw token rates of the same run\n"
+    "  wrap         --public-key B64|FILE --algorithm RSAES_OAEP_SHA_1|RSAES_OAEP_SHA_256\n"
+    "               (--material FILE | --private-key PEM_FILE) [--key-id ID]\n"
+    "               [--import-token T]\n"
+    "               wrap key material on this machine (OpenSSL) for import-key-material;\n"
+    "               prints the request fields as JSON\n"
+    "  import       --url http://HOST:PORT --project P (--token T | --ak AK --sk SK)\n"
+    "               (--material FILE | --private-key PEM_FILE) [--key-spec S]\n"
+    "               [--key-usage U] [--alias A] [--algorithm RSAES_OAEP_SHA_1|_256]\n"
+    "               [--wrapping-key-spec RSA_2048|3072|4096] [--expires EPOCH_SECONDS]\n"
+    "               create-key (external), get-parameters-for-import, wrap, import;\n"
+    "               prints the new key id\n";
 
 }  // namespace
 
@@ -41,7 +56,11 @@ int main(int argc, char** argv) {
         if (cmd == "token init") return tokenInit(rest);
         if (cmd == "token status") return tokenStatus(rest);
         if (cmd == "bench hsm") return benchHsm(rest);
+        if (cmd == "bench http") return benchHttp(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
+        const Argv tail(args.begin() + 1, args.end());
+        if (args[0] == "wrap") return wrapMaterial(tail);
+        if (args[0] == "import") return importKey(tail);
         throw UsageError("unknown command '" + (cmd.empty() ? args[0] : cmd) + "'");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "keyport: %s\n%s", e.what(), kUsage);

@@ -15,10 +15,11 @@ namespace keyport::api {
 namespace {
 
 class Handler : public Poco::Net::HTTPRequestHandler {
-public:
+  public:
     Handler(const Router& router, std::size_t bodyLimit) : router_(router), bodyLimit_(bodyLimit) {}
 
-    void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& in,
+                       Poco::Net::HTTPServerResponse& out) override {
         Request req;
         req.method = in.getMethod();
         const std::string& uri = in.getURI();
@@ -32,9 +33,15 @@ public:
             if (readBody(in, req.body)) {
                 res = router_.dispatch(req);
             } else {
-                res = router_.error(req.path, 413,
-                                    "the request body exceeds " + std::to_string(bodyLimit_) + " bytes");
-                out.setKeepAlive(false);  // the rest of the body is still on the wire
+                res = router_.error(
+                    req.path, 413,
+                    "the request body exceeds " + std::to_string(bodyLimit_) + " bytes");
+                // Read what is left of a moderately oversize body before answering: a
+                // client that writes its whole body before reading (most do) would
+                // otherwise get a reset connection instead of the 413. Past the drain cap
+                // the connection is closed with the rest unread.
+                drain(in.stream());
+                out.setKeepAlive(false);
             }
         } catch (const std::exception&) {
             // Handlers map every expected failure; this is a bug. Say nothing about it to
@@ -48,10 +55,11 @@ public:
         out.sendBuffer(res.body.data(), res.body.size());
     }
 
-private:
+  private:
     // False when the body is over the limit (declared or actual).
     bool readBody(Poco::Net::HTTPServerRequest& in, std::string& body) const {
-        if (in.hasContentLength() && in.getContentLength64() > static_cast<std::int64_t>(bodyLimit_)) {
+        if (in.hasContentLength() &&
+            in.getContentLength64() > static_cast<std::int64_t>(bodyLimit_)) {
             return false;
         }
         std::istream& s = in.stream();
@@ -64,18 +72,29 @@ private:
         return true;
     }
 
+    void drain(std::istream& s) const {
+        const std::size_t cap = bodyLimit_ * 16 + (1u << 20);
+        std::size_t seen = 0;
+        char buf[8192];
+        while (s && seen < cap) {
+            s.read(buf, sizeof buf);
+            seen += static_cast<std::size_t>(s.gcount());
+        }
+    }
+
     const Router& router_;
     std::size_t bodyLimit_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
+  public:
     Factory(const Router& router, std::size_t bodyLimit) : router_(router), bodyLimit_(bodyLimit) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
         return new Handler(router_, bodyLimit_);
     }
 
-private:
+  private:
     const Router& router_;
     std::size_t bodyLimit_;
 };
@@ -86,7 +105,8 @@ HttpServer::HttpServer(const ServerConfig& config, const Router& router) {
     // No SO_REUSEPORT (Poco's default for bind): a second keyportd on the same port must
     // fail to start, not silently share the traffic with the first.
     Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)), true, false);
+    socket.bind(Poco::Net::SocketAddress(config.address, static_cast<Poco::UInt16>(config.port)),
+                true, false);
     socket.listen(256);
     const int threads = static_cast<int>(config.threads);
     pool_ = std::make_unique<Poco::ThreadPool>(2, threads + 1);
@@ -96,18 +116,24 @@ HttpServer::HttpServer(const ServerConfig& config, const Router& router) {
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(10, 0));
     params->setMaxKeepAliveRequests(0);  // unlimited
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router, config.bodyLimit), *pool_, socket,
-                                                      params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router, config.bodyLimit), *pool_,
+                                                      socket, params);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
-void HttpServer::start() { server_->start(); }
+void HttpServer::start() {
+    server_->start();
+}
 
 void HttpServer::stop() {
     if (server_) server_->stopAll(true);
 }
 
-unsigned HttpServer::port() const { return server_->port(); }
+unsigned HttpServer::port() const {
+    return server_->port();
+}
 
 }  // namespace keyport::api

@@ -16,6 +16,15 @@ namespace {
     throw Error(ErrorCode::KeyNotFound, "key " + keyId + " does not exist", "key_id");
 }
 
+// Another project's or domain's key is indistinguishable from a missing one; expired
+// material counts as gone.
+KeyRecord visibleOrNotFound(std::optional<KeyRecord> k, const ProjectScope& scope,
+                            const std::string& keyId) {
+    if (!k || k->projectId != scope.projectId || k->domainId != scope.domainId) notFound(keyId);
+    applyExpiry(*k, epochSeconds());
+    return std::move(*k);
+}
+
 // Generates material on-token as transient objects and seals it under the region KEK.
 void generateMaterial(KeyMaterial& material, Region& region, KeyRecord& k) {
     auto session = region.token->session();
@@ -28,9 +37,11 @@ void generateMaterial(KeyMaterial& material, Region& region, KeyRecord& k) {
     }
     hsm::KeyPair kp;
     if (isRsa(k.spec)) {
-        kp = hsm::generateRsa(*session, transientRsaPublic(rsaBits(k.spec)), transientPrivate(CKK_RSA));
+        kp = hsm::generateRsa(*session, transientRsaPublic(rsaBits(k.spec)),
+                              transientPrivate(CKK_RSA));
     } else {
-        kp = hsm::generateEc(*session, transientEcPublic(*ecCurve(k.spec)), transientPrivate(CKK_EC));
+        kp = hsm::generateEc(*session, transientEcPublic(*ecCurve(k.spec)),
+                             transientPrivate(CKK_EC));
     }
     k.publicSpki = hsm::publicKeySpki(*session, kp.publicKey);
     k.blob = material.seal(region, *session, kp.privateKey);
@@ -56,16 +67,13 @@ KeyService::KeyService(Database& db, KeyMaterial& material) : db_(db), material_
 
 KeyRecord KeyService::loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
                                   const std::string& keyId) {
-    auto k = key_store::find(s, keyId);
-    // Another project's or domain's key is indistinguishable from a missing one.
-    if (!k || k->projectId != scope.projectId || k->domainId != scope.domainId) notFound(keyId);
-    applyExpiry(*k, epochSeconds());
-    return std::move(*k);
+    return visibleOrNotFound(key_store::find(s, keyId), scope, keyId);
 }
 
 KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     if (cmd.spec == KeySpec::Aes256 && cmd.usage != KeyUsage::EncryptDecrypt) {
-        throw Error(ErrorCode::InvalidParameter, "AES_256 keys can only be ENCRYPT_DECRYPT", "key_usage");
+        throw Error(ErrorCode::InvalidParameter, "AES_256 keys can only be ENCRYPT_DECRYPT",
+                    "key_usage");
     }
     if (ecCurve(cmd.spec) && cmd.usage != KeyUsage::SignVerify) {
         throw Error(ErrorCode::InvalidParameter, "EC keys can only be SIGN_VERIFY", "key_usage");
@@ -94,8 +102,8 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         });
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists, "a key with alias '" + cmd.alias + "' already exists",
-                        "key_alias");
+            throw Error(ErrorCode::AliasExists,
+                        "a key with alias '" + cmd.alias + "' already exists", "key_alias");
         }
         throw;
     }
@@ -103,7 +111,10 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
 }
 
 KeyRecord KeyService::get(const ProjectScope& scope, const std::string& keyId) {
-    return db_.read([&](Poco::Data::Session& s) { return loadVisible(s, scope, keyId); });
+    auto k = cache_.get(keyId, [&] {
+        return db_.read([&](Poco::Data::Session& s) { return key_store::find(s, keyId); });
+    });
+    return visibleOrNotFound(std::move(k), scope, keyId);
 }
 
 KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
@@ -113,7 +124,8 @@ KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
         if (marker) {
             auto m = key_store::find(s, *marker);
             if (!m || m->projectId != scope.projectId) {
-                throw Error(ErrorCode::InvalidParameter, "marker does not name a key of this project", "marker");
+                throw Error(ErrorCode::InvalidParameter,
+                            "marker does not name a key of this project", "marker");
             }
         }
         out.keys = key_store::list(s, scope.projectId, limit + 1, marker);
@@ -131,7 +143,8 @@ KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
 KeyRecord KeyService::enable(const ProjectScope& scope, const std::string& keyId) {
     return modify(scope, keyId, [](Poco::Data::Session&, KeyRecord& k) {
         if (k.state == KeyState::PendingImport) {
-            throw Error(ErrorCode::KeyPendingImport, "the key has no key material; import it first");
+            throw Error(ErrorCode::KeyPendingImport,
+                        "the key has no key material; import it first");
         }
         if (k.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
@@ -161,7 +174,8 @@ KeyRecord KeyService::disable(const ProjectScope& scope, const std::string& keyI
 KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
                                        int pendingDays) {
     if (pendingDays < 7 || pendingDays > 1096) {
-        throw Error(ErrorCode::InvalidParameter, "pending_days must be from 7 to 1096", "pending_days");
+        throw Error(ErrorCode::InvalidParameter, "pending_days must be from 7 to 1096",
+                    "pending_days");
     }
     return modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& k) {
         if (k.state == KeyState::PendingDeletion) {
@@ -196,7 +210,8 @@ KeyRecord KeyService::updateAlias(const ProjectScope& scope, const std::string& 
         });
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists, "a key with alias '" + alias + "' already exists", "key_alias");
+            throw Error(ErrorCode::AliasExists, "a key with alias '" + alias + "' already exists",
+                        "key_alias");
         }
         throw;
     }
@@ -212,7 +227,8 @@ KeyRecord KeyService::updateDescription(const ProjectScope& scope, const std::st
     });
 }
 
-std::map<std::string, std::string> KeyService::tags(const ProjectScope& scope, const std::string& keyId) {
+std::map<std::string, std::string> KeyService::tags(const ProjectScope& scope,
+                                                    const std::string& keyId) {
     return db_.read([&](Poco::Data::Session& s) {
         loadVisible(s, scope, keyId);
         return key_store::tags(s, keyId);
@@ -231,7 +247,8 @@ void KeyService::putTag(const ProjectScope& scope, const std::string& keyId, con
     });
 }
 
-void KeyService::deleteTag(const ProjectScope& scope, const std::string& keyId, const std::string& key) {
+void KeyService::deleteTag(const ProjectScope& scope, const std::string& keyId,
+                           const std::string& key) {
     db_.write([&](Poco::Data::Session& s) {
         loadVisible(s, scope, keyId);
         if (!key_store::deleteTag(s, keyId, key)) {
@@ -243,13 +260,16 @@ void KeyService::deleteTag(const ProjectScope& scope, const std::string& keyId, 
 KeyRecord KeyService::usable(const ProjectScope& scope, const std::string& keyId) {
     KeyRecord k = get(scope, keyId);
     switch (k.state) {
-        case KeyState::Enabled: return k;
-        case KeyState::Disabled: throw Error(ErrorCode::KeyDisabled, "the key is disabled");
+        case KeyState::Enabled:
+            return k;
+        case KeyState::Disabled:
+            throw Error(ErrorCode::KeyDisabled, "the key is disabled");
         case KeyState::PendingDeletion:
             throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
         case KeyState::PendingImport:
             throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
-        default: throw Error(ErrorCode::KeyStateInvalid, "the key is not enabled");
+        default:
+            throw Error(ErrorCode::KeyStateInvalid, "the key is not enabled");
     }
 }
 
@@ -266,6 +286,7 @@ std::size_t KeyService::expireDue() {
             key_store::save(s, *k);
             key_store::audit(s, id, "material-expired");
         });
+        cache_.invalidate(id);
         material_.evict(id);
     }
     return ids.size();

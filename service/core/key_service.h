@@ -11,6 +11,7 @@
 #include "service/core/database.h"
 #include "service/core/key_material.h"
 #include "service/core/key_record.h"
+#include "service/core/record_cache.h"
 
 namespace keyport {
 
@@ -37,19 +38,22 @@ struct KeyList {
 };
 
 class KeyService {
-public:
+  public:
     KeyService(Database& db, KeyMaterial& material);
 
     KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
     // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
     KeyRecord get(const ProjectScope& scope, const std::string& keyId);
-    KeyList list(const ProjectScope& scope, std::size_t limit, const std::optional<std::string>& marker);
+    KeyList list(const ProjectScope& scope, std::size_t limit,
+                 const std::optional<std::string>& marker);
 
     KeyRecord enable(const ProjectScope& scope, const std::string& keyId);
     KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
-    KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId, int pendingDays);
+    KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
+                               int pendingDays);
     KeyRecord cancelDeletion(const ProjectScope& scope, const std::string& keyId);
-    KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId, const std::string& alias);
+    KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId,
+                          const std::string& alias);
     KeyRecord updateDescription(const ProjectScope& scope, const std::string& keyId,
                                 const std::string& description);
 
@@ -63,12 +67,14 @@ public:
     // Reads and modifies a key in one write transaction; `change` throws to refuse.
     template <typename F>
     KeyRecord modify(const ProjectScope& scope, const std::string& keyId, F&& change) {
-        return db_.write([&](Poco::Data::Session& s) {
+        KeyRecord out = db_.write([&](Poco::Data::Session& s) {
             KeyRecord k = loadVisible(s, scope, keyId);
             change(s, k);
             key_store::save(s, k);
             return k;
         });
+        cache_.invalidate(keyId);
+        return out;
     }
 
     // Destroys the material of keys whose expiration_time has passed (state back to 5).
@@ -78,11 +84,15 @@ public:
     Database& db() { return db_; }
     KeyMaterial& material() { return material_; }
 
-private:
-    KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope, const std::string& keyId);
+  private:
+    KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
+                          const std::string& keyId);
 
     Database& db_;
     KeyMaterial& material_;
+    // Key rows by id, as stored (expiry is applied on every read). Only this class writes
+    // the keys table, and it invalidates after each commit.
+    RecordCache<KeyRecord> cache_{16384};
 };
 
 // Expired material counts as gone even before the sweeper has run.

@@ -1,5 +1,5 @@
-#include "service/core/sql_values.h"
 #include "service/core/tenancy.h"
+#include "service/core/sql_values.h"
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
@@ -18,12 +18,16 @@ namespace {
 using namespace Poco::Data::Keywords;
 using Poco::Data::BLOB;
 
-constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{{
-    {Role::Admin, "admin"}, {Role::User, "user"}, {Role::ReadOnly, "readonly"}}};
+constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{
+    {{Role::Admin, "admin"}, {Role::User, "user"}, {Role::ReadOnly, "readonly"}}};
 
-std::string randomText(hsm::Session& s, std::size_t bytes) { return hexEncode(s.random(bytes)); }
+std::string randomText(hsm::Session& s, std::size_t bytes) {
+    return hexEncode(s.random(bytes));
+}
 
-hsm::Bytes tokenHash(std::string_view token) { return digest(hsm::Hash::Sha256, hsm::asBytes(token)); }
+hsm::Bytes tokenHash(std::string_view token) {
+    return digest(hsm::Hash::Sha256, hsm::asBytes(token));
+}
 
 std::string upper(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -72,38 +76,46 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
     const hsm::Bytes hash = tokenHash(c.xAuthToken);
     db_.write([&](Poco::Data::Session& s) {
         const auto t = epochSeconds();
-        s << "INSERT OR IGNORE INTO domains (id, created_at) VALUES (?, ?)", bind(domainId), bind(t), now;
+        s << "INSERT OR IGNORE INTO domains (id, created_at) VALUES (?, ?)", bind(domainId),
+            bind(t), now;
         std::vector<std::string> owner, where;
-        s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId), into(owner), into(where), now;
+        s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId), into(owner),
+            into(where), now;
         if (!owner.empty() && (owner[0] != domainId || where[0] != region)) {
             throw Error(ErrorCode::InvalidParameter,
-                        "project " + projectId + " already exists in another domain or region", "project");
+                        "project " + projectId + " already exists in another domain or region",
+                        "project");
         }
         if (owner.empty()) {
             std::vector<std::string> other;
-            s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId), bind(region),
-                into(other), now;
+            s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId),
+                bind(region), into(other), now;
             if (!other.empty()) {
                 throw Error(ErrorCode::InvalidParameter,
-                            "domain " + domainId + " already has project " + other[0] + " in region " + region,
+                            "domain " + domainId + " already has project " + other[0] +
+                                " in region " + region,
                             "project");
             }
-            s << "INSERT INTO projects (id, domain_id, region, created_at) VALUES (?, ?, ?, ?)", bind(projectId),
-                bind(domainId), bind(region), bind(t), now;
+            s << "INSERT INTO projects (id, domain_id, region, created_at) VALUES (?, ?, ?, ?)",
+                bind(projectId), bind(domainId), bind(region), bind(t), now;
         }
-        s << "INSERT INTO credentials (access_key, domain_id, project_id, role, token_hash, secret_region,"
+        s << "INSERT INTO credentials (access_key, domain_id, project_id, role, token_hash, "
+             "secret_region,"
              " secret_blob, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            bind(c.principal.accessKey), bind(domainId), bind(projectId), bind(std::string(name(role))),
-            bind(BLOB(hash.data(), hash.size())), bind(region), bind(BLOB(blob.data(), blob.size())), bind(t), now;
+            bind(c.principal.accessKey), bind(domainId), bind(projectId),
+            bind(std::string(name(role))), bind(BLOB(hash.data(), hash.size())), bind(region),
+            bind(BLOB(blob.data(), blob.size())), bind(t), now;
     });
     return c;
 }
 
-std::optional<Principal> Tenancy::principalWhere(const std::string& column, const std::string& value) {
+std::optional<Principal> Tenancy::principalWhere(const std::string& column,
+                                                 const std::string& value) {
     return db_.read([&](Poco::Data::Session& s) -> std::optional<Principal> {
         Poco::Data::Statement st(s);
         st << "SELECT c.access_key, c.domain_id, c.project_id, p.region, c.role FROM credentials c"
-              " JOIN projects p ON p.id = c.project_id WHERE c." << column << " = ?",
+              " JOIN projects p ON p.id = c.project_id WHERE c."
+           << column << " = ?",
             bind(value), now;
         Poco::Data::RecordSet rs(st);
         if (rs.rowCount() == 0) return std::nullopt;
@@ -119,32 +131,40 @@ std::optional<Principal> Tenancy::principalWhere(const std::string& column, cons
 
 std::optional<Principal> Tenancy::byToken(std::string_view token) {
     const hsm::Bytes hash = tokenHash(token);
-    return db_.read([&](Poco::Data::Session& s) -> std::optional<Principal> {
-        std::vector<std::string> ak;
-        s << "SELECT access_key FROM credentials WHERE token_hash = ?", bind(BLOB(hash.data(), hash.size())),
-            into(ak), now;
-        if (ak.empty()) return std::nullopt;
-        return principalWhere("access_key", ak[0]);
+    return principalsByTokenHash_.get(hexEncode(hash), [&] {
+        return db_.read([&](Poco::Data::Session& s) -> std::optional<Principal> {
+            std::vector<std::string> ak;
+            s << "SELECT access_key FROM credentials WHERE token_hash = ?",
+                bind(BLOB(hash.data(), hash.size())), into(ak), now;
+            if (ak.empty()) return std::nullopt;
+            return principalWhere("access_key", ak[0]);
+        });
     });
 }
 
 std::optional<Principal> Tenancy::byAccessKey(const std::string& accessKey) {
-    return principalWhere("access_key", accessKey);
+    return principalsByAccessKey_.get(accessKey,
+                                      [&] { return principalWhere("access_key", accessKey); });
 }
 
 std::optional<Project> Tenancy::project(const std::string& projectId) {
-    return db_.read([&](Poco::Data::Session& s) -> std::optional<Project> {
-        std::vector<std::string> domain, region;
-        s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId), into(domain), into(region), now;
-        if (domain.empty()) return std::nullopt;
-        return Project{projectId, domain[0], region[0]};
+    return projects_.get(projectId, [&] {
+        return db_.read([&](Poco::Data::Session& s) -> std::optional<Project> {
+            std::vector<std::string> domain, region;
+            s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId),
+                into(domain), into(region), now;
+            if (domain.empty()) return std::nullopt;
+            return Project{projectId, domain[0], region[0]};
+        });
     });
 }
 
-std::optional<Project> Tenancy::projectInRegion(const std::string& domainId, const std::string& region) {
+std::optional<Project> Tenancy::projectInRegion(const std::string& domainId,
+                                                const std::string& region) {
     return db_.read([&](Poco::Data::Session& s) -> std::optional<Project> {
         std::vector<std::string> id;
-        s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId), bind(region), into(id), now;
+        s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId),
+            bind(region), into(id), now;
         if (id.empty()) return std::nullopt;
         return Project{id[0], domainId, region};
     });
@@ -160,7 +180,8 @@ bool Tenancy::verifyHmac(const std::string& accessKey, hsm::ByteView message, hs
     if (!key) {
         auto row = db_.read([&](Poco::Data::Session& s) -> std::optional<Secret> {
             Poco::Data::Statement st(s);
-            st << "SELECT secret_region, secret_blob FROM credentials WHERE access_key = ?", bind(accessKey), now;
+            st << "SELECT secret_region, secret_blob FROM credentials WHERE access_key = ?",
+                bind(accessKey), now;
             Poco::Data::RecordSet rs(st);
             if (rs.rowCount() == 0) return std::nullopt;
             return Secret{rs.value(0, 0).convert<std::string>(), blobValue(rs, 1, 0), nullptr};

@@ -11,6 +11,7 @@
 
 #include "service/core/database.h"
 #include "service/core/key_material.h"
+#include "service/core/record_cache.h"
 
 namespace keyport {
 
@@ -40,7 +41,7 @@ struct IssuedCredential {
 };
 
 class Tenancy {
-public:
+  public:
     Tenancy(Database& db, KeyMaterial& material);
 
     // Registers the project in `region` for the domain if new (a domain has one project
@@ -59,7 +60,7 @@ public:
     // HMAC-SHA256(SK, message) == mac, computed on-token with the wrapped SK.
     bool verifyHmac(const std::string& accessKey, hsm::ByteView message, hsm::ByteView mac);
 
-private:
+  private:
     struct Secret {
         std::string region;
         hsm::Bytes blob;
@@ -71,6 +72,12 @@ private:
     KeyMaterial& material_;
     std::mutex mutex_;
     std::unordered_map<std::string, Secret> secrets_;  // by access key
+    // Credentials and projects never change once written (there is no revoke path), so
+    // found rows are cached for the request path; misses always ask the database, so a
+    // credential the CLI adds beside a running server works at once.
+    RecordCache<Principal> principalsByTokenHash_{4096};
+    RecordCache<Principal> principalsByAccessKey_{4096};
+    RecordCache<Project> projects_{4096};
 };
 
 }  // namespace keyport

@@ -8,11 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "service/api/authenticator.h"
-#include "service/api/health_routes.h"
-#include "service/api/http_server.h"
-#include "service/api/huawei/kms_api.h"
-#include "service/api/idempotency.h"
+#include "service/api/frontend.h"
 #include "service/core/services.h"
 #include "service/keyportd/expiry_sweeper.h"
 
@@ -22,7 +18,7 @@ using Poco::Util::Option;
 using Poco::Util::OptionSet;
 
 class Keyportd : public Poco::Util::ServerApplication {
-protected:
+  protected:
     void defineOptions(OptionSet& options) override {
         ServerApplication::defineOptions(options);
         options.addOption(Option("help", "h", "print this help and exit"));
@@ -66,28 +62,25 @@ protected:
         try {
             return serve(std::move(*config));
         } catch (const Poco::Exception& e) {
-            return fail(EXIT_SOFTWARE, e.displayText());  // e.g. "Net Exception: Address already in use"
+            return fail(EXIT_SOFTWARE,
+                        e.displayText());  // e.g. "Net Exception: Address already in use"
         } catch (const std::exception& e) {
             return fail(EXIT_SOFTWARE, e.what());
         }
     }
 
-private:
+  private:
     int serve(keyport::Config config) {
         using namespace keyport;
         Services services(std::move(config));
-        api::Router router;
-        api::Authenticator auth(*services.tenancy);
-        api::Idempotency idempotency(*services.db);
-        api::addHealthRoutes(router, services);
-        api::huawei::addKmsRoutes(router, services, auth, idempotency);
-        api::HttpServer server(services.config.server, router);  // binds: a second instance stops here
+        api::Frontend server(services);  // binds: a second instance stops here
         services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys);
         // Tests and scripts read the bound port from this line (port 0 picks one).
-        std::printf("keyportd: listening on %s:%u (%zu regions)\n", services.config.server.address.c_str(),
-                    server.port(), services.regions->all().size());
+        std::printf("keyportd: listening on %s:%u (%zu regions)\n",
+                    services.config.server.address.c_str(), server.port(),
+                    services.regions->all().size());
         std::fflush(stdout);
         waitForTerminationRequest();
         server.stop();

@@ -9,10 +9,11 @@
 #include <fcntl.h>
 
 #include <array>
-#include <sstream>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace keyport::test {
 namespace fs = std::filesystem;
@@ -122,35 +123,51 @@ void KeyportServer::kill9() {
     pid_ = -1;
 }
 
-std::string KeyportServer::cli(const std::vector<std::string>& args) const {
+CliResult runKeyport(const std::vector<std::string>& args) {
+    const auto errFile =
+        std::filesystem::temp_directory_path() /
+        ("keyport-cli-" + std::to_string(::getpid()) + "-" +
+         std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) + ".err");
     std::string cmd = shellQuote(KEYPORT_CLI_PATH);
     for (const auto& a : args) cmd += " " + shellQuote(a);
-    cmd += " --config " + shellQuote(configFile().string()) + " </dev/null";
+    cmd += " </dev/null 2>" + shellQuote(errFile.string());
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) throw std::runtime_error("popen failed");
-    std::string out;
+    CliResult r;
     std::array<char, 4096> buf;
     std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
     const int status = ::pclose(p);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        throw std::runtime_error("keyport " + args.front() + " failed: " + out);
-    }
-    return out;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream err(errFile);
+    r.err.assign(std::istreambuf_iterator<char>(err), {});
+    std::filesystem::remove(errFile);
+    return r;
+}
+
+std::string KeyportServer::cli(const std::vector<std::string>& args) const {
+    std::vector<std::string> full = args;
+    full.insert(full.end(), {"--config", configFile().string()});
+    const CliResult r = runKeyport(full);
+    if (r.exitCode != 0)
+        throw std::runtime_error("keyport " + args.front() + " failed: " + r.out + r.err);
+    return r.out;
 }
 
 Credential KeyportServer::addCredential(const std::string& domain, const std::string& project,
                                         const std::string& region, const std::string& role) const {
-    const std::string out = cli({"credentials", "add", "--domain", domain, "--project", project, "--region",
-                                 region, "--role", role});
+    const std::string out = cli({"credentials", "add", "--domain", domain, "--project", project,
+                                 "--region", region, "--role", role});
     auto o = Poco::JSON::Parser().parse(out).extract<Poco::JSON::Object::Ptr>();
-    return Credential{o->getValue<std::string>("domain_id"),    o->getValue<std::string>("project_id"),
-                      o->getValue<std::string>("region"),       o->getValue<std::string>("x_auth_token"),
-                      o->getValue<std::string>("access_key"),   o->getValue<std::string>("secret_key")};
+    return Credential{
+        o->getValue<std::string>("domain_id"),  o->getValue<std::string>("project_id"),
+        o->getValue<std::string>("region"),     o->getValue<std::string>("x_auth_token"),
+        o->getValue<std::string>("access_key"), o->getValue<std::string>("secret_key")};
 }
 
 Credential KeyportServer::demo() {
-    return Credential{"demo-domain", kDemoProject, "cn-north-4", kDemoToken, kDemoAccessKey, kDemoSecretKey};
+    return Credential{"demo-domain", kDemoProject,   "cn-north-4",
+                      kDemoToken,    kDemoAccessKey, kDemoSecretKey};
 }
 
 }  // namespace keyport::test

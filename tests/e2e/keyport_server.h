@@ -21,8 +21,15 @@ struct Credential {
     std::string domainId, projectId, region, token, accessKey, secretKey;
 };
 
+// The real `keyport` CLI run with exactly `args` (no stdin): exit code, stdout, stderr.
+struct CliResult {
+    int exitCode = -1;
+    std::string out, err;
+};
+CliResult runKeyport(const std::vector<std::string>& args);
+
 class KeyportServer {
-public:
+  public:
     // `extraConfig` lines are appended to the generated config (later keys win).
     explicit KeyportServer(const std::string& extraConfig = {});
     ~KeyportServer();
@@ -32,7 +39,10 @@ public:
     void start();
     void stop();   // SIGTERM, wait
     void kill9();  // SIGKILL, wait
-    void restart() { stop(); start(); }
+    void restart() {
+        stop();
+        start();
+    }
 
     unsigned port() const { return port_; }
     const std::filesystem::path& dir() const { return dir_; }
@@ -41,11 +51,11 @@ public:
 
     // Runs the real `keyport` CLI with --config; returns stdout, throws on a non-zero exit.
     std::string cli(const std::vector<std::string>& args) const;
-    Credential addCredential(const std::string& domain, const std::string& project, const std::string& region,
-                             const std::string& role = "user") const;
+    Credential addCredential(const std::string& domain, const std::string& project,
+                             const std::string& region, const std::string& role = "user") const;
     static Credential demo();
 
-private:
+  private:
     std::filesystem::path dir_;
     pid_t pid_ = -1;
     unsigned port_ = 0;

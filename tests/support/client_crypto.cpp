@@ -18,9 +18,12 @@ using hsm::ossl::check;
 ClientKey generateKey(const std::string& spec) {
     EVP_PKEY* raw = nullptr;
     if (spec.rfind("RSA_", 0) == 0) {
-        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(std::stoul(spec.substr(4))));
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA",
+                                static_cast<size_t>(std::stoul(spec.substr(4))));
     } else {
-        const char* curve = spec == "EC_P256" ? "P-256" : spec == "EC_P384" ? "P-384" : spec.c_str();
+        const char* curve = spec == "EC_P256"   ? "P-256"
+                            : spec == "EC_P384" ? "P-384"
+                                                : spec.c_str();
         raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
     }
     check(raw != nullptr, "keygen");
@@ -36,37 +39,6 @@ ClientKey generateKey(const std::string& spec) {
     return k;
 }
 
-hsm::Bytes oaepEncrypt(const hsm::Bytes& spkiDer, const hsm::Bytes& data, bool sha256) {
-    const unsigned char* p = spkiDer.data();
-    hsm::ossl::PKey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spkiDer.size())));
-    check(pub != nullptr, "d2i_PUBKEY");
-    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub.get(), nullptr));
-    check(ctx && EVP_PKEY_encrypt_init(ctx.get()) == 1, "encrypt_init");
-    check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) == 1, "padding");
-    const EVP_MD* md = sha256 ? EVP_sha256() : EVP_sha1();
-    check(EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) == 1 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) == 1,
-          "oaep md");
-    size_t n = 0;
-    check(EVP_PKEY_encrypt(ctx.get(), nullptr, &n, data.data(), data.size()) == 1, "encrypt size");
-    hsm::Bytes out(n);
-    check(EVP_PKEY_encrypt(ctx.get(), out.data(), &n, data.data(), data.size()) == 1, "encrypt");
-    out.resize(n);
-    return out;
-}
-
-hsm::Bytes kwpWrap(const hsm::Bytes& kek, const hsm::Bytes& data) {
-    hsm::ossl::CipherCtx ctx(EVP_CIPHER_CTX_new());
-    EVP_CIPHER_CTX_set_flags(ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
-    check(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_wrap_pad(), nullptr, kek.data(), nullptr) == 1, "kwp init");
-    hsm::Bytes out(data.size() + 16);
-    int n = 0;
-    check(EVP_EncryptUpdate(ctx.get(), out.data(), &n, data.data(), static_cast<int>(data.size())) == 1, "kwp");
-    int m = 0;
-    check(EVP_EncryptFinal_ex(ctx.get(), out.data() + n, &m) == 1, "kwp final");
-    out.resize(static_cast<std::size_t>(n + m));
-    return out;
-}
-
 hsm::Bytes randomBytes(std::size_t n) {
     hsm::Bytes b(n);
     check(RAND_bytes(b.data(), static_cast<int>(n)) == 1, "RAND_bytes");
@@ -76,7 +48,8 @@ hsm::Bytes randomBytes(std::size_t n) {
 hsm::Bytes sha(const std::string& name, const hsm::Bytes& data) {
     hsm::Bytes out(EVP_MAX_MD_SIZE);
     unsigned n = 0;
-    check(EVP_Digest(data.data(), data.size(), out.data(), &n, EVP_get_digestbyname(name.c_str()), nullptr) == 1,
+    check(EVP_Digest(data.data(), data.size(), out.data(), &n, EVP_get_digestbyname(name.c_str()),
+                     nullptr) == 1,
           "digest");
     out.resize(n);
     return out;
@@ -84,19 +57,21 @@ hsm::Bytes sha(const std::string& name, const hsm::Bytes& data) {
 
 namespace {
 
-bool verifyWith(EVP_PKEY* pub, const std::string& scheme, const std::string& md, const hsm::Bytes& message,
-                const hsm::Bytes& signature, bool isDigest) {
+bool verifyWith(EVP_PKEY* pub, const std::string& scheme, const std::string& md,
+                const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
     const hsm::Bytes dgst = isDigest ? message : sha(md, message);
     hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(pub, nullptr));
     check(ctx && EVP_PKEY_verify_init(ctx.get()) == 1, "verify_init");
-    check(EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_get_digestbyname(md.c_str())) == 1, "signature md");
+    check(EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_get_digestbyname(md.c_str())) == 1,
+          "signature md");
     if (scheme == "PSS") {
         check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1, "pss");
         check(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1, "saltlen");
     } else if (scheme == "PKCS1") {
         check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1, "pkcs1");
     }
-    const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
+    const int rc =
+        EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
     ERR_clear_error();
     return rc == 1;
 }
@@ -104,14 +79,21 @@ bool verifyWith(EVP_PKEY* pub, const std::string& scheme, const std::string& md,
 hsm::Bytes gcm(bool encrypt, const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
                const hsm::Bytes& in, bool& ok) {
     hsm::ossl::CipherCtx ctx(EVP_CIPHER_CTX_new());
-    check(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) == 1, "gcm");
-    check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) == 1, "ivlen");
-    check(EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data(), -1) == 1, "gcm key");
+    check(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
+                            encrypt ? 1 : 0) == 1,
+          "gcm");
+    check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()),
+                              nullptr) == 1,
+          "ivlen");
+    check(EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data(), -1) == 1,
+          "gcm key");
     int n = 0;
-    check(EVP_CipherUpdate(ctx.get(), nullptr, &n, aad.data(), static_cast<int>(aad.size())) == 1, "aad");
+    check(EVP_CipherUpdate(ctx.get(), nullptr, &n, aad.data(), static_cast<int>(aad.size())) == 1,
+          "aad");
     const std::size_t body = encrypt ? in.size() : in.size() - 16;
     hsm::Bytes out(body + 16);
-    check(EVP_CipherUpdate(ctx.get(), out.data(), &n, in.data(), static_cast<int>(body)) == 1, "gcm update");
+    check(EVP_CipherUpdate(ctx.get(), out.data(), &n, in.data(), static_cast<int>(body)) == 1,
+          "gcm update");
     if (!encrypt) {
         hsm::Bytes tag(in.end() - 16, in.end());
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, tag.data());
@@ -120,7 +102,8 @@ hsm::Bytes gcm(bool encrypt, const hsm::Bytes& key, const hsm::Bytes& iv, const 
     ok = EVP_CipherFinal_ex(ctx.get(), out.data() + n, &m) == 1;
     ERR_clear_error();
     if (encrypt) {
-        check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, out.data() + body) == 1, "tag");
+        check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, out.data() + body) == 1,
+              "tag");
         return out;
     }
     out.resize(body);
@@ -138,21 +121,23 @@ bool verifySignature(const std::string& pem, const std::string& scheme, const st
     return verifyWith(pub.get(), scheme, md, message, signature, isDigest);
 }
 
-bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme, const std::string& md,
-                         const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest) {
+bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme,
+                         const std::string& md, const hsm::Bytes& message,
+                         const hsm::Bytes& signature, bool isDigest) {
     const unsigned char* p = spkiDer.data();
     hsm::ossl::PKey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spkiDer.size())));
     check(pub != nullptr, "d2i_PUBKEY");
     return verifyWith(pub.get(), scheme, md, message, signature, isDigest);
 }
 
-hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad, const hsm::Bytes& plain) {
+hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
+                         const hsm::Bytes& plain) {
     bool ok = false;
     return gcm(true, key, iv, aad, plain, ok);
 }
 
-std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
-                                        const hsm::Bytes& ctAndTag) {
+std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv,
+                                        const hsm::Bytes& aad, const hsm::Bytes& ctAndTag) {
     if (ctAndTag.size() < 16) return std::nullopt;
     bool ok = false;
     hsm::Bytes out = gcm(false, key, iv, aad, ctAndTag, ok);
@@ -169,9 +154,13 @@ hsm::Bytes spkiOf(const ClientKey& k) {
     return out;
 }
 
-std::string b64(const hsm::Bytes& b) { return base64Encode(b); }
+std::string b64(const hsm::Bytes& b) {
+    return base64Encode(b);
+}
 
-std::string hex(const hsm::Bytes& b) { return hexEncode(b); }
+std::string hex(const hsm::Bytes& b) {
+    return hexEncode(b);
+}
 
 hsm::Bytes unb64(const std::string& s) {
     auto b = base64Decode(s);
@@ -179,6 +168,8 @@ hsm::Bytes unb64(const std::string& s) {
     return *b;
 }
 
-hsm::Bytes bytes(const std::string& s) { return hsm::Bytes(s.begin(), s.end()); }
+hsm::Bytes bytes(const std::string& s) {
+    return hsm::Bytes(s.begin(), s.end());
+}
 
 }  // namespace keyport::test

@@ -7,6 +7,7 @@
 
 #include "hsm/bytes.h"
 #include "hsm/openssl_util.h"
+#include "tools/client/byok_wrap.h"
 
 namespace keyport::test {
 
@@ -17,8 +18,9 @@ struct ClientKey {
 
 // spec: RSA_2048 / RSA_3072 / RSA_4096 / EC_P256 / EC_P384 (EC P-256K etc. for bad input)
 ClientKey generateKey(const std::string& spec);
-hsm::Bytes oaepEncrypt(const hsm::Bytes& spkiDer, const hsm::Bytes& data, bool sha256);
-hsm::Bytes kwpWrap(const hsm::Bytes& kek, const hsm::Bytes& data);  // RFC 5649
+// The same wrapping the keyport CLI does (tools/client): OpenSSL, on the client.
+using client::kwpWrap;
+using client::oaepEncrypt;
 hsm::Bytes randomBytes(std::size_t n);
 hsm::Bytes sha(const std::string& name, const hsm::Bytes& data);  // "SHA256", ...
 
@@ -26,12 +28,14 @@ hsm::Bytes sha(const std::string& name, const hsm::Bytes& data);  // "SHA256", .
 // "ECDSA"; md: "SHA256"...; `isDigest`: message is already the digest.
 bool verifySignature(const std::string& pem, const std::string& scheme, const std::string& md,
                      const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest);
-bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme, const std::string& md,
-                         const hsm::Bytes& message, const hsm::Bytes& signature, bool isDigest);
+bool verifySignatureSpki(const hsm::Bytes& spkiDer, const std::string& scheme,
+                         const std::string& md, const hsm::Bytes& message,
+                         const hsm::Bytes& signature, bool isDigest);
 // AES-GCM with a 16-byte tag appended to the ciphertext (as PKCS#11 CKM_AES_GCM returns it).
-hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad, const hsm::Bytes& plain);
-std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
-                                        const hsm::Bytes& ctAndTag);
+hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm::Bytes& aad,
+                         const hsm::Bytes& plain);
+std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv,
+                                        const hsm::Bytes& aad, const hsm::Bytes& ctAndTag);
 // The DER SPKI of a key (to compare with get-publickey).
 hsm::Bytes spkiOf(const ClientKey& k);
 

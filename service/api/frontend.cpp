@@ -1,0 +1,24 @@
+#include "service/api/frontend.h"
+
+#include "service/api/health_routes.h"
+#include "service/api/huawei/kms_api.h"
+
+namespace keyport::api {
+namespace {
+
+Router& withRoutes(Router& router, Services& services, Authenticator& auth,
+                   Idempotency& idempotency) {
+    addHealthRoutes(router, services);
+    huawei::addKmsRoutes(router, services, auth, idempotency);
+    return router;
+}
+
+}  // namespace
+
+// The server is constructed last (member order), after every route is in place.
+Frontend::Frontend(Services& services)
+    : auth_(*services.tenancy),
+      idempotency_(*services.db),
+      server_(services.config.server, withRoutes(router_, services, auth_, idempotency_)) {}
+
+}  // namespace keyport::api

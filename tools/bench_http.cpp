@@ -1,0 +1,262 @@
+// `keyport bench http`: keyportd's HTTP front end measured in one process and one run,
+// beside the raw token rates of the same operations. The server runs in-process on a
+// fresh state dir (its own SoftHSM tokens), clients use keep-alive connections over
+// loopback, one per thread — so client, server and token share the same cores.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "service/api/frontend.h"
+#include "service/core/encoding.h"
+#include "service/core/provisioning.h"
+#include "service/core/services.h"
+#include "service/core/state_dir.h"
+#include "tools/args.h"
+#include "tools/bench_hsm.h"
+#include "tools/bench_runner.h"
+#include "tools/client/byok_wrap.h"
+#include "tools/client/http_client.h"
+#include "tools/commands.h"
+
+namespace keyport::cli {
+namespace {
+
+using client::HttpClient;
+
+std::filesystem::path freshStateDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "keyport-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+}
+
+std::string field(const std::string& json, const std::string& path) {
+    auto v = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+    const auto dot = path.find('.');
+    if (dot != std::string::npos) v = v->getObject(path.substr(0, dot));
+    return v->getValue<std::string>(path.substr(dot == std::string::npos ? 0 : dot + 1));
+}
+
+// Everything a bench client needs to reach one project.
+struct Target {
+    std::string url;
+    std::string project;
+    std::string token;
+
+    std::string path(const std::string& action) const {
+        return "/v1.0/" + project + "/kms/" + action;
+    }
+    client::Headers headers() const { return {{"X-Auth-Token", token}}; }
+};
+
+client::HttpReply expect200(HttpClient& http, const Target& t, const std::string& action,
+                            const std::string& body) {
+    auto r = http.send("POST", t.path(action), body, t.headers());
+    if (r.status != 200)
+        throw std::runtime_error(action + ": HTTP " + std::to_string(r.status) + " " + r.body);
+    return r;
+}
+
+std::string createKey(HttpClient& http, const Target& t, const std::string& alias,
+                      const std::string& spec, const std::string& usage,
+                      const std::string& origin) {
+    return field(expect200(http, t, "create-key",
+                           R"({"key_alias":")" + alias + R"(","key_spec":")" + spec +
+                               R"(","key_usage":")" + usage + R"(","origin":")" + origin + R"("})")
+                     .body,
+                 "key_info.key_id");
+}
+
+// A POST of a fixed body on every iteration, one keep-alive connection per thread.
+bench::WorkerFactory fixedPost(const Target& t, const std::string& action,
+                               const std::string& body) {
+    return [&t, action, body](unsigned) -> bench::Operation {
+        auto http = std::make_shared<HttpClient>(t.url);
+        return [&t, http, action, body] { expect200(*http, t, action, body); };
+    };
+}
+
+// Imports prepared before the clock starts: external keys with their parameters fetched and
+// the material wrapped on the client, so the timed call is import-key-material alone.
+struct PreparedImports {
+    std::vector<std::vector<std::string>> bodies;  // per worker thread
+    std::vector<std::size_t> next;
+
+    PreparedImports(const Target& t, unsigned threads, std::size_t perThread)
+        : bodies(threads), next(threads) {
+        const unsigned makers = 8;
+        std::vector<std::thread> pool;
+        std::mutex m;
+        std::string firstError;
+        for (unsigned w = 0; w < makers; ++w) {
+            pool.emplace_back([&, w] {
+                try {
+                    HttpClient http(t.url);
+                    for (unsigned th = 0; th < threads; ++th) {
+                        for (std::size_t i = w; i < perThread; i += makers) {
+                            std::string body = prepareOne(http, t, th, i);
+                            std::lock_guard lock(m);
+                            bodies[th].push_back(std::move(body));
+                        }
+                    }
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(m);
+                    if (firstError.empty()) firstError = e.what();
+                }
+            });
+        }
+        for (auto& p : pool) p.join();
+        if (!firstError.empty()) throw std::runtime_error("preparing imports: " + firstError);
+    }
+
+    static std::string prepareOne(HttpClient& http, const Target& t, unsigned th, std::size_t i) {
+        const std::string id =
+            createKey(http, t, "bench-import-" + std::to_string(th) + "-" + std::to_string(i),
+                      "AES_256", "ENCRYPT_DECRYPT", "external");
+        const auto p = expect200(
+            http, t, "get-parameters-for-import",
+            R"({"key_id":")" + id +
+                R"(","wrapping_algorithm":"RSAES_OAEP_SHA_1","wrapping_key_spec":"RSA_2048"})");
+        const auto spki = base64Decode(field(p.body, "public_key"));
+        hsm::Bytes material(32);
+        for (std::size_t k = 0; k < material.size(); ++k)
+            material[k] = static_cast<std::uint8_t>(std::rand());
+        const auto w = client::wrapSymmetric(*spki, false, material);
+        return R"({"key_id":")" + id + R"(","import_token":")" + field(p.body, "import_token") +
+               R"(","encrypted_key_material":")" + base64Encode(w.encryptedKeyMaterial) + R"("})";
+    }
+
+    bench::WorkerFactory workers(const Target& t) {
+        return [this, &t](unsigned th) -> bench::Operation {
+            auto http = std::make_shared<HttpClient>(t.url);
+            return [this, &t, http, th] {
+                if (next[th] >= bodies[th].size()) throw bench::Exhausted{};
+                expect200(*http, t, "import-key-material", bodies[th][next[th]++]);
+            };
+        };
+    }
+};
+
+const bench::Result* find(const std::vector<bench::Result>& rs, const std::string& name) {
+    for (const auto& r : rs) {
+        if (r.name == name) return &r;
+    }
+    return nullptr;
+}
+
+void verdict(const char* what, double value, double target, const char* against) {
+    std::printf("  %-46s %9.1f/s  target %9.1f/s (%s)  %s\n", what, value, target, against,
+                value >= target ? "met" : "MISSED");
+}
+
+}  // namespace
+
+int benchHttp(const Argv& argv) {
+    const Args args(argv, {"config", "define", "region", "seconds"}, {"keep-state"});
+    const double seconds = static_cast<double>(args.number("seconds", 2, 1, 3600));
+    const std::filesystem::path state = freshStateDir();
+    auto defines = args.all("define");
+    defines.push_back("keyport.state_dir=" + state.string());
+    defines.push_back("server.address=127.0.0.1");
+    defines.push_back("server.port=0");
+    Config config = Config::load(args.required("config"), defines);
+    const std::string region = args.get("region", config.regions.front().name);
+    prepareStateDir(config);
+    {
+        hsm::Module module(config.module);
+        provisionTokens(config, module);
+    }
+
+    std::vector<bench::Result> all;
+    int rc = 0;
+    {
+        Services services(config);
+        if (!services.regions->has(region))
+            throw UsageError("--region '" + region + "' is not configured");
+        api::Frontend frontend(services);
+        services.startServing();
+        frontend.start();
+        const auto cred = services.tenancy->addCredential(
+            "bench-domain", "0b0e0c0b0e0c40aa8bb0c0d0e0f01234", region, Role::Admin);
+        const Target t{"http://127.0.0.1:" + std::to_string(frontend.port()),
+                       cred.principal.projectId, cred.xAuthToken};
+
+        std::printf("keyport bench http: region %s, in-process keyportd on %s, state %s\n",
+                    region.c_str(), t.url.c_str(), state.c_str());
+        std::printf("%.0f s per operation; HTTP clients keep one connection per thread\n\n",
+                    seconds);
+        std::printf("-- raw token, 2 threads (the yardstick) --\n");
+        auto raw = runHsmBench(services.regions->token(region), 2, seconds, true);
+
+        auto measure = [&](const std::string& name, unsigned threads,
+                           const bench::WorkerFactory& make) {
+            all.push_back(bench::run(name, threads, seconds, make));
+            bench::print(all.back());
+            if (all.back().errors > 0) rc = 1;
+        };
+
+        HttpClient setup(t.url);
+        const std::string aes =
+            createKey(setup, t, "bench-aes", "AES_256", "ENCRYPT_DECRYPT", "kms");
+        const std::string ec = createKey(setup, t, "bench-ec", "EC_P256", "SIGN_VERIFY", "kms");
+        const std::string pending =
+            createKey(setup, t, "bench-pending", "AES_256", "ENCRYPT_DECRYPT", "external");
+        const std::string encryptBody =
+            R"({"key_id":")" + aes + R"(","plain_text":")" + std::string(1024, 'k') + R"("})";
+        const std::string signBody =
+            R"({"key_id":")" + ec +
+            R"(","message":"YmVuY2ggbWVzc2FnZQ==","message_type":"RAW","signing_algorithm":"ECDSA_SHA_256"})";
+        const std::string paramsBody =
+            R"({"key_id":")" + pending +
+            R"(","wrapping_algorithm":"RSAES_OAEP_SHA_1","wrapping_key_spec":"RSA_2048"})";
+        auto healthz = [&t](unsigned) -> bench::Operation {
+            auto http = std::make_shared<HttpClient>(t.url);
+            return [http] {
+                if (http->send("GET", "/healthz", "", {}).status != 200)
+                    throw std::runtime_error("/healthz");
+            };
+        };
+
+        std::printf("\n-- keyportd over HTTP --\n");
+        bench::printHeader();
+        measure("GET /healthz", 16, healthz);
+        measure("GET /healthz", 64, healthz);
+        measure("encrypt-data 1 KiB", 16, fixedPost(t, "encrypt-data", encryptBody));
+        measure("encrypt-data 1 KiB", 64, fixedPost(t, "encrypt-data", encryptBody));
+        measure("sign ecdsa-p256", 16, fixedPost(t, "sign", signBody));
+        measure("get-parameters-for-import", 16,
+                fixedPost(t, "get-parameters-for-import", paramsBody));
+
+        const bench::Result* oaep = find(raw, "rsa-2048 oaep-sha1 unwrap");
+        const auto perThread = static_cast<std::size_t>(oaep->opsPerSecond * seconds * 0.75) + 100;
+        std::printf("   (preparing %zu external keys for the import run...)\n", perThread * 2);
+        std::fflush(stdout);
+        PreparedImports imports(t, 2, perThread);
+        measure("import-key-material rsa-2048", 2, imports.workers(t));
+
+        const auto rate = [&](const std::string& name, unsigned threads) {
+            for (const auto& r : all) {
+                if (r.name == name && r.threads == threads) return r.opsPerSecond;
+            }
+            return 0.0;
+        };
+        std::printf("\n-- targets --\n");
+        verdict("import-key-material (2 threads)", rate("import-key-material rsa-2048", 2),
+                0.5 * oaep->opsPerSecond, "0.5 x raw oaep unwrap");
+        verdict("encrypt-data 1 KiB (16 connections)", rate("encrypt-data 1 KiB", 16),
+                0.5 * rate("GET /healthz", 16), "0.5 x /healthz");
+        verdict("encrypt-data 1 KiB (64 connections)", rate("encrypt-data 1 KiB", 64),
+                0.5 * rate("GET /healthz", 64), "0.5 x /healthz");
+        verdict("get-parameters-for-import", rate("get-parameters-for-import", 16), 500, "fixed");
+        frontend.stop();
+    }
+    if (!args.has("keep-state")) std::filesystem::remove_all(state);
+    return rc;
+}
+
+}  // namespace keyport::cli
