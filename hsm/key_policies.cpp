@@ -194,6 +194,40 @@ AttributeTemplate ephemeralTransportKey() {
     return t;
 }
 
+AttributeTemplate peerTransportPublic() {
+    AttributeTemplate t;
+    t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_PUBLIC_KEY})
+        .set(CKA_KEY_TYPE, CK_KEY_TYPE{CKK_RSA})
+        .set(CKA_TOKEN, false)
+        .set(CKA_WRAP, true)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_VERIFY, false);
+    return t;
+}
+
+AttributeTemplate envelopeCmk() {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_ENCRYPT, false).set(CKA_DECRYPT, false).set(CKA_WRAP, true).set(CKA_UNWRAP, true);
+    return t;
+}
+
+AttributeTemplate newDataKey() {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_VALUE_LEN, CK_ULONG{32})
+        .set(CKA_ENCRYPT, true)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_WRAP, false)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_EXTRACTABLE, true);
+    return t;
+}
+
+AttributeTemplate openedDataKey() {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_ENCRYPT, false).set(CKA_DECRYPT, true).set(CKA_WRAP, false).set(CKA_UNWRAP, false);
+    return t;
+}
+
 }  // namespace policy
 }  // namespace hsm
 

@@ -59,6 +59,20 @@ AttributeTemplate transientEcPublic(Curve curve);
 
 // Ephemeral AES-256 that carries one key between tokens (replication), wrap/unwrap only.
 AttributeTemplate ephemeralTransportKey();
+// A peer region's transport public key, created on this token as a session object so the
+// ephemeral key can be wrapped to it. Wrap only.
+AttributeTemplate peerTransportPublic();
+
+// ---- Secret envelopes (CSMS) ----
+
+// A customer AES key (CMK) opened to wrap and unwrap secret data keys; it cannot encrypt
+// or decrypt data and is never extractable.
+AttributeTemplate envelopeCmk();
+// A secret version's data key as generated: AES-256, sensitive, encrypts the value once,
+// extractable only so it can be wrapped under the CMK.
+AttributeTemplate newDataKey();
+// A data key unwrapped to read a value: decrypt only, never extractable.
+AttributeTemplate openedDataKey();
 
 }  // namespace policy
 }  // namespace hsm

@@ -177,4 +177,22 @@ Bytes publicKeySpki(Session& s, ObjectHandle key) {
     throw Error("public key export supports RSA and EC keys only");
 }
 
+ObjectHandle createRsaPublic(Session& session, ByteView spkiDer, AttributeTemplate tmpl) {
+    const unsigned char* p = spkiDer.data();
+    ossl::PKey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spkiDer.size())));
+    if (!key || !EVP_PKEY_is_a(key.get(), "RSA")) throw Error("not an RSA SubjectPublicKeyInfo");
+    BIGNUM* n = nullptr;
+    BIGNUM* e = nullptr;
+    ossl::check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) == 1, "RSA modulus");
+    ossl::Bn modulus(n);
+    ossl::check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e) == 1, "RSA exponent");
+    ossl::Bn exponent(e);
+    Bytes nb(static_cast<std::size_t>(BN_num_bytes(modulus.get())));
+    Bytes eb(static_cast<std::size_t>(BN_num_bytes(exponent.get())));
+    BN_bn2bin(modulus.get(), nb.data());
+    BN_bn2bin(exponent.get(), eb.data());
+    tmpl.set(CKA_MODULUS, ByteView(nb)).set(CKA_PUBLIC_EXPONENT, ByteView(eb));
+    return session.createObject(tmpl);
+}
+
 }  // namespace hsm

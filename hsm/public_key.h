@@ -12,4 +12,8 @@ namespace hsm {
 // point is recovered on the host (public data only) as the one candidate both agree on.
 Bytes publicKeySpki(Session& session, ObjectHandle key);
 
+// Creates an RSA public key object from a DER SPKI (another token's public key, e.g. a
+// peer region's transport key to wrap to); `tmpl` supplies class, persistence and usage.
+ObjectHandle createRsaPublic(Session& session, ByteView spkiDer, AttributeTemplate tmpl);
+
 }  // namespace hsm

@@ -21,7 +21,7 @@ const std::set<std::string> kKnownKeys = {
     "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
     "regions", "server.address", "server.port", "server.threads", "server.body_limit",
     "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
-    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "demo.domain", "demo.project",
+    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "secrets.deletion_window_seconds", "demo.domain", "demo.project",
     "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
 };
 const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
@@ -146,6 +146,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.importTokenValiditySeconds =
         static_cast<std::int64_t>(number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
     c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
+    c.secretDeletionWindowSeconds = static_cast<std::int64_t>(
+        number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;
         d.domain = required(conf, "demo.domain", "");

@@ -55,6 +55,7 @@ struct Config {
     std::uint64_t wrappingPairMaxUses = 100000;
     std::int64_t importTokenValiditySeconds = 24 * 3600;  // Huawei: 24 h
     std::size_t keyCacheSize = 4096;
+    std::int64_t secretDeletionWindowSeconds = 7 * 24 * 3600;  // secrets.deletion_window_seconds
     std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }

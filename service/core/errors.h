@@ -26,6 +26,11 @@ enum class ErrorCode {
     AlgorithmUnsupported, // e.g. OAEP-SHA-256 on a token without it, host path disabled
     AliasExists,
     SequenceConflict,     // idempotency key reused with another body
+    InvalidRequest,       // well-formed, but not allowed now (say why)
+    SecretNotFound,       // no such secret, version or stage visible to the caller
+    SecretExists,         // a secret of that name, or a replica in that region, exists
+    SecretPendingDeletion,
+    SecretReadOnly,       // a write to a replica secret
     Unauthorized,
     Forbidden,
     Internal,

@@ -3,6 +3,7 @@
 // non-extractable session copies for use. Nothing here ever reads a key's value.
 #pragma once
 
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -43,7 +44,11 @@ public:
     // Unwraps a blob into a new session copy on the owner session, bypassing the cache.
     std::shared_ptr<OpenKey> openUncached(Region& region, KeySpec spec, const hsm::Bytes& blob,
                                           KeyUsage usage);
-    // Drops the cached copy (material deleted, expired or changed).
+    // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
+    std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
+    // Unwraps a blob into a new session copy with an explicit policy template.
+    std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob, const hsm::AttributeTemplate& tmpl);
+    // Drops the cached copies (material deleted, expired or changed).
     void evict(const std::string& keyId);
 
     RegionTokens& regions() { return regions_; }
@@ -54,6 +59,10 @@ private:
         hsm::Bytes blob;  // what the copy was opened from: a changed blob is a miss
         std::list<std::string>::iterator lru;
     };
+
+    static constexpr const char* kEnvelopeSuffix = "#envelope";
+    std::shared_ptr<OpenKey> openCached(const std::string& cacheKey, const KeyRecord& key,
+                                        const std::function<std::shared_ptr<OpenKey>()>& openFresh);
 
     RegionTokens& regions_;
     std::size_t capacity_;

@@ -20,38 +20,9 @@ constexpr char kColumns[] =
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
     " public_spki, primary_key_id";
 
-template <typename T>
-Poco::Nullable<T> nullable(const std::optional<T>& v) {
-    return v ? Poco::Nullable<T>(*v) : Poco::Nullable<T>();
-}
-
-Poco::Nullable<BLOB> nullableBlob(const std::optional<hsm::Bytes>& v) {
-    if (!v) return {};
-    return BLOB(v->data(), v->size());
-}
-
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
     return std::string(name(*p));
-}
-
-std::optional<std::int64_t> optInt(const RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return std::nullopt;
-    return rs.value(col, row).convert<std::int64_t>();
-}
-
-std::optional<std::string> optString(const RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return std::nullopt;
-    return rs.value(col, row).convert<std::string>();
-}
-
-std::optional<hsm::Bytes> optBlob(const RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return std::nullopt;
-    return blobValue(rs, col, row);
-}
-
-std::string str(const RecordSet& rs, std::size_t col, std::size_t row) {
-    return rs.value(col, row).convert<std::string>();
 }
 
 std::vector<KeyRecord> rows(const RecordSet& rs) {

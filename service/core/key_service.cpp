@@ -117,6 +117,13 @@ KeyRecord KeyService::get(const ProjectScope& scope, const std::string& keyId) {
     return visibleOrNotFound(std::move(k), scope, keyId);
 }
 
+std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope, const std::string& alias) {
+    auto k = db_.read([&](Poco::Data::Session& s) { return key_store::findByAlias(s, scope.projectId, alias); });
+    if (!k || k->domainId != scope.domainId) return std::nullopt;
+    applyExpiry(*k, epochSeconds());
+    return k;
+}
+
 KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
                          const std::optional<std::string>& marker) {
     return db_.read([&](Poco::Data::Session& s) {

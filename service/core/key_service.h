@@ -44,6 +44,8 @@ class KeyService {
     KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
     // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
     KeyRecord get(const ProjectScope& scope, const std::string& keyId);
+    // The project's key with this alias, if any (expiry applied).
+    std::optional<KeyRecord> findByAlias(const ProjectScope& scope, const std::string& alias);
     KeyList list(const ProjectScope& scope, std::size_t limit,
                  const std::optional<std::string>& marker);
 

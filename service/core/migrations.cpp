@@ -41,6 +41,26 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
             " key_id TEXT, event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
         },
+        // 2: CSMS secrets. A replica is a secret whose primary_id names its primary; its
+        // versions carry the primary's version ids and ciphertexts, with the data key
+        // wrapped under the replica's own CMK.
+        {
+            "CREATE TABLE secrets (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+            " description TEXT NOT NULL DEFAULT '', kms_key_id TEXT NOT NULL,"
+            " state TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+            " scheduled_delete_ms INTEGER, primary_id TEXT REFERENCES secrets(id),"
+            " next_version INTEGER NOT NULL, UNIQUE (project_id, name))",
+            "CREATE INDEX secrets_by_primary ON secrets (primary_id) WHERE primary_id IS NOT NULL",
+            "CREATE TABLE secret_versions (secret_id TEXT NOT NULL REFERENCES secrets(id)"
+            " ON DELETE CASCADE, version_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " created_ms INTEGER NOT NULL, kms_key_id TEXT NOT NULL, wrapped_data_key BLOB NOT NULL,"
+            " iv BLOB NOT NULL, ciphertext BLOB NOT NULL, is_binary INTEGER NOT NULL,"
+            " PRIMARY KEY (secret_id, version_id))",
+            "CREATE TABLE secret_stages (secret_id TEXT NOT NULL REFERENCES secrets(id)"
+            " ON DELETE CASCADE, stage TEXT NOT NULL, version_id TEXT NOT NULL,"
+            " updated_ms INTEGER NOT NULL, PRIMARY KEY (secret_id, stage))",
+        },
     };
     return steps;
 }

@@ -20,11 +20,13 @@ Services::Services(Config c) : config(std::move(c)) {
     pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
     imports = std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
+    secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, config.secretDeletionWindowSeconds);
 }
 
 void Services::startServing() {
     pairs->reconcile();
     ensureDemoCredential();
+    secrets->resync();
 }
 
 void Services::ensureDemoCredential() {

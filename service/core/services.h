@@ -12,6 +12,7 @@
 #include "service/core/key_material.h"
 #include "service/core/key_service.h"
 #include "service/core/region_tokens.h"
+#include "service/core/secret_service.h"
 #include "service/core/tenancy.h"
 #include "service/core/wrapping_pairs.h"
 
@@ -39,6 +40,7 @@ public:
     std::unique_ptr<WrappingPairs> pairs;
     std::unique_ptr<ImportService> imports;
     std::unique_ptr<CryptoService> crypto;
+    std::unique_ptr<SecretService> secrets;
 
 private:
     void ensureDemoCredential();

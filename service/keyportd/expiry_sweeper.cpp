@@ -5,7 +5,8 @@
 
 namespace keyport {
 
-ExpirySweeper::ExpirySweeper(KeyService& keys) : keys_(keys), thread_([this] { loop(); }) {}
+ExpirySweeper::ExpirySweeper(KeyService& keys, SecretService& secrets)
+    : keys_(keys), secrets_(secrets), thread_([this] { loop(); }) {}
 
 ExpirySweeper::~ExpirySweeper() {
     {
@@ -22,6 +23,7 @@ void ExpirySweeper::loop() {
         lock.unlock();
         try {
             keys_.expireDue();
+            secrets_.purgeDue();
         } catch (const std::exception& e) {
             std::fprintf(stderr, "keyportd: expiry sweep failed: %s\n", e.what());
         }

@@ -1,5 +1,6 @@
 // ExpirySweeper: destroys imported material the moment its expiration_time passes, without
-// a restart. Requests already refuse expired material on read; this removes the blob.
+// a restart, and removes secrets whose scheduled deletion time has come. Requests already
+// refuse expired material on read; this removes the blob.
 #pragma once
 
 #include <condition_variable>
@@ -7,17 +8,19 @@
 #include <thread>
 
 #include "service/core/key_service.h"
+#include "service/core/secret_service.h"
 
 namespace keyport {
 
 class ExpirySweeper {
 public:
-    explicit ExpirySweeper(KeyService& keys);
+    ExpirySweeper(KeyService& keys, SecretService& secrets);
     ~ExpirySweeper();
 
 private:
     void loop();
     KeyService& keys_;
+    SecretService& secrets_;
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -43,6 +43,12 @@ Response kmsError(const Error& e) {
                                 "\": " + msg);
         case ErrorCode::AliasExists: return kmsError(400, "KMS.0308", "invalid parameter \"key_alias\": " + msg);
         case ErrorCode::SequenceConflict: return kmsError(400, "KMS.0206", msg);
+        case ErrorCode::InvalidRequest: return kmsError(400, "KMS.0310", msg);
+        // Secrets errors do not arise on KMS routes; if one did, say it plainly.
+        case ErrorCode::SecretNotFound: return kmsError(404, "KMS.0207", msg);
+        case ErrorCode::SecretExists:
+        case ErrorCode::SecretPendingDeletion:
+        case ErrorCode::SecretReadOnly: return kmsError(400, "KMS.0310", msg);
         case ErrorCode::Unauthorized: return kmsError(401, "KMS.0302", msg);
         case ErrorCode::Forbidden: return kmsError(403, "KMS.0307", msg);
         case ErrorCode::Internal: break;

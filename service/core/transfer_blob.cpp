@@ -1,0 +1,80 @@
+#include "service/core/transfer_blob.h"
+
+#include "hsm/key_generation.h"
+#include "hsm/key_policies.h"
+#include "hsm/public_key.h"
+
+namespace keyport {
+namespace {
+
+bool oaepSha256(const Region& r) {
+    return r.capabilities && r.capabilities->has(hsm::Capability::RsaOaepSha256);
+}
+
+// Destroys the listed session objects however the transfer ends.
+struct Scratch {
+    hsm::Session& session;
+    std::vector<hsm::ObjectHandle> handles;
+    ~Scratch() {
+        for (auto h : handles) session.destroyObjectNoThrow(h);
+    }
+};
+
+}  // namespace
+
+hsm::Bytes TransferBlob::encode() const {
+    hsm::Bytes out;
+    out.push_back(kVersion1);
+    out.push_back(oaepHash == hsm::Hash::Sha256 ? 2 : 1);
+    for (int i = 3; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(keyType >> (8 * i)));
+    out.push_back(static_cast<std::uint8_t>(wrappedEphemeral.size() >> 8));
+    out.push_back(static_cast<std::uint8_t>(wrappedEphemeral.size()));
+    out.insert(out.end(), wrappedEphemeral.begin(), wrappedEphemeral.end());
+    out.insert(out.end(), wrappedKey.begin(), wrappedKey.end());
+    return out;
+}
+
+std::optional<TransferBlob> TransferBlob::decode(hsm::ByteView b) {
+    if (b.size() < 8 || b[0] != kVersion1 || (b[1] != 1 && b[1] != 2)) return std::nullopt;
+    TransferBlob t;
+    t.oaepHash = b[1] == 2 ? hsm::Hash::Sha256 : hsm::Hash::Sha1;
+    t.keyType = 0;
+    for (int i = 0; i < 4; ++i) t.keyType = (t.keyType << 8) | b[2 + static_cast<std::size_t>(i)];
+    const std::size_t n = (static_cast<std::size_t>(b[6]) << 8) | b[7];
+    if (n == 0 || b.size() <= 8 + n) return std::nullopt;
+    t.wrappedEphemeral.assign(b.begin() + 8, b.begin() + 8 + static_cast<long>(n));
+    t.wrappedKey.assign(b.begin() + 8 + static_cast<long>(n), b.end());
+    return t;
+}
+
+TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key, CK_KEY_TYPE keyType,
+                       Region& target) {
+    // The target's transport public key, read from the target token and recreated here.
+    const hsm::Bytes spki = target.token->withOwnerSession(
+        [&](hsm::Session& s) { return hsm::publicKeySpki(s, target.transportPublic); });
+    Scratch scratch{session, {}};
+    const auto peerKey = hsm::createRsaPublic(session, spki, hsm::policy::peerTransportPublic());
+    scratch.handles.push_back(peerKey);
+    const auto ephemeral = hsm::generateAes(session, 32, hsm::policy::ephemeralTransportKey());
+    scratch.handles.push_back(ephemeral);
+
+    TransferBlob t;
+    t.oaepHash = oaepSha256(source) && oaepSha256(target) ? hsm::Hash::Sha256 : hsm::Hash::Sha1;
+    t.keyType = keyType;
+    t.wrappedKey = session.wrapKey(hsm::Mechanism::aesKeyWrapPad(), ephemeral, key);
+    t.wrappedEphemeral = session.wrapKey(hsm::Mechanism::rsaOaep(t.oaepHash), peerKey, ephemeral);
+    return t;
+}
+
+hsm::ObjectHandle importKey(Region& target, hsm::Session& session, const TransferBlob& blob,
+                            const hsm::AttributeTemplate& tmpl) {
+    Scratch scratch{session, {}};
+    auto eTmpl = hsm::policy::ephemeralTransportKey();
+    eTmpl.set(CKA_EXTRACTABLE, false);
+    const auto ephemeral = session.unwrapKey(hsm::Mechanism::rsaOaep(blob.oaepHash), target.transportPrivate,
+                                             blob.wrappedEphemeral, eTmpl);
+    scratch.handles.push_back(ephemeral);
+    return session.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), ephemeral, blob.wrappedKey, tmpl);
+}
+
+}  // namespace keyport
