@@ -2,7 +2,9 @@
 
 namespace hsm {
 
-const char* curveName(Curve curve) { return curve == Curve::P256 ? "P-256" : "P-384"; }
+const char* curveName(Curve curve) {
+    return curve == Curve::P256 ? "P-256" : "P-384";
+}
 
 ByteView curveParams(Curve curve) {
     static constexpr std::uint8_t kP256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
@@ -191,6 +193,12 @@ AttributeTemplate ephemeralTransportKey() {
         .set(CKA_WRAP, true)
         .set(CKA_UNWRAP, true)
         .set(CKA_EXTRACTABLE, true);  // it must itself be wrapped to the target's transport key
+    return t;
+}
+
+AttributeTemplate arrivedTransportKey() {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_UNWRAP, true).set(CKA_WRAP, false).set(CKA_ENCRYPT, false).set(CKA_DECRYPT, false);
     return t;
 }
 

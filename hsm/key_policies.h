@@ -59,6 +59,9 @@ AttributeTemplate transientEcPublic(Curve curve);
 
 // Ephemeral AES-256 that carries one key between tokens (replication), wrap/unwrap only.
 AttributeTemplate ephemeralTransportKey();
+// The ephemeral key as it arrives on the target token: unwrap only, never extractable.
+// (No CKA_VALUE_LEN: SoftHSM refuses it in an unwrap template as read-only.)
+AttributeTemplate arrivedTransportKey();
 // A peer region's transport public key, created on this token as a session object so the
 // ephemeral key can be wrapped to it. Wrap only.
 AttributeTemplate peerTransportPublic();

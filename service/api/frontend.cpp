@@ -1,6 +1,7 @@
 #include "service/api/frontend.h"
 
 #include "service/api/health_routes.h"
+#include "service/api/huawei/csms_api.h"
 #include "service/api/huawei/kms_api.h"
 
 namespace keyport::api {
@@ -10,6 +11,7 @@ Router& withRoutes(Router& router, Services& services, Authenticator& auth,
                    Idempotency& idempotency) {
     addHealthRoutes(router, services);
     huawei::addKmsRoutes(router, services, auth, idempotency);
+    huawei::addCsmsRoutes(router, services, auth);
     return router;
 }
 

@@ -9,6 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <cstdio>
 #include <istream>
 
 namespace keyport::api {
@@ -43,9 +44,12 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                 drain(in.stream());
                 out.setKeepAlive(false);
             }
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
             // Handlers map every expected failure; this is a bug. Say nothing about it to
-            // the client beyond "internal", and log no request data.
+            // the client beyond "internal"; the log gets the method, path and cause (no
+            // headers, no body: those may carry credentials or material).
+            std::fprintf(stderr, "keyportd: internal error on %s %s: %s\n", req.method.c_str(),
+                         req.path.c_str(), e.what());
             res = router_.error(req.path, 500, "internal error");
         }
         out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));

@@ -14,10 +14,12 @@ using Poco::Data::RecordSet;
 using Poco::Data::Statement;
 
 constexpr char kColumns[] =
-    "id, domain_id, project_id, region, name, description, kms_key_id, state, created_ms, updated_ms,"
+    "id, domain_id, project_id, region, name, description, kms_key_id, state, created_ms, "
+    "updated_ms,"
     " scheduled_delete_ms, primary_id, next_version";
 constexpr char kVersionColumns[] =
-    "secret_id, version_id, seq, created_ms, kms_key_id, wrapped_data_key, iv, ciphertext, is_binary";
+    "secret_id, version_id, seq, created_ms, kms_key_id, wrapped_data_key, iv, ciphertext, "
+    "is_binary";
 
 std::vector<SecretRecord> rows(const RecordSet& rs) {
     std::vector<SecretRecord> out;
@@ -67,17 +69,18 @@ std::vector<SecretVersion> versionRows(const RecordSet& rs) {
 }  // namespace
 
 void insert(Poco::Data::Session& s, const SecretRecord& r) {
-    s << "INSERT INTO secrets (" << kColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", bind(r.id),
-        bind(r.domainId), bind(r.projectId), bind(r.region), bind(r.name), bind(r.description), bind(r.kmsKeyId),
-        bind(r.state), bind(r.createdMs), bind(r.updatedMs), bind(nullable(r.scheduledDeleteMs)),
-        bind(nullable(r.primaryId)), bind(r.nextVersion), now;
+    s << "INSERT INTO secrets (" << kColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(r.id), bind(r.domainId), bind(r.projectId), bind(r.region), bind(r.name),
+        bind(r.description), bind(r.kmsKeyId), bind(r.state), bind(r.createdMs), bind(r.updatedMs),
+        bind(nullable(r.scheduledDeleteMs)), bind(nullable(r.primaryId)), bind(r.nextVersion), now;
 }
 
 void save(Poco::Data::Session& s, const SecretRecord& r) {
-    s << "UPDATE secrets SET description = ?, kms_key_id = ?, state = ?, updated_ms = ?, scheduled_delete_ms = ?,"
+    s << "UPDATE secrets SET description = ?, kms_key_id = ?, state = ?, updated_ms = ?, "
+         "scheduled_delete_ms = ?,"
          " next_version = ? WHERE id = ?",
-        bind(r.description), bind(r.kmsKeyId), bind(r.state), bind(r.updatedMs), bind(nullable(r.scheduledDeleteMs)),
-        bind(r.nextVersion), bind(r.id), now;
+        bind(r.description), bind(r.kmsKeyId), bind(r.state), bind(r.updatedMs),
+        bind(nullable(r.scheduledDeleteMs)), bind(r.nextVersion), bind(r.id), now;
 }
 
 void remove(Poco::Data::Session& s, const std::string& secretId) {
@@ -86,10 +89,11 @@ void remove(Poco::Data::Session& s, const std::string& secretId) {
     s << "DELETE FROM secrets WHERE id = ?", bind(secretId), now;
 }
 
-std::optional<SecretRecord> find(Poco::Data::Session& s, const std::string& projectId, const std::string& name) {
+std::optional<SecretRecord> find(Poco::Data::Session& s, const std::string& projectId,
+                                 const std::string& name) {
     Statement st(s);
-    st << "SELECT " << kColumns << " FROM secrets WHERE project_id = ? AND name = ?", bind(projectId), bind(name),
-        now;
+    st << "SELECT " << kColumns << " FROM secrets WHERE project_id = ? AND name = ?",
+        bind(projectId), bind(name), now;
     return first(rows(RecordSet(st)));
 }
 
@@ -99,18 +103,20 @@ std::optional<SecretRecord> findById(Poco::Data::Session& s, const std::string& 
     return first(rows(RecordSet(st)));
 }
 
-std::vector<SecretRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
-                               const std::optional<std::string>& afterName) {
+std::vector<SecretRecord> list(Poco::Data::Session& s, const std::string& projectId,
+                               std::size_t limit, const std::optional<std::string>& afterName) {
     Statement st(s);
     const auto lim = static_cast<std::int64_t>(limit);
-    st << "SELECT " << kColumns << " FROM secrets WHERE project_id = ? AND name > ? ORDER BY name LIMIT ?",
+    st << "SELECT " << kColumns
+       << " FROM secrets WHERE project_id = ? AND name > ? ORDER BY name LIMIT ?",
         bind(projectId), bind(afterName.value_or("")), bind(lim), now;
     return rows(RecordSet(st));
 }
 
 std::vector<SecretRecord> replicasOf(Poco::Data::Session& s, const std::string& primaryId) {
     Statement st(s);
-    st << "SELECT " << kColumns << " FROM secrets WHERE primary_id = ? ORDER BY region", bind(primaryId), now;
+    st << "SELECT " << kColumns << " FROM secrets WHERE primary_id = ? ORDER BY region",
+        bind(primaryId), now;
     return rows(RecordSet(st));
 }
 
@@ -129,20 +135,25 @@ std::vector<std::string> dueForPurge(Poco::Data::Session& s, std::int64_t nowMs)
 }
 
 void insertVersion(Poco::Data::Session& s, const SecretVersion& v) {
-    s << "INSERT INTO secret_versions (" << kVersionColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    s << "INSERT INTO secret_versions (" << kVersionColumns
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(v.secretId), bind(v.versionId), bind(v.seq), bind(v.createdMs), bind(v.kmsKeyId),
-        bind(BLOB(v.wrappedDataKey.data(), v.wrappedDataKey.size())), bind(BLOB(v.iv.data(), v.iv.size())),
-        bind(BLOB(v.ciphertext.data(), v.ciphertext.size())), bind(v.binary ? 1 : 0), now;
+        bind(BLOB(v.wrappedDataKey.data(), v.wrappedDataKey.size())),
+        bind(BLOB(v.iv.data(), v.iv.size())), bind(BLOB(v.ciphertext.data(), v.ciphertext.size())),
+        bind(v.binary ? 1 : 0), now;
 }
 
-void removeVersion(Poco::Data::Session& s, const std::string& secretId, const std::string& versionId) {
-    s << "DELETE FROM secret_versions WHERE secret_id = ? AND version_id = ?", bind(secretId), bind(versionId), now;
+void removeVersion(Poco::Data::Session& s, const std::string& secretId,
+                   const std::string& versionId) {
+    s << "DELETE FROM secret_versions WHERE secret_id = ? AND version_id = ?", bind(secretId),
+        bind(versionId), now;
 }
 
 std::optional<SecretVersion> findVersion(Poco::Data::Session& s, const std::string& secretId,
                                          const std::string& versionId) {
     Statement st(s);
-    st << "SELECT " << kVersionColumns << " FROM secret_versions WHERE secret_id = ? AND version_id = ?",
+    st << "SELECT " << kVersionColumns
+       << " FROM secret_versions WHERE secret_id = ? AND version_id = ?",
         bind(secretId), bind(versionId), now;
     auto v = versionRows(RecordSet(st));
     if (v.empty()) return std::nullopt;
@@ -151,15 +162,15 @@ std::optional<SecretVersion> findVersion(Poco::Data::Session& s, const std::stri
 
 std::vector<SecretVersion> versions(Poco::Data::Session& s, const std::string& secretId) {
     Statement st(s);
-    st << "SELECT " << kVersionColumns << " FROM secret_versions WHERE secret_id = ? ORDER BY seq", bind(secretId),
-        now;
+    st << "SELECT " << kVersionColumns << " FROM secret_versions WHERE secret_id = ? ORDER BY seq",
+        bind(secretId), now;
     return versionRows(RecordSet(st));
 }
 
 std::map<std::string, std::string> stages(Poco::Data::Session& s, const std::string& secretId) {
     std::vector<std::string> stage, version;
-    s << "SELECT stage, version_id FROM secret_stages WHERE secret_id = ?", bind(secretId), into(stage),
-        into(version), now;
+    s << "SELECT stage, version_id FROM secret_stages WHERE secret_id = ?", bind(secretId),
+        into(stage), into(version), now;
     std::map<std::string, std::string> out;
     for (std::size_t i = 0; i < stage.size(); ++i) out[stage[i]] = version[i];
     return out;

@@ -54,16 +54,18 @@ namespace secret_store {
 void insert(Poco::Data::Session& s, const SecretRecord& r);
 void save(Poco::Data::Session& s, const SecretRecord& r);
 void remove(Poco::Data::Session& s, const std::string& secretId);  // with versions and stages
-std::optional<SecretRecord> find(Poco::Data::Session& s, const std::string& projectId, const std::string& name);
+std::optional<SecretRecord> find(Poco::Data::Session& s, const std::string& projectId,
+                                 const std::string& name);
 std::optional<SecretRecord> findById(Poco::Data::Session& s, const std::string& id);
-std::vector<SecretRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
-                               const std::optional<std::string>& afterName);
+std::vector<SecretRecord> list(Poco::Data::Session& s, const std::string& projectId,
+                               std::size_t limit, const std::optional<std::string>& afterName);
 std::vector<SecretRecord> replicasOf(Poco::Data::Session& s, const std::string& primaryId);
 std::vector<SecretRecord> allReplicas(Poco::Data::Session& s);
 std::vector<std::string> dueForPurge(Poco::Data::Session& s, std::int64_t nowMs);
 
 void insertVersion(Poco::Data::Session& s, const SecretVersion& v);
-void removeVersion(Poco::Data::Session& s, const std::string& secretId, const std::string& versionId);
+void removeVersion(Poco::Data::Session& s, const std::string& secretId,
+                   const std::string& versionId);
 std::optional<SecretVersion> findVersion(Poco::Data::Session& s, const std::string& secretId,
                                          const std::string& versionId);
 std::vector<SecretVersion> versions(Poco::Data::Session& s, const std::string& secretId);  // by seq

@@ -62,30 +62,35 @@ struct VersionValue {
 };
 
 class SecretService {
-public:
-    SecretService(Database& db, KeyService& keys, Tenancy& tenancy, std::int64_t deletionWindowSeconds);
+  public:
+    SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
+                  std::int64_t deletionWindowSeconds);
 
     SecretView create(const ProjectScope& scope, const CreateSecret& cmd);
     SecretView describe(const ProjectScope& scope, const std::string& name);
     std::vector<SecretRecord> list(const ProjectScope& scope, std::size_t limit,
                                    const std::optional<std::string>& marker);
     SecretView update(const ProjectScope& scope, const std::string& name,
-                      const std::optional<std::string>& description, const std::optional<std::string>& kmsKeyId);
+                      const std::optional<std::string>& description,
+                      const std::optional<std::string>& kmsKeyId);
     // Schedules deletion of the secret and its replicas; purgeDue() removes them later.
     SecretView scheduleDeletion(const ProjectScope& scope, const std::string& name);
     SecretView restore(const ProjectScope& scope, const std::string& name);
 
-    VersionView putVersion(const ProjectScope& scope, const std::string& name, const SecretValue& value);
+    VersionView putVersion(const ProjectScope& scope, const std::string& name,
+                           const SecretValue& value);
     std::vector<VersionView> listVersions(const ProjectScope& scope, const std::string& name);
     // versionId "latest" is the SYSCURRENT version.
-    VersionValue getVersion(const ProjectScope& scope, const std::string& name, const std::string& versionId);
-    VersionView putStage(const ProjectScope& scope, const std::string& name, const std::string& stage,
-                         const std::string& versionId);
-    VersionView getStage(const ProjectScope& scope, const std::string& name, const std::string& stage);
+    VersionValue getVersion(const ProjectScope& scope, const std::string& name,
+                            const std::string& versionId);
+    VersionView putStage(const ProjectScope& scope, const std::string& name,
+                         const std::string& stage, const std::string& versionId);
+    VersionView getStage(const ProjectScope& scope, const std::string& name,
+                         const std::string& stage);
 
     // Creates the replica in the domain's project in `region`; returns its id.
-    std::string replicate(const ProjectScope& scope, const std::string& name, const std::string& region,
-                          const std::optional<std::string>& kmsKeyId);
+    std::string replicate(const ProjectScope& scope, const std::string& name,
+                          const std::string& region, const std::optional<std::string>& kmsKeyId);
 
     // Removes secrets whose deletion time has passed; returns how many.
     std::size_t purgeDue();
@@ -93,7 +98,7 @@ public:
     // was down); returns how many versions were copied.
     std::size_t resync();
 
-private:
+  private:
     struct Loaded {
         SecretRecord secret;
         std::map<std::string, std::string> stages;
@@ -102,12 +107,13 @@ private:
     Loaded load(const ProjectScope& scope, const std::string& name);
     SecretRecord writable(const ProjectScope& scope, const std::string& name);
     KeyRecord cmkFor(const ProjectScope& scope, const std::optional<std::string>& kmsKeyId);
-    VersionView viewOf(const SecretRecord& s, const SecretVersion& v, const std::map<std::string, std::string>& stages);
+    VersionView viewOf(const SecretRecord& s, const SecretVersion& v,
+                       const std::map<std::string, std::string>& stages);
     SecretView viewOf(const SecretRecord& s);
     envelope::Cmk cmkOf(const KeyRecord& k);
     // Version `v` of a primary, its data key re-wrapped for `replica` under `replicaCmk`.
-    SecretVersion copyFor(const ProjectScope& primaryScope, const SecretVersion& v, const SecretRecord& replica,
-                          const KeyRecord& replicaCmk);
+    SecretVersion copyFor(const ProjectScope& primaryScope, const SecretVersion& v,
+                          const SecretRecord& replica, const KeyRecord& replicaCmk);
     std::mutex& lockFor(const std::string& projectId, const std::string& name);
 
     Database& db_;

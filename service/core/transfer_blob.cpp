@@ -47,8 +47,8 @@ std::optional<TransferBlob> TransferBlob::decode(hsm::ByteView b) {
     return t;
 }
 
-TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key, CK_KEY_TYPE keyType,
-                       Region& target) {
+TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key,
+                       CK_KEY_TYPE keyType, Region& target) {
     // The target's transport public key, read from the target token and recreated here.
     const hsm::Bytes spki = target.token->withOwnerSession(
         [&](hsm::Session& s) { return hsm::publicKeySpki(s, target.transportPublic); });
@@ -69,10 +69,9 @@ TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle 
 hsm::ObjectHandle importKey(Region& target, hsm::Session& session, const TransferBlob& blob,
                             const hsm::AttributeTemplate& tmpl) {
     Scratch scratch{session, {}};
-    auto eTmpl = hsm::policy::ephemeralTransportKey();
-    eTmpl.set(CKA_EXTRACTABLE, false);
-    const auto ephemeral = session.unwrapKey(hsm::Mechanism::rsaOaep(blob.oaepHash), target.transportPrivate,
-                                             blob.wrappedEphemeral, eTmpl);
+    const auto ephemeral =
+        session.unwrapKey(hsm::Mechanism::rsaOaep(blob.oaepHash), target.transportPrivate,
+                          blob.wrappedEphemeral, hsm::policy::arrivedTransportKey());
     scratch.handles.push_back(ephemeral);
     return session.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), ephemeral, blob.wrappedKey, tmpl);
 }

@@ -29,9 +29,10 @@ struct TransferBlob {
 // On the source token: wraps `key` (extractable) for `target`. SHA-256 OAEP when both tokens
 // can do it, SHA-1 otherwise. The ephemeral key and the peer public key object are
 // destroyed before returning.
-TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key, CK_KEY_TYPE keyType,
-                       Region& target);
-// On the target token: the key as a session object with `tmpl`.
+TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key,
+                       CK_KEY_TYPE keyType, Region& target);
+// On the target token: the key as a session object with `tmpl` (an unwrap template: no
+// CKA_VALUE_LEN).
 hsm::ObjectHandle importKey(Region& target, hsm::Session& session, const TransferBlob& blob,
                             const hsm::AttributeTemplate& tmpl);
 

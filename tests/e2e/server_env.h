@@ -11,6 +11,8 @@
 namespace keyport::test {
 
 KeyportServer& server();
+// Config lines for this binary's server; call before the first server().
+void setServerConfig(const std::string& extra);
 KmsClient demoClient();
 
 }  // namespace keyport::test

@@ -1,0 +1,78 @@
+#include "service/api/huawei/csms_errors.h"
+
+#include "service/api/json.h"
+
+namespace keyport::api::huawei {
+
+Response csmsError(int status, const std::string& code, const std::string& message) {
+    auto o = object();
+    o->set("error_code", code);
+    o->set("error_msg", message);
+    return Response::json(status, stringify(o));
+}
+
+Response csmsError(const Error& e) {
+    const std::string& msg = e.what();
+    const std::string field =
+        e.field().empty() ? std::string() : "invalid parameter \"" + e.field() + "\": ";
+    switch (e.code()) {
+        case ErrorCode::MalformedRequest:
+            return csmsError(400, "CSMS.0004", msg);
+        case ErrorCode::MissingParameter:
+        case ErrorCode::InvalidParameter:
+        case ErrorCode::UsageMismatch:
+        case ErrorCode::AlgorithmUnsupported:
+        case ErrorCode::AliasExists:
+            return csmsError(400, "CSMS.0002", field + msg);
+        case ErrorCode::SecretNotFound:
+            return csmsError(404, "CSMS.0005", msg);
+        case ErrorCode::SecretPendingDeletion:
+            return csmsError(400, "CSMS.0103", msg);
+        case ErrorCode::InvalidRequest:
+        case ErrorCode::SecretExists:
+        case ErrorCode::SecretReadOnly:
+        case ErrorCode::SequenceConflict:
+            return csmsError(400, "CSMS.0003", msg);
+        // The CMK of a version went away or out of service: say so, as a request error.
+        case ErrorCode::KeyNotFound:
+        case ErrorCode::KeyDisabled:
+        case ErrorCode::KeyPendingDeletion:
+        case ErrorCode::KeyPendingImport:
+        case ErrorCode::KeyStateInvalid:
+            return csmsError(400, "CSMS.0003", "the secret's CMK: " + msg);
+        case ErrorCode::KeyNotExternal:
+        case ErrorCode::ImportTokenInvalid:
+        case ErrorCode::ImportTokenExpired:
+        case ErrorCode::ImportTokenMismatch:
+        case ErrorCode::MaterialInvalid:
+        case ErrorCode::MaterialMismatch:
+            return csmsError(400, "CSMS.0003", msg);
+        case ErrorCode::Unauthorized:
+            return csmsError(401, "CSMS.0401", msg);
+        case ErrorCode::Forbidden:
+            return csmsError(403, "CSMS.0403", msg);
+        case ErrorCode::Internal:
+            break;
+    }
+    return csmsError(500, "CSMS.0001", "internal error");
+}
+
+Response csmsAuthError(const AuthError& e) {
+    if (e.kind() == AuthFailure::Forbidden) return csmsError(403, "CSMS.0403", e.what());
+    return csmsError(401, "CSMS.0401", e.what());
+}
+
+Response csmsTransportError(int status, const std::string& message) {
+    switch (status) {
+        case 404:
+            return csmsError(404, "CSMS.0005", message);
+        case 405:
+            return csmsError(405, "CSMS.0003", message);
+        case 413:
+            return csmsError(413, "CSMS.0004", message);
+        default:
+            return csmsError(500, "CSMS.0001", "internal error");
+    }
+}
+
+}  // namespace keyport::api::huawei

@@ -1,0 +1,19 @@
+// Huawei CSMS error responses: {"error_code":"CSMS.xxxx","error_msg":"..."} (flat, unlike
+// KMS), mapped from the domain's ErrorCode in one place.
+#pragma once
+
+#include <string>
+
+#include "service/api/authenticator.h"
+#include "service/api/http.h"
+#include "service/core/errors.h"
+
+namespace keyport::api::huawei {
+
+Response csmsError(int status, const std::string& code, const std::string& message);
+Response csmsError(const Error& e);
+Response csmsAuthError(const AuthError& e);
+// Errors the server itself raises on CSMS paths (404, 405, 413, 500).
+Response csmsTransportError(int status, const std::string& message);
+
+}  // namespace keyport::api::huawei
