@@ -232,6 +232,34 @@ int benchHttp(const Argv& argv) {
         measure("get-parameters-for-import", 16,
                 fixedPost(t, "get-parameters-for-import", paramsBody));
 
+        // CSMS: a 1 KiB secret. create-version is a data key generated on-token, GCM, a KWP
+        // wrap under the CMK and one durable commit; get-version a KWP unwrap and GCM.
+        const std::string secretPath = "/v1/" + t.project + "/secrets";
+        const std::string value1k(1024, 's');
+        if (setup
+                .send("POST", secretPath,
+                      R"({"name":"bench-secret","secret_string":")" + value1k + R"("})",
+                      t.headers())
+                .status != 200) {
+            throw std::runtime_error("could not create the bench secret");
+        }
+        auto secretOp = [&t, value1k](const std::string& method, const std::string& path) {
+            return [&t, value1k, method, path](unsigned) -> bench::Operation {
+                auto http = std::make_shared<HttpClient>(t.url);
+                const std::string body =
+                    method == "POST" ? R"({"secret_string":")" + value1k + R"("})" : "";
+                return [&t, http, method, path, body] {
+                    const auto r = http->send(method, path, body, t.headers());
+                    if (r.status != 200)
+                        throw std::runtime_error(path + ": HTTP " + std::to_string(r.status));
+                };
+            };
+        };
+        measure("csms create-version 1 KiB", 16,
+                secretOp("POST", secretPath + "/bench-secret/versions"));
+        measure("csms get-version latest 1 KiB", 16,
+                secretOp("GET", secretPath + "/bench-secret/versions/latest"));
+
         const bench::Result* oaep = find(raw, "rsa-2048 oaep-sha1 unwrap");
         const auto perThread = static_cast<std::size_t>(oaep->opsPerSecond * seconds * 0.75) + 100;
         std::printf("   (preparing %zu external keys for the import run...)\n", perThread * 2);
