@@ -296,6 +296,37 @@ TEST(Csms, KillNineDuringReplicationLeavesAllOrNothing) {
     }
 }
 
+TEST(Csms, KillNineDuringVersionPropagationKeepsReplicasInSync) {
+    const auto c = demo();
+    const Csms southC(south());
+    ASSERT_EQ(c("POST", "secrets", R"({"name":"propagated","secret_string":"base"})").status, 200);
+    ASSERT_EQ(c("POST", "secrets/propagated/replicas", R"({"region":"cn-south-1"})").status, 200);
+    for (int round = 0; round < 3; ++round) {
+        std::thread writer([&] {
+            try {
+                for (int v = 0; v < 50; ++v) {
+                    c("POST", "secrets/propagated/versions", R"({"secret_string":"r)" + std::to_string(v) + "\"}");
+                }
+            } catch (const std::exception&) {
+                // The server died under a request: that is the point.
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(30 + 20 * round));
+        server().kill9();
+        writer.join();
+        server().start();
+        const auto p = c("GET", "secrets/propagated/versions");
+        const auto r = southC.in(kSouthProject, "GET", "secrets/propagated/versions");
+        ASSERT_EQ(p.status, 200);
+        ASSERT_EQ(r.status, 200);
+        EXPECT_EQ(p.json->getArray("version_metadatas")->size(), r.json->getArray("version_metadatas")->size());
+        EXPECT_EQ(latest(c, c.cred().projectId, "propagated"), latest(southC, kSouthProject, "propagated"));
+        const auto d = c("GET", "secrets/propagated");
+        EXPECT_EQ(d.json->getObject("secret")->getArray("replicas")->getObject(0)->getValue<std::string>("sync_state"),
+                  "SYNCED");
+    }
+}
+
 TEST(Csms, ScheduledDeletionThenGone) {
     const auto c = demo();
     ASSERT_EQ(c("POST", "secrets", R"({"name":"short-lived","secret_string":"x"})").status, 200);
