@@ -11,8 +11,8 @@ namespace {
 
 void requireUsage(const KeyRecord& k, KeyUsage usage) {
     if (k.usage != usage) {
-        throw Error(ErrorCode::UsageMismatch, "key " + k.id + " is a " + std::string(name(k.usage)) +
-                                                  " key", "key_id");
+        throw Error(ErrorCode::UsageMismatch,
+                    "key " + k.id + " is a " + std::string(name(k.usage)) + " key", "key_id");
     }
 }
 
@@ -23,14 +23,16 @@ void requireUsage(const KeyRecord& k, KeyUsage usage) {
 }
 
 std::uint8_t rsaVersion(EncryptionAlgorithm a) {
-    return a == EncryptionAlgorithm::RsaOaepSha1 ? Ciphertext::kRsaOaepSha1 : Ciphertext::kRsaOaepSha256;
+    return a == EncryptionAlgorithm::RsaOaepSha1 ? Ciphertext::kRsaOaepSha1
+                                                 : Ciphertext::kRsaOaepSha256;
 }
 
 void checkSigningAlgorithm(const KeyRecord& k, SigningAlgorithm a) {
     const bool rsaScheme = a.scheme != SignatureScheme::Ecdsa;
     if (rsaScheme != isRsa(k.spec)) {
         throw Error(ErrorCode::InvalidParameter,
-                    "signing_algorithm " + name(a) + " does not fit a " + std::string(name(k.spec)) + " key",
+                    "signing_algorithm " + name(a) + " does not fit a " +
+                        std::string(name(k.spec)) + " key",
                     "signing_algorithm");
     }
 }
@@ -58,26 +60,31 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
     c.keyId = k.id;
     if (isSymmetric(k.spec)) {
         if (algorithm != EncryptionAlgorithm::SymmetricDefault) {
-            throw Error(ErrorCode::InvalidParameter, "AES keys use encryption_algorithm SYMMETRIC_DEFAULT",
+            throw Error(ErrorCode::InvalidParameter,
+                        "AES keys use encryption_algorithm SYMMETRIC_DEFAULT",
                         "encryption_algorithm");
         }
         auto key = keys_.material().open(k);
         auto session = key->region().token->session();
         c.version = Ciphertext::kAesGcm;
         c.iv = session->random(Ciphertext::kIvSize);
-        c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()), key->handle(), plaintext);
+        c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()),
+                                     key->handle(), plaintext);
         return c.encode();
     }
     if (algorithm == EncryptionAlgorithm::SymmetricDefault) {
-        throw Error(ErrorCode::InvalidParameter, "RSA keys use encryption_algorithm RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+        throw Error(ErrorCode::InvalidParameter,
+                    "RSA keys use encryption_algorithm RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
                     "encryption_algorithm");
     }
-    const hsm::Hash hash = algorithm == EncryptionAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
+    const hsm::Hash hash =
+        algorithm == EncryptionAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
     const std::size_t limit = rsaBits(k.spec) / 8 - 2 * hsm::hashSize(hash) - 2;
     if (plaintext.size() > limit) {
         throw Error(ErrorCode::InvalidParameter,
                     "plain_text is too long for " + std::string(name(k.spec)) + " with " +
-                        std::string(name(algorithm)) + " (at most " + std::to_string(limit) + " bytes)",
+                        std::string(name(algorithm)) + " (at most " + std::to_string(limit) +
+                        " bytes)",
                     "plain_text");
     }
     c.version = rsaVersion(algorithm);
@@ -88,9 +95,12 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
 Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext) {
     const auto c = Ciphertext::decode(ciphertext);
     if (!c) {
-        throw Error(ErrorCode::InvalidParameter, "cipher_text is not a Keyport ciphertext", "cipher_text");
+        throw Error(ErrorCode::InvalidParameter, "cipher_text is not a Keyport ciphertext",
+                    "cipher_text");
     }
-    const KeyRecord k = keys_.usable(scope, c->keyId);
+    // The ciphertext's key or its replica-group member in the caller's project: members share
+    // material, and the associated data below still names the key that encrypted.
+    const KeyRecord k = keys_.usableMember(scope, c->keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
     auto key = keys_.material().open(k);
     auto session = key->region().token->session();
@@ -116,27 +126,30 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
     if (raw.size() > block.size()) undecryptable();
     std::copy(raw.reveal().begin(), raw.reveal().end(),
               block.reveal().begin() + static_cast<long>(block.size() - raw.size()));
-    auto plain = oaepDecode(block.reveal(),
-                            c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
+    auto plain =
+        oaepDecode(block.reveal(),
+                   c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
     if (!plain) undecryptable();
     return {k.id, std::move(*plain)};
 }
 
-DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
-                                     bool withPlaintext) {
+DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId,
+                                     std::size_t bytes, bool withPlaintext) {
     const KeyRecord k = keys_.usable(scope, keyId);
     if (!isSymmetric(k.spec)) {
         throw Error(ErrorCode::InvalidParameter, "data keys need an AES_256 key", "key_id");
     }
     auto session = keys_.material().regions().token(k.region).session();
     hsm::SecretBytes plain(session->random(bytes));
-    DataKey dk{k.id, {}, encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault)};
+    DataKey dk{
+        k.id, {}, encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault)};
     if (withPlaintext) dk.plaintext = std::move(plain);
     return dk;
 }
 
-hsm::Bytes CryptoService::sign(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
-                               SigningAlgorithm algorithm, MessageType type) {
+hsm::Bytes CryptoService::sign(const ProjectScope& scope, const std::string& keyId,
+                               hsm::ByteView message, SigningAlgorithm algorithm,
+                               MessageType type) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireUsage(k, KeyUsage::SignVerify);
     checkSigningAlgorithm(k, algorithm);
@@ -158,8 +171,9 @@ hsm::Bytes CryptoService::sign(const ProjectScope& scope, const std::string& key
     throw Error(ErrorCode::Internal, "unknown signature scheme");
 }
 
-bool CryptoService::verify(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
-                           hsm::ByteView signature, SigningAlgorithm algorithm, MessageType type) {
+bool CryptoService::verify(const ProjectScope& scope, const std::string& keyId,
+                           hsm::ByteView message, hsm::ByteView signature,
+                           SigningAlgorithm algorithm, MessageType type) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireUsage(k, KeyUsage::SignVerify);
     checkSigningAlgorithm(k, algorithm);
@@ -171,7 +185,8 @@ hsm::Bytes CryptoService::publicKey(const ProjectScope& scope, const std::string
     if (isSymmetric(k.spec)) {
         throw Error(ErrorCode::InvalidParameter, "symmetric keys have no public key", "key_id");
     }
-    if (!k.publicSpki) throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
+    if (!k.publicSpki)
+        throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
     return *k.publicSpki;
 }
 

@@ -27,6 +27,7 @@ enum class ErrorCode {
     AliasExists,
     SequenceConflict,     // idempotency key reused with another body
     InvalidRequest,       // well-formed, but not allowed now (say why)
+    ReplicaExists,        // the key's replica group already has a key in that region
     SecretNotFound,       // no such secret, version or stage visible to the caller
     SecretExists,         // a secret of that name, or a replica in that region, exists
     SecretPendingDeletion,

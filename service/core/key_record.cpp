@@ -1,5 +1,5 @@
-#include "service/core/sql_values.h"
 #include "service/core/key_record.h"
+#include "service/core/sql_values.h"
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
@@ -81,18 +81,26 @@ std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id) {
     return std::move(found.front());
 }
 
+std::vector<KeyRecord> group(Poco::Data::Session& s, const std::string& primaryId) {
+    Statement st(s);
+    st << "SELECT " << kColumns
+       << " FROM keys WHERE id = ? OR primary_key_id = ? ORDER BY created_at_ms",
+        bind(primaryId), bind(primaryId), now;
+    return rows(RecordSet(st));
+}
+
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
                                      const std::string& alias) {
     Statement st(s);
-    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ? AND alias = ?",
-        bind(projectId), bind(alias), now;
+    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ? AND alias = ?", bind(projectId),
+        bind(alias), now;
     auto found = rows(RecordSet(st));
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
 }
 
-std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId,
-                            std::size_t limit, const std::optional<std::string>& marker) {
+std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
+                            const std::optional<std::string>& marker) {
     Statement st(s);
     const auto lim = static_cast<std::int64_t>(limit);
     if (marker) {
@@ -134,8 +142,8 @@ std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s) {
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {
     std::vector<std::string> keys, values;
-    s << "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY tag_key",
-        bind(keyId), into(keys), into(values), now;
+    s << "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY tag_key", bind(keyId),
+        into(keys), into(values), now;
     std::map<std::string, std::string> out;
     for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = values[i];
     return out;

@@ -43,11 +43,13 @@ void insert(Poco::Data::Session& s, const KeyRecord& k);
 // Writes every mutable column of an existing key.
 void save(Poco::Data::Session& s, const KeyRecord& k);
 std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id);
+// Every key of a replica group: the primary and the keys whose primary_key_id names it.
+std::vector<KeyRecord> group(Poco::Data::Session& s, const std::string& primaryId);
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
                                      const std::string& alias);
 // Keys of a project, oldest first, starting after `marker` (a key id) when given.
-std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId,
-                            std::size_t limit, const std::optional<std::string>& marker);
+std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
+                            const std::optional<std::string>& marker);
 std::size_t count(Poco::Data::Session& s, const std::string& projectId);
 // Ids of keys with material whose expiration_time is at or before `nowSeconds`.
 std::vector<std::string> expiredIds(Poco::Data::Session& s, std::int64_t nowSeconds);

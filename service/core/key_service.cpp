@@ -117,8 +117,10 @@ KeyRecord KeyService::get(const ProjectScope& scope, const std::string& keyId) {
     return visibleOrNotFound(std::move(k), scope, keyId);
 }
 
-std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope, const std::string& alias) {
-    auto k = db_.read([&](Poco::Data::Session& s) { return key_store::findByAlias(s, scope.projectId, alias); });
+std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope,
+                                                 const std::string& alias) {
+    auto k = db_.read(
+        [&](Poco::Data::Session& s) { return key_store::findByAlias(s, scope.projectId, alias); });
     if (!k || k->domainId != scope.domainId) return std::nullopt;
     applyExpiry(*k, epochSeconds());
     return k;
@@ -277,6 +279,48 @@ KeyRecord KeyService::usable(const ProjectScope& scope, const std::string& keyId
             throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
         default:
             throw Error(ErrorCode::KeyStateInvalid, "the key is not enabled");
+    }
+}
+
+KeyRecord KeyService::usableMember(const ProjectScope& scope, const std::string& keyId) {
+    try {
+        return usable(scope, keyId);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::KeyNotFound) throw;
+        const auto k = db_.read([&](Poco::Data::Session& s) { return key_store::find(s, keyId); });
+        // Only a key of the caller's domain can lead to a member; anything else stays 404.
+        if (!k || k->domainId != scope.domainId) throw;
+        for (const KeyRecord& m : group(*k)) {
+            if (m.projectId == scope.projectId) return usable(scope, m.id);
+        }
+        throw;
+    }
+}
+
+std::vector<KeyRecord> KeyService::group(const KeyRecord& k) {
+    const std::string primary = k.primaryKeyId.value_or(k.id);
+    auto all = db_.read([&](Poco::Data::Session& s) { return key_store::group(s, primary); });
+    std::erase_if(all, [&](const KeyRecord& m) { return m.domainId != k.domainId; });
+    for (auto& m : all) applyExpiry(m, epochSeconds());
+    return all;
+}
+
+void KeyService::insertReplica(const KeyRecord& replica,
+                               const std::vector<std::pair<std::string, std::string>>& tags) {
+    try {
+        db_.write([&](Poco::Data::Session& s) {
+            key_store::insert(s, replica);
+            for (const auto& [k, v] : tags) key_store::putTag(s, replica.id, k, v);
+            key_store::audit(s, replica.id, "replicate",
+                             "from " + replica.primaryKeyId.value_or(""));
+        });
+    } catch (const Poco::Exception& e) {
+        if (isUniqueViolation(e)) {
+            throw Error(ErrorCode::AliasExists,
+                        "a key with alias '" + replica.alias + "' already exists there",
+                        "key_alias");
+        }
+        throw;
     }
 }
 

@@ -66,6 +66,15 @@ class KeyService {
 
     // Used by import and crypto: the key, checked to be usable for crypto right now.
     KeyRecord usable(const ProjectScope& scope, const std::string& keyId);
+    // Like usable(), but a key id of another member of the key's replica group resolves to
+    // the group's member in the caller's project (API.md §0: ciphertexts are portable).
+    KeyRecord usableMember(const ProjectScope& scope, const std::string& keyId);
+    // The key's replica group (primary first), as the caller may see it: every member is of
+    // the caller's domain.
+    std::vector<KeyRecord> group(const KeyRecord& k);
+    // Inserts a replica made by KeyReplication, with its tags, in one transaction.
+    void insertReplica(const KeyRecord& replica,
+                       const std::vector<std::pair<std::string, std::string>>& tags);
     // Reads and modifies a key in one write transaction; `change` throws to refuse.
     template <typename F>
     KeyRecord modify(const ProjectScope& scope, const std::string& keyId, F&& change) {

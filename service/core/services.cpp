@@ -20,6 +20,7 @@ Services::Services(Config c) : config(std::move(c)) {
     pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
     imports = std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
+    replication = std::make_unique<KeyReplication>(*keys, *tenancy);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, config.secretDeletionWindowSeconds);
 }
 

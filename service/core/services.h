@@ -10,6 +10,7 @@
 #include "service/core/database.h"
 #include "service/core/import_service.h"
 #include "service/core/key_material.h"
+#include "service/core/key_replication.h"
 #include "service/core/key_service.h"
 #include "service/core/region_tokens.h"
 #include "service/core/secret_service.h"
@@ -41,6 +42,7 @@ public:
     std::unique_ptr<ImportService> imports;
     std::unique_ptr<CryptoService> crypto;
     std::unique_ptr<SecretService> secrets;
+    std::unique_ptr<KeyReplication> replication;
 
 private:
     void ensureDemoCredential();

@@ -29,6 +29,7 @@ Response csmsError(const Error& e) {
         case ErrorCode::SecretPendingDeletion:
             return csmsError(400, "CSMS.0103", msg);
         case ErrorCode::InvalidRequest:
+        case ErrorCode::ReplicaExists:
         case ErrorCode::SecretExists:
         case ErrorCode::SecretReadOnly:
         case ErrorCode::SequenceConflict:

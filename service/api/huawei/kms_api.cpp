@@ -18,10 +18,14 @@ struct Route {
 
 Response authFailure(const AuthError& e) {
     switch (e.kind()) {
-        case AuthFailure::Missing: return kmsError(401, "KMS.0301", e.what());
-        case AuthFailure::Invalid: return kmsError(401, "KMS.0302", e.what());
-        case AuthFailure::Expired: return kmsError(401, "KMS.0303", e.what());
-        case AuthFailure::Forbidden: break;
+        case AuthFailure::Missing:
+            return kmsError(401, "KMS.0301", e.what());
+        case AuthFailure::Invalid:
+            return kmsError(401, "KMS.0302", e.what());
+        case AuthFailure::Expired:
+            return kmsError(401, "KMS.0303", e.what());
+        case AuthFailure::Forbidden:
+            break;
     }
     return kmsError(403, "KMS.0307", e.what());
 }
@@ -29,29 +33,34 @@ Response authFailure(const AuthError& e) {
 std::string sequenceOf(const JsonBody& body) {
     auto seq = body.optString("sequence");
     if (!seq) return {};
-    if (seq->size() != 36) throw Error(ErrorCode::InvalidParameter, "sequence must be 36 characters", "sequence");
+    if (seq->size() != 36)
+        throw Error(ErrorCode::InvalidParameter, "sequence must be 36 characters", "sequence");
     return *seq;
 }
 
-Response run(Request& req, Services& services, Authenticator& auth, Idempotency& idem, const Route& route) {
+Response run(Request& req, Services& services, Authenticator& auth, Idempotency& idem,
+             const Route& route) {
     try {
         const Principal principal = authenticate(req, auth);
         const ProjectScope scope = auth.scope(principal, req.param("project_id"), route.access);
         const bool hasBody = req.method == "POST" || req.method == "PUT";
-        KmsCall call{req, hasBody ? JsonBody::parse(req.body) : JsonBody::parse("{}"), principal, scope, services};
+        KmsCall call{req, hasBody ? JsonBody::parse(req.body) : JsonBody::parse("{}"), principal,
+                     scope, services};
 
         const std::string sequence = hasBody ? sequenceOf(call.body) : std::string();
         hsm::Bytes requestHash;
         if (!sequence.empty()) {
             const std::string bound = req.method + " " + req.path + "\n" + req.body;
             requestHash = digest(hsm::Hash::Sha256, hsm::asBytes(bound));
-            if (auto seen = idem.lookup(scope.projectId, sequence, requestHash); seen && seen->response) {
+            if (auto seen = idem.lookup(scope.projectId, sequence, requestHash);
+                seen && seen->response) {
                 return *seen->response;
             }
         }
         const auto out = route.handler(call);
         Response res = Response::json(200, out ? stringify(out) : std::string());
-        if (!sequence.empty()) idem.record(scope.projectId, sequence, requestHash, res, route.storeResponse);
+        if (!sequence.empty())
+            idem.record(scope.projectId, sequence, requestHash, res, route.storeResponse);
         return res;
     } catch (const AuthError& e) {
         return authFailure(e);
@@ -80,7 +89,8 @@ const std::vector<Route>& routes() {
         {"POST", "encrypt-data", Access::Write, true, encryptData},
         {"POST", "decrypt-data", Access::Write, false, decryptData},
         {"POST", "create-datakey", Access::Write, false, createDataKey},
-        {"POST", "create-datakey-without-plaintext", Access::Write, true, createDataKeyWithoutPlaintext},
+        {"POST", "create-datakey-without-plaintext", Access::Write, true,
+         createDataKeyWithoutPlaintext},
         {"POST", "encrypt-datakey", Access::Write, true, encryptDataKey},
         {"POST", "decrypt-datakey", Access::Write, false, decryptDataKey},
         {"POST", "sign", Access::Write, true, sign},
@@ -91,17 +101,31 @@ const std::vector<Route>& routes() {
     return r;
 }
 
+// KMS v2 (below /v2/{project_id}/kms/).
+const std::vector<Route>& v2Routes() {
+    static const std::vector<Route> r{
+        {"POST", "keys/{key_id}/replicate", Access::Write, true, replicateKey},
+    };
+    return r;
+}
+
 }  // namespace
 
-void addKmsRoutes(Router& router, Services& services, Authenticator& auth, Idempotency& idempotency) {
-    for (const Route& route : routes()) {
-        router.add(route.method, std::string("/v1.0/{project_id}/kms/") + route.path,
+void addKmsRoutes(Router& router, Services& services, Authenticator& auth,
+                  Idempotency& idempotency) {
+    auto add = [&](const std::string& base, const Route& route) {
+        router.add(route.method, base + route.path,
                    [&services, &auth, &idempotency, &route](Request& req) {
                        return run(req, services, auth, idempotency, route);
                    });
-    }
-    router.addDialect([](std::string_view path) { return path.starts_with("/v1.0/") || path.starts_with("/v2/"); },
-                      kmsTransportError);
+    };
+    for (const Route& route : routes()) add("/v1.0/{project_id}/kms/", route);
+    for (const Route& route : v2Routes()) add("/v2/{project_id}/kms/", route);
+    router.addDialect(
+        [](std::string_view path) {
+            return path.starts_with("/v1.0/") || path.starts_with("/v2/");
+        },
+        kmsTransportError);
 }
 
 }  // namespace keyport::api::huawei

@@ -49,6 +49,8 @@ Poco::JSON::Object::Ptr listTags(KmsCall& c);
 Poco::JSON::Object::Ptr createTag(KmsCall& c);
 Poco::JSON::Object::Ptr deleteTag(KmsCall& c);
 
+Poco::JSON::Object::Ptr replicateKey(KmsCall& c);  // v2
+
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);
 Poco::JSON::Object::Ptr deleteImportedKeyMaterial(KmsCall& c);

@@ -44,6 +44,8 @@ Response kmsError(const Error& e) {
         case ErrorCode::AliasExists: return kmsError(400, "KMS.0308", "invalid parameter \"key_alias\": " + msg);
         case ErrorCode::SequenceConflict: return kmsError(400, "KMS.0206", msg);
         case ErrorCode::InvalidRequest: return kmsError(400, "KMS.0310", msg);
+        // No Huawei code for "already replicated there"; KMS.0313 sits after 0312.
+        case ErrorCode::ReplicaExists: return kmsError(400, "KMS.0313", msg);
         // Secrets errors do not arise on KMS routes; if one did, say it plainly.
         case ErrorCode::SecretNotFound: return kmsError(404, "KMS.0207", msg);
         case ErrorCode::SecretExists:

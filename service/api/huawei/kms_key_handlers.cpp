@@ -10,17 +10,24 @@
 namespace keyport::api::huawei {
 namespace {
 
-bool aliasChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '/' || c == '_' || c == '-'; }
+bool aliasChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '/' || c == '_' ||
+           c == '-';
+}
 
 std::string checkedAlias(const std::string& alias) {
-    if (alias.empty() || alias.size() > 255 || !std::all_of(alias.begin(), alias.end(), aliasChar)) {
-        throw Error(ErrorCode::InvalidParameter, "key_alias must match ^[a-zA-Z0-9:/_-]{1,255}$", "key_alias");
+    if (alias.empty() || alias.size() > 255 ||
+        !std::all_of(alias.begin(), alias.end(), aliasChar)) {
+        throw Error(ErrorCode::InvalidParameter, "key_alias must match ^[a-zA-Z0-9:/_-]{1,255}$",
+                    "key_alias");
     }
     return alias;
 }
 
 std::string checkedDescription(const std::string& d) {
-    if (d.size() > 255) throw Error(ErrorCode::InvalidParameter, "key_description is at most 255 characters", "key_description");
+    if (d.size() > 255)
+        throw Error(ErrorCode::InvalidParameter, "key_description is at most 255 characters",
+                    "key_description");
     return d;
 }
 
@@ -31,7 +38,8 @@ E parsed(const std::optional<E>& v, const std::string& field, const std::string&
 }
 
 // Huawei tag rules (API.md §1): key 1–36, value 0–43, no ASCII 0–31, *, <, >, \, =.
-void checkTagText(const std::string& s, std::size_t min, std::size_t max, const std::string& field) {
+void checkTagText(const std::string& s, std::size_t min, std::size_t max,
+                  const std::string& field) {
     const bool bad = std::any_of(s.begin(), s.end(), [](char ch) {
         const auto u = static_cast<unsigned char>(ch);
         return u < 32 || ch == '*' || ch == '<' || ch == '>' || ch == '\\' || ch == '=';
@@ -47,12 +55,14 @@ void checkTagText(const std::string& s, std::size_t min, std::size_t max, const 
 }  // namespace
 
 std::string checkedKeyId(const std::string& id) {
-    if (!isUuid(id)) throw Error(ErrorCode::InvalidParameter, "key_id must be a 36-character key ID", "key_id");
+    if (!isUuid(id))
+        throw Error(ErrorCode::InvalidParameter, "key_id must be a 36-character key ID", "key_id");
     return id;
 }
 
 std::string KmsCall::keyId() const {
-    if (auto it = req.params.find("key_id"); it != req.params.end()) return checkedKeyId(it->second);
+    if (auto it = req.params.find("key_id"); it != req.params.end())
+        return checkedKeyId(it->second);
     return checkedKeyId(body.string("key_id"));
 }
 
@@ -66,7 +76,8 @@ Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k) {
     o->set("key_usage", std::string(name(k.usage)));
     o->set("key_description", k.description);
     o->set("creation_date", std::to_string(k.createdAtMs));
-    o->set("scheduled_deletion_date", k.deletionDateMs ? std::to_string(*k.deletionDateMs) : std::string());
+    o->set("scheduled_deletion_date",
+           k.deletionDateMs ? std::to_string(*k.deletionDateMs) : std::string());
     o->set("key_state", std::to_string(static_cast<int>(k.state)));
     o->set("default_key_flag", "0");
     o->set("key_type", "1");
@@ -87,14 +98,16 @@ Poco::JSON::Object::Ptr createKey(KmsCall& c) {
     cmd.alias = checkedAlias(c.body.string("key_alias"));
     cmd.description = checkedDescription(c.body.optString("key_description").value_or(""));
     if (auto s = c.body.optString("key_spec")) {
-        cmd.spec = parsed(parseKeySpec(*s), "key_spec", "AES_256, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384");
+        cmd.spec = parsed(parseKeySpec(*s), "key_spec",
+                          "AES_256, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384");
     }
     if (auto s = c.body.optString("key_usage")) {
         cmd.usage = parsed(parseKeyUsage(*s), "key_usage", "ENCRYPT_DECRYPT, SIGN_VERIFY");
     } else if (!isSymmetric(cmd.spec) && !isRsa(cmd.spec)) {
         cmd.usage = KeyUsage::SignVerify;  // EC keys can do nothing else
     }
-    if (auto s = c.body.optString("origin")) cmd.origin = parsed(parseOrigin(*s), "origin", "kms, external");
+    if (auto s = c.body.optString("origin"))
+        cmd.origin = parsed(parseOrigin(*s), "origin", "kms, external");
     const KeyRecord k = c.services.keys->create(c.scope, cmd);
     auto info = object();
     info->set("key_id", k.id);
@@ -104,7 +117,37 @@ Poco::JSON::Object::Ptr createKey(KmsCall& c) {
     return o;
 }
 
-Poco::JSON::Object::Ptr describeKey(KmsCall& c) { return keyInfoResponse(c.services.keys->get(c.scope, c.keyId())); }
+Poco::JSON::Object::Ptr describeKey(KmsCall& c) {
+    const KeyRecord k = c.services.keys->get(c.scope, c.keyId());
+    auto o = keyInfoResponse(k);
+    // Keyport's addition: the replica group, both ways (the primary lists its replicas, a
+    // replica names its primary).
+    const auto group = c.services.keys->group(k);
+    if (group.size() > 1) {
+        auto info = o->getObject("key_info");
+        Poco::JSON::Array::Ptr replicas = new Poco::JSON::Array;
+        for (const KeyRecord& m : group) {
+            if (!m.primaryKeyId) {
+                if (m.id != k.id) {
+                    auto p = object();
+                    p->set("key_id", m.id);
+                    p->set("region", m.region);
+                    p->set("project_id", m.projectId);
+                    info->set("primary_key", p);
+                }
+                continue;
+            }
+            auto r = object();
+            r->set("key_id", m.id);
+            r->set("region", m.region);
+            r->set("project_id", m.projectId);
+            replicas->add(r);
+        }
+        info->set("replica_role", k.primaryKeyId ? "REPLICA" : "PRIMARY");
+        info->set("replicas", replicas);
+    }
+    return o;
+}
 
 Poco::JSON::Object::Ptr listKeys(KmsCall& c) {
     const auto limit = c.body.optInteger("limit", 1, 1000).value_or(1000);
@@ -129,9 +172,13 @@ Poco::JSON::Object::Ptr listKeys(KmsCall& c) {
     return o;
 }
 
-Poco::JSON::Object::Ptr enableKey(KmsCall& c) { return keyInfoResponse(c.services.keys->enable(c.scope, c.keyId())); }
+Poco::JSON::Object::Ptr enableKey(KmsCall& c) {
+    return keyInfoResponse(c.services.keys->enable(c.scope, c.keyId()));
+}
 
-Poco::JSON::Object::Ptr disableKey(KmsCall& c) { return keyInfoResponse(c.services.keys->disable(c.scope, c.keyId())); }
+Poco::JSON::Object::Ptr disableKey(KmsCall& c) {
+    return keyInfoResponse(c.services.keys->disable(c.scope, c.keyId()));
+}
 
 Poco::JSON::Object::Ptr scheduleKeyDeletion(KmsCall& c) {
     const std::string id = c.keyId();
@@ -154,7 +201,8 @@ Poco::JSON::Object::Ptr cancelKeyDeletion(KmsCall& c) {
 
 Poco::JSON::Object::Ptr updateKeyAlias(KmsCall& c) {
     const std::string id = c.keyId();
-    const KeyRecord k = c.services.keys->updateAlias(c.scope, id, checkedAlias(c.body.string("key_alias")));
+    const KeyRecord k =
+        c.services.keys->updateAlias(c.scope, id, checkedAlias(c.body.string("key_alias")));
     auto o = object();
     o->set("key_id", k.id);
     o->set("key_alias", k.alias);
@@ -163,8 +211,8 @@ Poco::JSON::Object::Ptr updateKeyAlias(KmsCall& c) {
 
 Poco::JSON::Object::Ptr updateKeyDescription(KmsCall& c) {
     const std::string id = c.keyId();
-    const KeyRecord k =
-        c.services.keys->updateDescription(c.scope, id, checkedDescription(c.body.string("key_description")));
+    const KeyRecord k = c.services.keys->updateDescription(
+        c.scope, id, checkedDescription(c.body.string("key_description")));
     auto o = object();
     o->set("key_id", k.id);
     o->set("key_description", k.description);
@@ -204,6 +252,41 @@ Poco::JSON::Object::Ptr deleteTag(KmsCall& c) {
     Poco::URI::decode(c.req.param("tag_key"), key);
     c.services.keys->deleteTag(c.scope, c.keyId(), key);
     return nullptr;
+}
+
+// POST /v2/{project_id}/kms/keys/{key_id}/replicate (API.md §1, the seed).
+Poco::JSON::Object::Ptr replicateKey(KmsCall& c) {
+    const std::string id = c.keyId();
+    if (auto bodyId = c.body.optString("key_id"); bodyId && *bodyId != id) {
+        throw Error(ErrorCode::InvalidParameter, "key_id in the body differs from the path",
+                    "key_id");
+    }
+    ReplicateKey cmd;
+    cmd.replicaRegion = c.body.string("replica_region");
+    cmd.alias = checkedAlias(c.body.string("key_alias"));
+    cmd.description = checkedDescription(c.body.optString("key_description").value_or(""));
+    cmd.replicaProjectId = c.body.string("replica_project_id");
+    if (auto tags = c.body.array("tags")) {
+        if (tags->size() > 20) throw Error(ErrorCode::InvalidParameter, "at most 20 tags", "tags");
+        for (std::size_t i = 0; i < tags->size(); ++i) {
+            auto t = tags->getObject(static_cast<unsigned>(i));
+            if (!t)
+                throw Error(ErrorCode::InvalidParameter, "tags must be objects {key, value}",
+                            "tags");
+            const JsonBody tb = JsonBody::parse(stringify(t));
+            const std::string key = tb.string("key");
+            const std::string value = tb.optString("value").value_or("");
+            checkTagText(key, 1, 36, "key");
+            checkTagText(value, 0, 43, "value");
+            cmd.tags.emplace_back(key, value);
+        }
+    }
+    const KeyRecord r = c.services.replication->replicate(c.scope, id, cmd);
+    auto o = object();
+    o->set("key_id", r.id);
+    o->set("domain_id", r.domainId);
+    o->set("region", r.region);
+    return o;
 }
 
 }  // namespace keyport::api::huawei
