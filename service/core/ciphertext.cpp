@@ -10,6 +10,7 @@ hsm::Bytes Ciphertext::associatedData() const {
     hsm::Bytes aad(1 + keyId.size());
     aad[0] = version;
     std::copy(keyId.begin(), keyId.end(), aad.begin() + 1);
+    aad.insert(aad.end(), context.begin(), context.end());
     return aad;
 }
 

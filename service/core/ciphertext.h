@@ -2,7 +2,8 @@
 // so decryption needs only the ciphertext:
 //   version(1) | key id (36 ASCII) | IV (12) | AES-256-GCM ciphertext || tag (16)   v1, AES
 //   version(1) | key id (36 ASCII) | RSA-OAEP block                                  v2, RSA
-// The version and key id are the GCM associated data.
+// The version and key id, then the caller's encryption context if any (Exoscale), are the
+// GCM associated data; the context is not stored, the caller gives it again to decrypt.
 #pragma once
 
 #include <optional>
@@ -23,6 +24,7 @@ struct Ciphertext {
     std::string keyId;
     hsm::Bytes iv;       // v1 only
     hsm::Bytes payload;  // GCM ciphertext||tag, or the RSA block
+    hsm::Bytes context;  // caller's encryption context (not encoded)
 
     hsm::Bytes encode() const;
     hsm::Bytes associatedData() const;

@@ -21,7 +21,8 @@ const std::set<std::string> kKnownKeys = {
     "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
     "regions", "server.address", "server.port", "server.threads", "server.body_limit",
     "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
-    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "secrets.deletion_window_seconds", "demo.domain", "demo.project",
+    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "secrets.deletion_window_seconds",
+    "operations.start_delay_ms", "demo.domain", "demo.project",
     "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
 };
 const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
@@ -148,6 +149,7 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
     c.secretDeletionWindowSeconds = static_cast<std::int64_t>(
         number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
+    c.operationStartDelayMs = static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;
         d.domain = required(conf, "demo.domain", "");

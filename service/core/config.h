@@ -56,6 +56,7 @@ struct Config {
     std::int64_t importTokenValiditySeconds = 24 * 3600;  // Huawei: 24 h
     std::size_t keyCacheSize = 4096;
     std::int64_t secretDeletionWindowSeconds = 7 * 24 * 3600;  // secrets.deletion_window_seconds
+    std::int64_t operationStartDelayMs = 0;  // operations.start_delay_ms (tests)
     std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }

@@ -53,7 +53,7 @@ hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type)
 CryptoService::CryptoService(KeyService& keys) : keys_(keys) {}
 
 hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& keyId,
-                                  hsm::ByteView plaintext, EncryptionAlgorithm algorithm) {
+                                  hsm::ByteView plaintext, EncryptionAlgorithm algorithm, hsm::ByteView context) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
     Ciphertext c;
@@ -67,6 +67,7 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
         auto key = keys_.material().open(k);
         auto session = key->region().token->session();
         c.version = Ciphertext::kAesGcm;
+        c.context.assign(context.begin(), context.end());
         c.iv = session->random(Ciphertext::kIvSize);
         c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()),
                                      key->handle(), plaintext);
@@ -92,8 +93,9 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
     return c.encode();
 }
 
-Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext) {
-    const auto c = Ciphertext::decode(ciphertext);
+Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext, hsm::ByteView context) {
+    auto c = Ciphertext::decode(ciphertext);
+    if (c) c->context.assign(context.begin(), context.end());
     if (!c) {
         throw Error(ErrorCode::InvalidParameter, "cipher_text is not a Keyport ciphertext",
                     "cipher_text");
@@ -134,7 +136,7 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
 }
 
 DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId,
-                                     std::size_t bytes, bool withPlaintext) {
+                                     std::size_t bytes, bool withPlaintext, hsm::ByteView context) {
     const KeyRecord k = keys_.usable(scope, keyId);
     if (!isSymmetric(k.spec)) {
         throw Error(ErrorCode::InvalidParameter, "data keys need an AES_256 key", "key_id");
@@ -142,7 +144,7 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
     auto session = keys_.material().regions().token(k.region).session();
     hsm::SecretBytes plain(session->random(bytes));
     DataKey dk{
-        k.id, {}, encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault)};
+        k.id, {}, encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault, context)};
     if (withPlaintext) dk.plaintext = std::move(plain);
     return dk;
 }

@@ -24,12 +24,13 @@ public:
     explicit CryptoService(KeyService& keys);
 
     // Returns the encoded Ciphertext.
+    // `context`: extra associated data (AES only), needed again to decrypt.
     hsm::Bytes encrypt(const ProjectScope& scope, const std::string& keyId, hsm::ByteView plaintext,
-                       EncryptionAlgorithm algorithm);
-    Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext);
+                       EncryptionAlgorithm algorithm, hsm::ByteView context = {});
+    Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext, hsm::ByteView context = {});
 
     DataKey createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
-                          bool withPlaintext);
+                          bool withPlaintext, hsm::ByteView context = {});
 
     hsm::Bytes sign(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
                     SigningAlgorithm algorithm, MessageType type);  // ECDSA as DER

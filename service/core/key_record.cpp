@@ -18,7 +18,7 @@ using Poco::Data::Statement;
 constexpr char kColumns[] =
     "id, domain_id, project_id, region, alias, description, key_spec, key_usage, origin,"
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
-    " public_spki, primary_key_id";
+    " public_spki, primary_key_id, multi_zone";
 
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
@@ -46,6 +46,7 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.blob = optBlob(rs, 14, r);
         k.publicSpki = optBlob(rs, 15, r);
         k.primaryKeyId = optString(rs, 16, r);
+        k.multiZone = rs.value(17, r).convert<int>() != 0;
         out.push_back(std::move(k));
     }
     return out;
@@ -55,13 +56,13 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
 
 void insert(Poco::Data::Session& s, const KeyRecord& k) {
     s << "INSERT INTO keys (" << kColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
         bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
         bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
         bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
         bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
-        bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), now;
+        bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0), now;
 }
 
 void save(Poco::Data::Session& s, const KeyRecord& k) {

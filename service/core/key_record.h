@@ -33,6 +33,7 @@ struct KeyRecord {
     std::optional<hsm::Bytes> blob;        // KWP(region KEK, material)
     std::optional<hsm::Bytes> publicSpki;  // DER, asymmetric keys only
     std::optional<std::string> primaryKeyId;
+    bool multiZone = false;  // Exoscale: may be replicated to other zones
 
     bool hasMaterial() const { return blob.has_value(); }
 };

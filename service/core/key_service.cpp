@@ -88,6 +88,7 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.spec = cmd.spec;
     k.usage = cmd.usage;
     k.origin = cmd.origin;
+    k.multiZone = cmd.multiZone;
     k.createdAtMs = epochMillis();
     if (cmd.origin == Origin::External) {
         k.state = KeyState::PendingImport;

@@ -29,6 +29,7 @@ struct CreateKey {
     KeySpec spec = KeySpec::Aes256;
     KeyUsage usage = KeyUsage::EncryptDecrypt;
     Origin origin = Origin::Kms;
+    bool multiZone = false;
 };
 
 struct KeyList {

@@ -61,6 +61,15 @@ const std::vector<std::vector<std::string>>& migrations() {
             " ON DELETE CASCADE, stage TEXT NOT NULL, version_id TEXT NOT NULL,"
             " updated_ms INTEGER NOT NULL, PRIMARY KEY (secret_id, stage))",
         },
+        // 3: Exoscale: multi-zone keys and persisted asynchronous operations.
+        {
+            "ALTER TABLE keys ADD COLUMN multi_zone INTEGER NOT NULL DEFAULT 0",
+            "CREATE TABLE operations (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, zone TEXT NOT NULL,"
+            " state TEXT NOT NULL, reason TEXT, message TEXT, reference_id TEXT,"
+            " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)",
+            "CREATE INDEX operations_pending ON operations (state) WHERE state = 'pending'",
+        },
     };
     return steps;
 }

@@ -21,6 +21,8 @@ Services::Services(Config c) : config(std::move(c)) {
     imports = std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy);
+    operations = std::make_unique<ReplicationOperations>(*db, *keys, *tenancy, *replication,
+                                                         config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, config.secretDeletionWindowSeconds);
 }
 
@@ -28,6 +30,8 @@ void Services::startServing() {
     pairs->reconcile();
     ensureDemoCredential();
     secrets->resync();
+    operations->recover();
+    operations->startWorker();
 }
 
 void Services::ensureDemoCredential() {

@@ -13,6 +13,7 @@
 #include "service/core/key_replication.h"
 #include "service/core/key_service.h"
 #include "service/core/region_tokens.h"
+#include "service/core/replication_operations.h"
 #include "service/core/secret_service.h"
 #include "service/core/tenancy.h"
 #include "service/core/wrapping_pairs.h"
@@ -43,6 +44,7 @@ public:
     std::unique_ptr<CryptoService> crypto;
     std::unique_ptr<SecretService> secrets;
     std::unique_ptr<KeyReplication> replication;
+    std::unique_ptr<ReplicationOperations> operations;
 
 private:
     void ensureDemoCredential();
