@@ -1,5 +1,6 @@
 #include "service/api/frontend.h"
 
+#include "service/api/exoscale/exo_api.h"
 #include "service/api/health_routes.h"
 #include "service/api/huawei/csms_api.h"
 #include "service/api/huawei/kms_api.h"
@@ -10,6 +11,8 @@ namespace {
 Router& withRoutes(Router& router, Services& services, Authenticator& auth,
                    Idempotency& idempotency) {
     addHealthRoutes(router, services);
+    // Exoscale first: its /v2/kms-key paths must not fall to the Huawei /v2/ dialect.
+    exoscale::addExoscaleRoutes(router, services, auth);
     huawei::addKmsRoutes(router, services, auth, idempotency);
     huawei::addCsmsRoutes(router, services, auth);
     return router;

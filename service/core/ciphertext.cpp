@@ -15,7 +15,9 @@ hsm::Bytes Ciphertext::associatedData() const {
 }
 
 hsm::Bytes Ciphertext::encode() const {
-    hsm::Bytes out = associatedData();
+    hsm::Bytes out(1 + keyId.size());  // version and key id; the context is not stored
+    out[0] = version;
+    std::copy(keyId.begin(), keyId.end(), out.begin() + 1);
     out.insert(out.end(), iv.begin(), iv.end());
     out.insert(out.end(), payload.begin(), payload.end());
     return out;

@@ -53,7 +53,8 @@ hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type)
 CryptoService::CryptoService(KeyService& keys) : keys_(keys) {}
 
 hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& keyId,
-                                  hsm::ByteView plaintext, EncryptionAlgorithm algorithm, hsm::ByteView context) {
+                                  hsm::ByteView plaintext, EncryptionAlgorithm algorithm,
+                                  hsm::ByteView context) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
     Ciphertext c;
@@ -93,7 +94,8 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
     return c.encode();
 }
 
-Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext, hsm::ByteView context) {
+Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
+                                 hsm::ByteView context) {
     auto c = Ciphertext::decode(ciphertext);
     if (c) c->context.assign(context.begin(), context.end());
     if (!c) {
@@ -144,7 +146,9 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
     auto session = keys_.material().regions().token(k.region).session();
     hsm::SecretBytes plain(session->random(bytes));
     DataKey dk{
-        k.id, {}, encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault, context)};
+        k.id,
+        {},
+        encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault, context)};
     if (withPlaintext) dk.plaintext = std::move(plain);
     return dk;
 }

@@ -20,14 +20,15 @@ struct DataKey {
 };
 
 class CryptoService {
-public:
+  public:
     explicit CryptoService(KeyService& keys);
 
     // Returns the encoded Ciphertext.
     // `context`: extra associated data (AES only), needed again to decrypt.
     hsm::Bytes encrypt(const ProjectScope& scope, const std::string& keyId, hsm::ByteView plaintext,
                        EncryptionAlgorithm algorithm, hsm::ByteView context = {});
-    Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext, hsm::ByteView context = {});
+    Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
+                      hsm::ByteView context = {});
 
     DataKey createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
                           bool withPlaintext, hsm::ByteView context = {});
@@ -39,7 +40,7 @@ public:
     hsm::Bytes publicKey(const ProjectScope& scope, const std::string& keyId);  // DER SPKI
     hsm::Bytes random(const ProjectScope& scope, std::size_t bytes);
 
-private:
+  private:
     KeyService& keys_;
 };
 

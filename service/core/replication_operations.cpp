@@ -15,7 +15,8 @@ namespace {
 using namespace Poco::Data::Keywords;
 
 constexpr char kColumns[] =
-    "id, domain_id, project_id, key_id, zone, state, reason, message, reference_id, created_ms, updated_ms";
+    "id, domain_id, project_id, key_id, zone, state, reason, message, reference_id, created_ms, "
+    "updated_ms";
 
 std::optional<Operation> readOne(Poco::Data::Session& s, const std::string& id) {
     Poco::Data::Statement st(s);
@@ -40,16 +41,22 @@ std::optional<Operation> readOne(Poco::Data::Session& s, const std::string& id) 
 // Exoscale's failure reasons for the domain's refusals.
 std::string reasonOf(ErrorCode c) {
     switch (c) {
-        case ErrorCode::ReplicaExists: return "conflict";
-        case ErrorCode::KeyNotFound: return "not-found";
-        case ErrorCode::Forbidden: return "forbidden";
+        case ErrorCode::ReplicaExists:
+            return "conflict";
+        case ErrorCode::KeyNotFound:
+            return "not-found";
+        case ErrorCode::Forbidden:
+            return "forbidden";
         case ErrorCode::InvalidParameter:
-        case ErrorCode::MissingParameter: return "incorrect";
+        case ErrorCode::MissingParameter:
+            return "incorrect";
         case ErrorCode::KeyDisabled:
         case ErrorCode::KeyPendingDeletion:
         case ErrorCode::KeyPendingImport:
-        case ErrorCode::KeyStateInvalid: return "unsupported";
-        default: return "fault";
+        case ErrorCode::KeyStateInvalid:
+            return "unsupported";
+        default:
+            return "fault";
     }
 }
 
@@ -57,7 +64,11 @@ std::string reasonOf(ErrorCode c) {
 
 ReplicationOperations::ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy,
                                              KeyReplication& replication, std::int64_t startDelayMs)
-    : db_(db), keys_(keys), tenancy_(tenancy), replication_(replication), startDelayMs_(startDelayMs) {}
+    : db_(db),
+      keys_(keys),
+      tenancy_(tenancy),
+      replication_(replication),
+      startDelayMs_(startDelayMs) {}
 
 ReplicationOperations::~ReplicationOperations() {
     {
@@ -72,15 +83,18 @@ void ReplicationOperations::startWorker() {
     worker_ = std::thread([this] { loop(); });
 }
 
-Operation ReplicationOperations::start(const ProjectScope& scope, const std::string& keyId, const std::string& zone) {
+Operation ReplicationOperations::start(const ProjectScope& scope, const std::string& keyId,
+                                       const std::string& zone) {
     const KeyRecord k = keys_.get(scope, keyId);
-    if (!k.multiZone) throw Error(ErrorCode::InvalidRequest, "the key is not a multi-zone key", "not-multizone");
+    if (!k.multiZone)
+        throw Error(ErrorCode::InvalidRequest, "the key is not a multi-zone key", "not-multizone");
     if (!keys_.material().regions().has(zone) || zone == k.region) {
-        throw Error(ErrorCode::InvalidParameter, "zone " + zone + " is not a zone this key can be replicated to",
-                    "zone");
+        throw Error(ErrorCode::InvalidParameter,
+                    "zone " + zone + " is not a zone this key can be replicated to", "zone");
     }
     for (const KeyRecord& m : keys_.group(k)) {
-        if (m.region == zone) throw Error(ErrorCode::ReplicaExists, "the key is already replicated in zone " + zone);
+        if (m.region == zone)
+            throw Error(ErrorCode::ReplicaExists, "the key is already replicated in zone " + zone);
     }
     Operation o;
     o.id = newUuid();
@@ -90,10 +104,11 @@ Operation ReplicationOperations::start(const ProjectScope& scope, const std::str
     o.zone = zone;
     o.createdMs = o.updatedMs = epochMillis();
     db_.write([&](Poco::Data::Session& s) {
-        s << "INSERT INTO operations (id, domain_id, project_id, kind, key_id, zone, state, created_ms, updated_ms)"
+        s << "INSERT INTO operations (id, domain_id, project_id, kind, key_id, zone, state, "
+             "created_ms, updated_ms)"
              " VALUES (?, ?, ?, 'replicate', ?, ?, 'pending', ?, ?)",
-            bind(o.id), bind(o.domainId), bind(o.projectId), bind(o.keyId), bind(o.zone), bind(o.createdMs),
-            bind(o.updatedMs), now;
+            bind(o.id), bind(o.domainId), bind(o.projectId), bind(o.keyId), bind(o.zone),
+            bind(o.createdMs), bind(o.updatedMs), now;
     });
     {
         std::lock_guard lock(mutex_);
@@ -118,21 +133,24 @@ std::optional<Operation> ReplicationOperations::load(const std::string& id) {
 void ReplicationOperations::finish(Operation op) {
     op.updatedMs = epochMillis();
     db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE operations SET state = ?, reason = ?, message = ?, reference_id = ?, updated_ms = ? WHERE id = ?",
-            bind(op.state), bind(nullable(op.reason)), bind(nullable(op.message)), bind(nullable(op.referenceId)),
-            bind(op.updatedMs), bind(op.id), now;
+        s << "UPDATE operations SET state = ?, reason = ?, message = ?, reference_id = ?, "
+             "updated_ms = ? WHERE id = ?",
+            bind(op.state), bind(nullable(op.reason)), bind(nullable(op.message)),
+            bind(nullable(op.referenceId)), bind(op.updatedMs), bind(op.id), now;
     });
 }
 
 void ReplicationOperations::run(const std::string& id) {
     auto op = load(id);
     if (!op || op->state != "pending") return;
-    const ProjectScope scope{op->domainId, op->projectId,
-                             tenancy_.project(op->projectId) ? tenancy_.project(op->projectId)->region : ""};
+    const ProjectScope scope{
+        op->domainId, op->projectId,
+        tenancy_.project(op->projectId) ? tenancy_.project(op->projectId)->region : ""};
     try {
         const auto project = tenancy_.projectInRegion(op->domainId, op->zone);
         if (!project) {
-            throw Error(ErrorCode::Forbidden, "your organization has no project in zone " + op->zone);
+            throw Error(ErrorCode::Forbidden,
+                        "your organization has no project in zone " + op->zone);
         }
         const KeyRecord k = keys_.get(scope, op->keyId);
         const KeyRecord r = replication_.replicate(
@@ -161,7 +179,8 @@ std::size_t ReplicationOperations::recover() {
         auto op = load(id);
         if (!op) continue;
         // The replication's own transaction may have committed before the crash.
-        const auto k = db_.read([&](Poco::Data::Session& s) { return key_store::find(s, op->keyId); });
+        const auto k =
+            db_.read([&](Poco::Data::Session& s) { return key_store::find(s, op->keyId); });
         std::optional<std::string> replica;
         if (k) {
             for (const KeyRecord& m : keys_.group(*k)) {
@@ -174,7 +193,8 @@ std::size_t ReplicationOperations::recover() {
         } else {
             op->state = "failure";
             op->reason = "interrupted";
-            op->message = "keyportd stopped before the replication completed; nothing was replicated";
+            op->message =
+                "keyportd stopped before the replication completed; nothing was replicated";
         }
         finish(*op);
     }
@@ -189,7 +209,8 @@ void ReplicationOperations::loop() {
         const std::string id = queue_.front();
         queue_.pop_front();
         if (startDelayMs_ > 0) {
-            cv_.wait_for(lock, std::chrono::milliseconds(startDelayMs_), [this] { return stopping_; });
+            cv_.wait_for(lock, std::chrono::milliseconds(startDelayMs_),
+                         [this] { return stopping_; });
             if (stopping_) return;  // left pending: recover() settles it at the next start
         }
         lock.unlock();

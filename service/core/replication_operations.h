@@ -33,11 +33,11 @@ struct Operation {
 };
 
 class ReplicationOperations {
-public:
+  public:
     // startDelayMs holds each operation before it runs (0 in production; tests use it to kill
     // a server while an operation is certainly pending).
-    ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy, KeyReplication& replication,
-                          std::int64_t startDelayMs);
+    ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy,
+                          KeyReplication& replication, std::int64_t startDelayMs);
     ~ReplicationOperations();
 
     Operation start(const ProjectScope& scope, const std::string& keyId, const std::string& zone);
@@ -45,7 +45,7 @@ public:
     std::size_t recover();  // keyportd only, before serving
     void startWorker();     // keyportd only, after recover()
 
-private:
+  private:
     void run(const std::string& id);
     void finish(Operation op);
     std::optional<Operation> load(const std::string& id);

@@ -1,7 +1,8 @@
 #include "service/api/huawei/sdk_hmac.h"
 
+#include "service/api/client_hmac.h"
+
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <ctime>
@@ -13,7 +14,8 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
@@ -67,7 +69,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     std::size_t start = 0;
     while (true) {
         const auto at = s.find(sep, start);
-        out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+        out.push_back(
+            s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
         if (at == std::string_view::npos) return out;
         start = at + 1;
     }
@@ -124,12 +127,17 @@ std::optional<SdkAuthorization> parseAuthorization(std::string_view header) {
         if (eq == std::string_view::npos) return std::nullopt;
         const auto name = part.substr(0, eq);
         const std::string value(part.substr(eq + 1));
-        if (name == "Access") access = value;
-        else if (name == "SignedHeaders") signedHeaders = value;
-        else if (name == "Signature") signature = value;
-        else return std::nullopt;
+        if (name == "Access")
+            access = value;
+        else if (name == "SignedHeaders")
+            signedHeaders = value;
+        else if (name == "Signature")
+            signature = value;
+        else
+            return std::nullopt;
     }
-    if (!access || access->empty() || !signedHeaders || signedHeaders->empty() || !signature) return std::nullopt;
+    if (!access || access->empty() || !signedHeaders || signedHeaders->empty() || !signature)
+        return std::nullopt;
     auto sig = hexDecode(*signature);
     if (!sig || sig->size() != 32) return std::nullopt;
     SdkAuthorization a{*access, {}, std::move(*sig)};
@@ -145,7 +153,9 @@ std::optional<std::int64_t> parseSdkDate(std::string_view d) {
     for (std::size_t i : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14}) {
         if (!std::isdigit(static_cast<unsigned char>(d[i]))) return std::nullopt;
     }
-    auto num = [&](std::size_t at, std::size_t n) { return std::stoi(std::string(d.substr(at, n))); };
+    auto num = [&](std::size_t at, std::size_t n) {
+        return std::stoi(std::string(d.substr(at, n)));
+    };
     std::tm tm{};
     tm.tm_year = num(0, 4) - 1900;
     tm.tm_mon = num(4, 2) - 1;
@@ -153,7 +163,8 @@ std::optional<std::int64_t> parseSdkDate(std::string_view d) {
     tm.tm_hour = num(9, 2);
     tm.tm_min = num(11, 2);
     tm.tm_sec = num(13, 2);
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
+    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60) {
         return std::nullopt;
     }
     return static_cast<std::int64_t>(::timegm(&tm));
@@ -180,15 +191,16 @@ std::string canonicalRequest(const Request& req, const std::vector<std::string>&
     }
     std::string joined;
     for (const auto& name : signedHeaders) joined += (joined.empty() ? "" : ";") + name;
-    return req.method + "\n" + canonicalUri(req.path) + "\n" + canonicalQuery(req.query) + "\n" + headers + "\n" +
-           joined + "\n" + sha256Hex(req.body);
+    return req.method + "\n" + canonicalUri(req.path) + "\n" + canonicalQuery(req.query) + "\n" +
+           headers + "\n" + joined + "\n" + sha256Hex(req.body);
 }
 
 std::string stringToSign(const std::string& canonical, const std::string& sdkDate) {
     return std::string(kSdkAlgorithm) + "\n" + sdkDate + "\n" + sha256Hex(canonical);
 }
 
-void sign(Request& req, const std::string& accessKey, const std::string& secretKey, std::int64_t now) {
+void sign(Request& req, const std::string& accessKey, const std::string& secretKey,
+          std::int64_t now) {
     auto dateIt = std::find_if(req.headers.begin(), req.headers.end(),
                                [](const auto& h) { return lower(h.first) == "x-sdk-date"; });
     if (dateIt == req.headers.end()) {
@@ -201,15 +213,12 @@ void sign(Request& req, const std::string& accessKey, const std::string& secretK
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     const std::string sts = stringToSign(canonicalRequest(req, names), date);
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned n = 0;
-    HMAC(EVP_sha256(), secretKey.data(), static_cast<int>(secretKey.size()),
-         reinterpret_cast<const unsigned char*>(sts.data()), sts.size(), mac, &n);
+    const hsm::Bytes mac = clientHmacSha256(secretKey, sts);
     std::string joined;
     for (const auto& name : names) joined += (joined.empty() ? "" : ";") + name;
     req.headers.emplace_back("Authorization", std::string(kSdkAlgorithm) + " Access=" + accessKey +
                                                   ", SignedHeaders=" + joined +
-                                                  ", Signature=" + hexEncode(hsm::ByteView(mac, n)));
+                                                  ", Signature=" + hexEncode(mac));
 }
 
 }  // namespace keyport::api::huawei

@@ -1,0 +1,96 @@
+#include "service/api/exoscale/exo_errors.h"
+
+#include <cctype>
+
+#include "service/api/json.h"
+
+namespace keyport::api::exoscale {
+namespace {
+
+std::string slug(const std::string& title) {
+    std::string s;
+    for (char c : title)
+        s += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+    return s;
+}
+
+}  // namespace
+
+Response problem(int status, const std::string& title, const std::string& detail) {
+    auto o = object();
+    o->set("type", "/problems/" + slug(title));
+    o->set("title", title);
+    o->set("status", status);
+    o->set("detail", detail);
+    Response r = Response::json(status, stringify(o));
+    r.contentType = "application/problem+json";
+    return r;
+}
+
+Response problem(const Error& e) {
+    const std::string& d = e.what();
+    switch (e.code()) {
+        case ErrorCode::KeyNotFound:
+        case ErrorCode::SecretNotFound:
+            return problem(404, "Key Not Found", d);
+        case ErrorCode::KeyDisabled:
+            return problem(400, "Key is Disabled", d);
+        case ErrorCode::KeyPendingDeletion:
+            return problem(400, "Key is Pending Deletion", d);
+        case ErrorCode::UsageMismatch:
+            return problem(400, "Invalid Usage", d);
+        case ErrorCode::ReplicaExists:
+        case ErrorCode::AliasExists:
+        case ErrorCode::SecretExists:
+            return problem(400, "Conflict", d);
+        case ErrorCode::InvalidRequest:
+            if (e.field() == "not-multizone") return problem(400, "Not Multizone", d);
+            return problem(400, "Invalid Request", d);
+        case ErrorCode::MalformedRequest:
+        case ErrorCode::InvalidParameter:
+        case ErrorCode::MissingParameter:
+        case ErrorCode::SequenceConflict: {
+            auto r = problem(400, "Invalid Argument", e.field().empty() ? d : e.field() + ": " + d);
+            return r;
+        }
+        case ErrorCode::KeyPendingImport:
+        case ErrorCode::KeyStateInvalid:
+        case ErrorCode::KeyNotExternal:
+        case ErrorCode::ImportTokenInvalid:
+        case ErrorCode::ImportTokenExpired:
+        case ErrorCode::ImportTokenMismatch:
+        case ErrorCode::MaterialInvalid:
+        case ErrorCode::MaterialMismatch:
+        case ErrorCode::AlgorithmUnsupported:
+        case ErrorCode::SecretPendingDeletion:
+        case ErrorCode::SecretReadOnly:
+            return problem(400, "Invalid Request", d);
+        case ErrorCode::Unauthorized:
+            return problem(401, "Unauthorized", d);
+        case ErrorCode::Forbidden:
+            return problem(403, "Forbidden", d);
+        case ErrorCode::Internal:
+            break;
+    }
+    return problem(500, "Internal Server Error", "internal error");
+}
+
+Response problem(const AuthError& e) {
+    if (e.kind() == AuthFailure::Forbidden) return problem(403, "Forbidden", e.what());
+    return problem(401, "Unauthorized", e.what());
+}
+
+Response transportProblem(int status, const std::string& message) {
+    switch (status) {
+        case 404:
+            return problem(404, "Not Found", message);
+        case 405:
+            return problem(405, "Method Not Allowed", message);
+        case 413:
+            return problem(413, "Payload Too Large", message);
+        default:
+            return problem(500, "Internal Server Error", "internal error");
+    }
+}
+
+}  // namespace keyport::api::exoscale

@@ -1,0 +1,19 @@
+// Exoscale errors: RFC 7807 problem+json ({type, title, status, detail}) with the titles of
+// Exoscale's KMS API ("Key Not Found", "Not Multizone", "Conflict", "Invalid Argument", ...),
+// mapped from the domain's ErrorCode in one place.
+#pragma once
+
+#include <string>
+
+#include "service/api/authenticator.h"
+#include "service/api/http.h"
+#include "service/core/errors.h"
+
+namespace keyport::api::exoscale {
+
+Response problem(int status, const std::string& title, const std::string& detail);
+Response problem(const Error& e);
+Response problem(const AuthError& e);
+Response transportProblem(int status, const std::string& message);
+
+}  // namespace keyport::api::exoscale
