@@ -2,6 +2,7 @@
 
 #include "service/api/exoscale/exo_api.h"
 #include "service/api/health_routes.h"
+#include "service/api/ncloud/ncp_api.h"
 #include "service/api/huawei/csms_api.h"
 #include "service/api/huawei/kms_api.h"
 
@@ -13,6 +14,7 @@ Router& withRoutes(Router& router, Services& services, Authenticator& auth,
     addHealthRoutes(router, services);
     // Exoscale first: its /v2/kms-key paths must not fall to the Huawei /v2/ dialect.
     exoscale::addExoscaleRoutes(router, services, auth);
+    ncloud::addNcloudRoutes(router, services, auth);
     huawei::addKmsRoutes(router, services, auth, idempotency);
     huawei::addCsmsRoutes(router, services, auth);
     return router;

@@ -18,7 +18,7 @@ using Poco::Data::Statement;
 constexpr char kColumns[] =
     "id, domain_id, project_id, region, alias, description, key_spec, key_usage, origin,"
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
-    " public_spki, primary_key_id, multi_zone";
+    " public_spki, primary_key_id, multi_zone, key_tag";
 
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
@@ -47,6 +47,7 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.publicSpki = optBlob(rs, 15, r);
         k.primaryKeyId = optString(rs, 16, r);
         k.multiZone = rs.value(17, r).convert<int>() != 0;
+        k.keyTag = optString(rs, 18, r);
         out.push_back(std::move(k));
     }
     return out;
@@ -56,13 +57,14 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
 
 void insert(Poco::Data::Session& s, const KeyRecord& k) {
     s << "INSERT INTO keys (" << kColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
         bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
         bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
         bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
         bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
-        bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0), now;
+        bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0),
+        bind(nullable(k.keyTag)), now;
 }
 
 void save(Poco::Data::Session& s, const KeyRecord& k) {
@@ -88,6 +90,22 @@ std::vector<KeyRecord> group(Poco::Data::Session& s, const std::string& primaryI
        << " FROM keys WHERE id = ? OR primary_key_id = ? ORDER BY created_at_ms",
         bind(primaryId), bind(primaryId), now;
     return rows(RecordSet(st));
+}
+
+std::optional<KeyRecord> findByTag(Poco::Data::Session& s, const std::string& projectId,
+                                   const std::string& tag) {
+    Statement st(s);
+    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ? AND key_tag = ?",
+        bind(projectId), bind(tag), now;
+    auto found = rows(RecordSet(st));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+void move(Poco::Data::Session& s, const std::string& id, const std::string& projectId,
+          const std::string& region, const hsm::Bytes& blob) {
+    s << "UPDATE keys SET project_id = ?, region = ?, blob = ? WHERE id = ?", bind(projectId),
+        bind(region), bind(BLOB(blob.data(), blob.size())), bind(id), now;
 }
 
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,

@@ -33,7 +33,8 @@ struct KeyRecord {
     std::optional<hsm::Bytes> blob;        // KWP(region KEK, material)
     std::optional<hsm::Bytes> publicSpki;  // DER, asymmetric keys only
     std::optional<std::string> primaryKeyId;
-    bool multiZone = false;  // Exoscale: may be replicated to other zones
+    bool multiZone = false;             // Exoscale: may be replicated to other zones
+    std::optional<std::string> keyTag;  // NAVER: the key's tag (derived from domain and name)
 
     bool hasMaterial() const { return blob.has_value(); }
 };
@@ -46,6 +47,11 @@ void save(Poco::Data::Session& s, const KeyRecord& k);
 std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id);
 // Every key of a replica group: the primary and the keys whose primary_key_id names it.
 std::vector<KeyRecord> group(Poco::Data::Session& s, const std::string& primaryId);
+std::optional<KeyRecord> findByTag(Poco::Data::Session& s, const std::string& projectId,
+                                   const std::string& tag);
+// Moves a key to another project and region with its material re-sealed there (NAVER migrate).
+void move(Poco::Data::Session& s, const std::string& id, const std::string& projectId,
+          const std::string& region, const hsm::Bytes& blob);
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
                                      const std::string& alias);
 // Keys of a project, oldest first, starting after `marker` (a key id) when given.

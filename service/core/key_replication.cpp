@@ -117,4 +117,23 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     return r;
 }
 
+KeyRecord KeyReplication::migrate(const ProjectScope& source, const std::string& keyId,
+                                  const ProjectScope& target) {
+    const KeyRecord k = keys_.get(source, keyId);
+    if (target.region == k.region) {
+        throw Error(ErrorCode::InvalidParameter, "the key already lives in region " + k.region,
+                    "targetRegion");
+    }
+    if (k.primaryKeyId || keys_.group(k).size() > 1) {
+        throw Error(ErrorCode::InvalidRequest, "a key with replicas cannot be migrated");
+    }
+    if (keys_.findByAlias(target, k.alias)) {
+        throw Error(ErrorCode::AliasExists,
+                    "a key named " + k.alias + " already exists in region " + target.region,
+                    "keyName");
+    }
+    const hsm::Bytes blob = transferMaterial(k, keys_.material().regions().region(target.region));
+    return keys_.move(source, keyId, target, blob);
+}
+
 }  // namespace keyport

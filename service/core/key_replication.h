@@ -27,6 +27,11 @@ class KeyReplication {
 
     KeyRecord replicate(const ProjectScope& source, const std::string& keyId,
                         const ReplicateKey& cmd);
+    // Moves the key itself (same id, so its ciphertexts keep decrypting) into `target`: the
+    // material re-sealed there via a transfer blob, the key's row switched over in one
+    // transaction; a key of the same name in the target is a conflict and changes nothing.
+    KeyRecord migrate(const ProjectScope& source, const std::string& keyId,
+                      const ProjectScope& target);
 
     // The key's material re-sealed under `target`'s KEK via a transfer blob (public helper
     // for the benchmark and for moves).

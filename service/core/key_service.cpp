@@ -89,6 +89,7 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.usage = cmd.usage;
     k.origin = cmd.origin;
     k.multiZone = cmd.multiZone;
+    k.keyTag = cmd.keyTag;
     k.createdAtMs = epochMillis();
     if (cmd.origin == Origin::External) {
         k.state = KeyState::PendingImport;
@@ -116,6 +117,35 @@ KeyRecord KeyService::get(const ProjectScope& scope, const std::string& keyId) {
         return db_.read([&](Poco::Data::Session& s) { return key_store::find(s, keyId); });
     });
     return visibleOrNotFound(std::move(k), scope, keyId);
+}
+
+std::optional<KeyRecord> KeyService::findByTag(const ProjectScope& scope, const std::string& tag) {
+    auto k = db_.read(
+        [&](Poco::Data::Session& s) { return key_store::findByTag(s, scope.projectId, tag); });
+    if (!k || k->domainId != scope.domainId) return std::nullopt;
+    applyExpiry(*k, epochSeconds());
+    return k;
+}
+
+KeyRecord KeyService::move(const ProjectScope& scope, const std::string& keyId,
+                           const ProjectScope& target, const hsm::Bytes& targetBlob) {
+    KeyRecord out = db_.write([&](Poco::Data::Session& s) {
+        KeyRecord k = loadVisible(s, scope, keyId);
+        if (key_store::findByAlias(s, target.projectId, k.alias)) {
+            throw Error(ErrorCode::AliasExists,
+                        "a key named " + k.alias + " already exists in region " + target.region,
+                        "keyName");
+        }
+        key_store::move(s, k.id, target.projectId, target.region, targetBlob);
+        key_store::audit(s, k.id, "migrate", scope.region + " -> " + target.region);
+        k.projectId = target.projectId;
+        k.region = target.region;
+        k.blob = targetBlob;
+        return k;
+    });
+    cache_.invalidate(keyId);
+    material_.evict(keyId);
+    return out;
 }
 
 std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope,

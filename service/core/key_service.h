@@ -30,6 +30,7 @@ struct CreateKey {
     KeyUsage usage = KeyUsage::EncryptDecrypt;
     Origin origin = Origin::Kms;
     bool multiZone = false;
+    std::optional<std::string> keyTag = std::nullopt;
 };
 
 struct KeyList {
@@ -45,6 +46,12 @@ class KeyService {
     KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
     // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
     KeyRecord get(const ProjectScope& scope, const std::string& keyId);
+    // The project's key with this NAVER key tag, if any (expiry applied).
+    std::optional<KeyRecord> findByTag(const ProjectScope& scope, const std::string& tag);
+    // Moves a key into another project/region (blob already re-sealed there), refusing if
+    // that project has a key of the same alias; one transaction.
+    KeyRecord move(const ProjectScope& scope, const std::string& keyId, const ProjectScope& target,
+                   const hsm::Bytes& targetBlob);
     // The project's key with this alias, if any (expiry applied).
     std::optional<KeyRecord> findByAlias(const ProjectScope& scope, const std::string& alias);
     KeyList list(const ProjectScope& scope, std::size_t limit,

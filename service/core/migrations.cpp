@@ -70,6 +70,11 @@ const std::vector<std::vector<std::string>>& migrations() {
             " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)",
             "CREATE INDEX operations_pending ON operations (state) WHERE state = 'pending'",
         },
+        // 4: NAVER key tags (derived from the domain and key name, stable across migrate).
+        {
+            "ALTER TABLE keys ADD COLUMN key_tag TEXT",
+            "CREATE INDEX keys_by_tag ON keys (project_id, key_tag) WHERE key_tag IS NOT NULL",
+        },
     };
     return steps;
 }
