@@ -207,9 +207,17 @@ TEST(Exoscale, IsolationAndBadInput) {
                                               "8f8e7d6c5b4a40318293a4b5c6d7e8f9", "cn-north-4");
     expectProblem(exo("GET", "/v2/kms-key/" + id, "", "cn-north-4", other), {404, "Key Not Found"},
                   "another domain's key");
-    expectProblem(exo("POST", "/v2/kms-key/" + id + "/encrypt", R"({"plaintext":"eA=="})",
-                      "cn-north-4", other),
-                  {404, "Key Not Found"}, "another domain's key, encrypt");
+    for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
+             {"enable", ""},
+             {"disable", ""},
+             {"schedule-deletion", R"({"delay-days":7})"},
+             {"cancel-deletion", ""},
+             {"encrypt", R"({"plaintext":"eA=="})"},
+             {"decrypt", R"({"ciphertext":"AAAA"})"},
+             {"generate-data-key", "{}"}}) {
+        expectProblem(exo("POST", "/v2/kms-key/" + id + "/" + action, body, "cn-north-4", other),
+                      {404, "Key Not Found"}, "another domain's key, " + action);
+    }
     expectProblem(exo("POST", "/v2/kms-key/" + id + "/replicate", R"({"zone":"cn-south-1"})",
                       "cn-north-4", other),
                   {404, "Key Not Found"}, "another domain's key, replicate");

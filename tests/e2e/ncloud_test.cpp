@@ -184,6 +184,9 @@ TEST(Ncloud, IsolationAndBadInput) {
     expectError(ncp("POST", "/kms/v1/keys/" + tag + "/migrate", R"({"targetRegion":"KR"})",
                     "global", other),
                 404, "NOT_FOUND", "another domain, migrate");
+    expectError(
+        ncp("POST", "/kms/v1/keys/" + tag + "/encrypt", R"({"plaintext":"eA=="})", "global", other),
+        404, "NOT_FOUND", "another domain, encrypt");
     struct Case {
         std::string what, method, path, body;
         int status;
