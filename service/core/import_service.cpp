@@ -3,6 +3,7 @@
 #include "hsm/error.h"
 #include "hsm/key_policies.h"
 #include "hsm/public_key.h"
+#include "hsm/scoped_objects.h"
 #include "service/core/clock.h"
 #include "service/core/errors.h"
 #include "service/core/import_token.h"
@@ -11,11 +12,11 @@
 namespace keyport {
 namespace {
 
-
 KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::string& keyId) {
     KeyRecord k = keys.get(scope, keyId);
     if (k.origin != Origin::External) {
-        throw Error(ErrorCode::KeyNotExternal, "key " + keyId + " was not created with origin external");
+        throw Error(ErrorCode::KeyNotExternal,
+                    "key " + keyId + " was not created with origin external");
     }
     if (k.state == KeyState::PendingDeletion) {
         throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
@@ -25,22 +26,11 @@ KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::st
 
 [[noreturn]] void undecryptable(const char* field) {
     throw Error(ErrorCode::MaterialInvalid,
-                std::string(field) + " could not be decrypted with the wrapping key of this "
-                "import token (wrong public key, wrong OAEP hash or corrupted data)", field);
+                std::string(field) +
+                    " could not be decrypted with the wrapping key of this "
+                    "import token (wrong public key, wrong OAEP hash or corrupted data)",
+                field);
 }
-
-// Owns the transient on-token objects of one import; destroys them however it ends.
-struct Transients {
-    hsm::Session& session;
-    std::vector<hsm::ObjectHandle> handles;
-    ~Transients() {
-        for (auto h : handles) session.destroyObjectNoThrow(h);
-    }
-    hsm::ObjectHandle add(hsm::ObjectHandle h) {
-        handles.push_back(h);
-        return h;
-    }
-};
 
 // C_CreateObject of host-assisted material. SoftHSM 2.6.1 can leave a partial object after
 // a failed C_CreateObject, so look for it by a one-off label and destroy it.
@@ -99,26 +89,30 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
     Region& region = keys_.material().regions().region(k.region);
     const ImportToken t = ImportToken::verify(region, cmd.importToken);
     if (t.keyId != k.id) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another key", "import_token");
+        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another key",
+                    "import_token");
     }
     if (t.projectId != scope.projectId) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another project", "import_token");
+        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another project",
+                    "import_token");
     }
     if (t.region != k.region) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another region", "import_token");
+        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another region",
+                    "import_token");
     }
     const std::int64_t nowS = epochSeconds();
     if (t.expiresAt <= nowS) {
-        throw Error(ErrorCode::ImportTokenExpired, "import_token has expired; get new import parameters",
-                    "import_token");
+        throw Error(ErrorCode::ImportTokenExpired,
+                    "import_token has expired; get new import parameters", "import_token");
     }
     if (cmd.expirationTime && *cmd.expirationTime <= nowS) {
-        throw Error(ErrorCode::InvalidParameter, "expiration_time is in the past", "expiration_time");
+        throw Error(ErrorCode::InvalidParameter, "expiration_time is in the past",
+                    "expiration_time");
     }
     const auto pair = pairs_.find(t.pairId);
     if (!pair) {
-        throw Error(ErrorCode::ImportTokenInvalid, "the wrapping key of this import_token no longer exists",
-                    "import_token");
+        throw Error(ErrorCode::ImportTokenInvalid,
+                    "the wrapping key of this import_token no longer exists", "import_token");
     }
     if (cmd.encryptedKeyMaterial.size() != pair->bits / 8) {
         throw Error(ErrorCode::InvalidParameter,
@@ -133,8 +127,9 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
                     "encrypted_privatekey");
     }
     if (!symmetric && !cmd.encryptedPrivateKey) {
-        throw Error(ErrorCode::MissingParameter, "encrypted_privatekey is required for " +
-                    std::string(name(k.spec)) + " keys", "encrypted_privatekey");
+        throw Error(ErrorCode::MissingParameter,
+                    "encrypted_privatekey is required for " + std::string(name(k.spec)) + " keys",
+                    "encrypted_privatekey");
     }
     const UnwrapPath path = pathFor(region, t.algorithm, *pair);
     const hsm::Hash hash = oaepHash(t.algorithm);
@@ -143,15 +138,16 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
     std::optional<hsm::Bytes> spki;
     {
         auto session = region.token->session();
-        Transients transients{*session, {}};
+        hsm::ScopedObjects transients(*session);
         // 1. The outer layer: RSA-OAEP under the wrapping pair, on-token or host-assisted.
-        const auto outerTemplate = symmetric ? hsm::policy::transientSecret(CKK_AES)
-                                             : hsm::policy::importTransportKey();
+        const auto outerTemplate =
+            symmetric ? hsm::policy::transientSecret(CKK_AES) : hsm::policy::importTransportKey();
         hsm::ObjectHandle outer = CK_INVALID_HANDLE;
         if (path == UnwrapPath::OnToken) {
             try {
-                outer = transients.add(session->unwrapKey(hsm::Mechanism::rsaOaep(hash), pair->privateKey,
-                                                          cmd.encryptedKeyMaterial, outerTemplate));
+                outer = transients.keep(
+                    session->unwrapKey(hsm::Mechanism::rsaOaep(hash), pair->privateKey,
+                                       cmd.encryptedKeyMaterial, outerTemplate));
             } catch (const hsm::Error&) {
                 undecryptable("encrypted_key_material");
             }
@@ -165,8 +161,9 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
                       block.reveal().begin() + static_cast<long>(block.size() - raw.size()));
             auto material = oaepDecode(block.reveal(), hash);
             if (!material) undecryptable("encrypted_key_material");
-            outer = transients.add(createFromHost(
-                *session, hsm::policy::hostAssistedSecret(CKK_AES, material->reveal(), !symmetric)));
+            outer = transients.keep(createFromHost(
+                *session,
+                hsm::policy::hostAssistedSecret(CKK_AES, material->reveal(), !symmetric)));
         }
 
         if (symmetric) {
@@ -185,27 +182,30 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
             const CK_KEY_TYPE type = isRsa(k.spec) ? CKK_RSA : CKK_EC;
             hsm::ObjectHandle priv = CK_INVALID_HANDLE;
             try {
-                priv = transients.add(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), outer,
-                                                         *cmd.encryptedPrivateKey,
-                                                         hsm::policy::transientPrivate(type)));
+                priv = transients.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), outer,
+                                                          *cmd.encryptedPrivateKey,
+                                                          hsm::policy::transientPrivate(type)));
             } catch (const hsm::Error&) {
-                throw Error(ErrorCode::MaterialInvalid,
-                            "encrypted_privatekey is not a " + std::string(name(k.spec)) +
-                                " private key wrapped (AES-KWP) with the key in encrypted_key_material",
-                            "encrypted_privatekey");
+                throw Error(
+                    ErrorCode::MaterialInvalid,
+                    "encrypted_privatekey is not a " + std::string(name(k.spec)) +
+                        " private key wrapped (AES-KWP) with the key in encrypted_key_material",
+                    "encrypted_privatekey");
             }
             if (isRsa(k.spec)) {
                 const auto modulus = session->attribute(priv, CKA_MODULUS);
                 if (!modulus || modulus->size() * 8 != rsaBits(k.spec)) {
                     throw Error(ErrorCode::MaterialInvalid,
-                                "encrypted_privatekey is not an RSA-" + std::to_string(rsaBits(k.spec)) + " key",
+                                "encrypted_privatekey is not an RSA-" +
+                                    std::to_string(rsaBits(k.spec)) + " key",
                                 "encrypted_privatekey");
                 }
                 spki = hsm::publicKeySpki(*session, priv);
             } else {
                 const auto params = session->attribute(priv, CKA_EC_PARAMS);
                 const auto want = hsm::curveParams(*ecCurve(k.spec));
-                if (!params || !std::equal(params->begin(), params->end(), want.begin(), want.end())) {
+                if (!params ||
+                    !std::equal(params->begin(), params->end(), want.begin(), want.end())) {
                     throw Error(ErrorCode::MaterialInvalid,
                                 std::string("encrypted_privatekey is not on the curve of ") +
                                     std::string(name(k.spec)),
@@ -240,7 +240,8 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
             key.unwrapPath = path;
         }
         key.expirationTime = cmd.expirationTime;
-        key_store::audit(s, key.id, "import", std::string(name(path)) + " " + std::string(name(t.algorithm)));
+        key_store::audit(s, key.id, "import",
+                         std::string(name(path)) + " " + std::string(name(t.algorithm)));
     });
     keys_.material().evict(result.id);
     return result;

@@ -1,6 +1,7 @@
 #include "service/core/key_replication.h"
 
 #include "hsm/key_policies.h"
+#include "hsm/scoped_objects.h"
 #include "service/core/clock.h"
 #include "service/core/encoding.h"
 #include "service/core/errors.h"
@@ -22,18 +23,6 @@ hsm::AttributeTemplate transientOf(KeySpec spec) {
                            : hsm::policy::transientPrivate(type);
 }
 
-struct Scratch {
-    hsm::Session& session;
-    std::vector<hsm::ObjectHandle> handles;
-    hsm::ObjectHandle keep(hsm::ObjectHandle h) {
-        handles.push_back(h);
-        return h;
-    }
-    ~Scratch() {
-        for (auto h : handles) session.destroyObjectNoThrow(h);
-    }
-};
-
 }  // namespace
 
 hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) {
@@ -42,7 +31,7 @@ hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) 
     TransferBlob blob;
     {
         auto s = source.token->session();
-        Scratch scratch{*s, {}};
+        hsm::ScopedObjects scratch(*s);
         const auto clear = scratch.keep(s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), source.kek,
                                                      *k.blob, transientOf(k.spec)));
         blob = exportKey(source, *s, clear, keyTypeOf(k.spec), target);
@@ -51,7 +40,7 @@ hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) 
     const auto received = TransferBlob::decode(blob.encode());
     if (!received) throw Error(ErrorCode::Internal, "transfer blob does not round-trip");
     auto t = target.token->session();
-    Scratch scratch{*t, {}};
+    hsm::ScopedObjects scratch(*t);
     const auto arrived = scratch.keep(importKey(target, *t, *received, transientOf(k.spec)));
     return keys_.material().seal(target, *t, arrived);
 }

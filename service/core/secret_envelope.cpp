@@ -2,25 +2,13 @@
 
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
+#include "hsm/scoped_objects.h"
 #include "service/core/transfer_blob.h"
 
 namespace keyport::envelope {
 namespace {
 
 constexpr std::size_t kIvSize = 12;
-
-// Destroys session objects however the step ends.
-struct Scratch {
-    hsm::Session& session;
-    std::vector<hsm::ObjectHandle> handles;
-    hsm::ObjectHandle keep(hsm::ObjectHandle h) {
-        handles.push_back(h);
-        return h;
-    }
-    ~Scratch() {
-        for (auto h : handles) session.destroyObjectNoThrow(h);
-    }
-};
 
 // `dataKey` (extractable, on `from`'s token) wrapped under `to`'s CMK.
 hsm::Bytes transfer(const Cmk& from, hsm::Session& fromSession, hsm::ObjectHandle dataKey,
@@ -30,7 +18,7 @@ hsm::Bytes transfer(const Cmk& from, hsm::Session& fromSession, hsm::ObjectHandl
     }
     const TransferBlob blob = exportKey(*from.region, fromSession, dataKey, CKK_AES, *to.region);
     auto session = to.region->token->session();
-    Scratch scratch{*session, {}};
+    hsm::ScopedObjects scratch(*session);
     const auto arrived =
         scratch.keep(importKey(*to.region, *session, blob, hsm::policy::transientSecret(CKK_AES)));
     return session->wrapKey(hsm::Mechanism::aesKeyWrapPad(), to.key->handle(), arrived);
@@ -46,7 +34,7 @@ hsm::Bytes associatedData(const std::string& secretName, const std::string& vers
 Sealed seal(const Cmk& cmk, hsm::ByteView value, hsm::ByteView aad,
             const std::vector<Cmk>& replicas) {
     auto session = cmk.region->token->session();
-    Scratch scratch{*session, {}};
+    hsm::ScopedObjects scratch(*session);
     const auto dataKey = scratch.keep(hsm::generateAes(*session, 32, hsm::policy::newDataKey()));
     Sealed s;
     s.iv = session->random(kIvSize);
@@ -60,7 +48,7 @@ Sealed seal(const Cmk& cmk, hsm::ByteView value, hsm::ByteView aad,
 hsm::Bytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Bytes& iv,
                 const hsm::Bytes& ciphertext, hsm::ByteView aad) {
     auto session = cmk.region->token->session();
-    Scratch scratch{*session, {}};
+    hsm::ScopedObjects scratch(*session);
     const auto dataKey =
         scratch.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), cmk.key->handle(),
                                         wrappedDataKey, hsm::policy::openedDataKey()));
@@ -71,7 +59,7 @@ hsm::Bytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Byt
 
 hsm::Bytes rewrap(const Cmk& from, const hsm::Bytes& wrappedDataKey, const Cmk& to) {
     auto session = from.region->token->session();
-    Scratch scratch{*session, {}};
+    hsm::ScopedObjects scratch(*session);
     const auto dataKey =
         scratch.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), from.key->handle(),
                                         wrappedDataKey, hsm::policy::transientSecret(CKK_AES)));

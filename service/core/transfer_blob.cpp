@@ -3,6 +3,7 @@
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
 #include "hsm/public_key.h"
+#include "hsm/scoped_objects.h"
 
 namespace keyport {
 namespace {
@@ -10,15 +11,6 @@ namespace {
 bool oaepSha256(const Region& r) {
     return r.capabilities && r.capabilities->has(hsm::Capability::RsaOaepSha256);
 }
-
-// Destroys the listed session objects however the transfer ends.
-struct Scratch {
-    hsm::Session& session;
-    std::vector<hsm::ObjectHandle> handles;
-    ~Scratch() {
-        for (auto h : handles) session.destroyObjectNoThrow(h);
-    }
-};
 
 }  // namespace
 
@@ -52,11 +44,11 @@ TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle 
     // The target's transport public key, read from the target token and recreated here.
     const hsm::Bytes spki = target.token->withOwnerSession(
         [&](hsm::Session& s) { return hsm::publicKeySpki(s, target.transportPublic); });
-    Scratch scratch{session, {}};
+    hsm::ScopedObjects scratch(session);
     const auto peerKey = hsm::createRsaPublic(session, spki, hsm::policy::peerTransportPublic());
-    scratch.handles.push_back(peerKey);
+    scratch.keep(peerKey);
     const auto ephemeral = hsm::generateAes(session, 32, hsm::policy::ephemeralTransportKey());
-    scratch.handles.push_back(ephemeral);
+    scratch.keep(ephemeral);
 
     TransferBlob t;
     t.oaepHash = oaepSha256(source) && oaepSha256(target) ? hsm::Hash::Sha256 : hsm::Hash::Sha1;
@@ -68,11 +60,11 @@ TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle 
 
 hsm::ObjectHandle importKey(Region& target, hsm::Session& session, const TransferBlob& blob,
                             const hsm::AttributeTemplate& tmpl) {
-    Scratch scratch{session, {}};
+    hsm::ScopedObjects scratch(session);
     const auto ephemeral =
         session.unwrapKey(hsm::Mechanism::rsaOaep(blob.oaepHash), target.transportPrivate,
                           blob.wrappedEphemeral, hsm::policy::arrivedTransportKey());
-    scratch.handles.push_back(ephemeral);
+    scratch.keep(ephemeral);
     return session.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), ephemeral, blob.wrappedKey, tmpl);
 }
 
