@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hsm/error.h"
+#include "hsm/public_key.h"
 #include "service/core/state_dir.h"
 #include "service/core/static_objects.h"
 
@@ -34,6 +35,8 @@ RegionTokens::RegionTokens(const Config& config, hsm::Module& module, bool requi
             r.mac = *found.mac;
             r.transportPublic = *found.transportPublic;
             r.transportPrivate = *found.transportPrivate;
+            r.transportSpki = r.token->withOwnerSession(
+                [&](hsm::Session& s) { return hsm::publicKeySpki(s, r.transportPublic); });
             r.capabilities = hsm::probeCapabilities(*r.token);
         }
         regions_.emplace(rc.name, std::move(r));

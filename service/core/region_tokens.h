@@ -21,6 +21,7 @@ struct Region {
     hsm::ObjectHandle mac = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPublic = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPrivate = CK_INVALID_HANDLE;
+    hsm::Bytes transportSpki;  // the transport public key as DER SPKI (what peers wrap to)
     std::optional<hsm::Capabilities> capabilities;
 };
 

@@ -41,9 +41,8 @@ std::optional<TransferBlob> TransferBlob::decode(hsm::ByteView b) {
 
 TransferBlob exportKey(Region& source, hsm::Session& session, hsm::ObjectHandle key,
                        CK_KEY_TYPE keyType, Region& target) {
-    // The target's transport public key, read from the target token and recreated here.
-    const hsm::Bytes spki = target.token->withOwnerSession(
-        [&](hsm::Session& s) { return hsm::publicKeySpki(s, target.transportPublic); });
+    // The target's transport public key (read from its token at start-up), recreated here.
+    const hsm::Bytes& spki = target.transportSpki;
     hsm::ScopedObjects scratch(session);
     const auto peerKey = hsm::createRsaPublic(session, spki, hsm::policy::peerTransportPublic());
     scratch.keep(peerKey);
