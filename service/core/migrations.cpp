@@ -75,6 +75,10 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE keys ADD COLUMN key_tag TEXT",
             "CREATE INDEX keys_by_tag ON keys (project_id, key_tag) WHERE key_tag IS NOT NULL",
         },
+        // 5: replica groups are looked up on every replicate and describe: index them.
+        {
+            "CREATE INDEX keys_by_primary ON keys (primary_key_id) WHERE primary_key_id IS NOT NULL",
+        },
     };
     return steps;
 }
