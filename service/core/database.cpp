@@ -50,6 +50,10 @@ std::unique_ptr<Poco::Data::Session> Database::open() const {
     exec(*s, "PRAGMA synchronous=FULL");
     exec(*s, "PRAGMA busy_timeout=10000");
     exec(*s, "PRAGMA foreign_keys=ON");
+    // Larger page cache and memory-mapped reads: the default 2 MB cache made every request on
+    // a database of some thousand keys re-read pages with pread (seen in the import bench).
+    exec(*s, "PRAGMA cache_size=-32768");
+    exec(*s, "PRAGMA mmap_size=268435456");
     return s;
 }
 
