@@ -143,9 +143,8 @@ void ReplicationOperations::finish(Operation op) {
 void ReplicationOperations::run(const std::string& id) {
     auto op = load(id);
     if (!op || op->state != "pending") return;
-    const ProjectScope scope{
-        op->domainId, op->projectId,
-        tenancy_.project(op->projectId) ? tenancy_.project(op->projectId)->region : ""};
+    const auto home = tenancy_.project(op->projectId);
+    const ProjectScope scope{op->domainId, op->projectId, home ? home->region : std::string()};
     try {
         const auto project = tenancy_.projectInRegion(op->domainId, op->zone);
         if (!project) {

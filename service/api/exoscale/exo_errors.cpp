@@ -49,10 +49,8 @@ Response problem(const Error& e) {
         case ErrorCode::MalformedRequest:
         case ErrorCode::InvalidParameter:
         case ErrorCode::MissingParameter:
-        case ErrorCode::SequenceConflict: {
-            auto r = problem(400, "Invalid Argument", e.field().empty() ? d : e.field() + ": " + d);
-            return r;
-        }
+        case ErrorCode::SequenceConflict:
+            return problem(400, "Invalid Argument", e.field().empty() ? d : e.field() + ": " + d);
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
         case ErrorCode::KeyNotExternal:
