@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/e2e/import_helpers.h"
+#include "tests/e2e/kms_expect.h"
 #include "tests/e2e/server_env.h"
 
 namespace keyport::test {
@@ -18,16 +19,6 @@ const KmsClient& south() {
     static const KmsClient c(server().port(),
                              server().addCredential("demo-domain", kSouthProject, "cn-south-1"));
     return c;
-}
-
-struct Expect {
-    int status;
-    std::string code;
-};
-
-void expectError(const HttpResult& r, const Expect& e, const std::string& what) {
-    EXPECT_EQ(r.status, e.status) << what << ": " << r.body;
-    EXPECT_EQ(r.errorCode(), e.code) << what << ": " << r.body;
 }
 
 HttpResult replicate(const KmsClient& c, const std::string& keyId, const std::string& region,
@@ -166,7 +157,7 @@ TEST(KmsReplication, AReplicaOfAnImportedKeyExpiresWithIt) {
          {std::pair<const KmsClient*, std::string>{&c, id}, {&south(), rid}}) {
         const auto e =
             client->call("encrypt-data", jsonBody({{"key_id", key}, {"plain_text", "x"}}));
-        expectError(e, {400, "KMS.0211"}, "encrypt after expiry");
+        expectKmsError(e, {400, "KMS.0211"}, "encrypt after expiry");
     }
     // Deleting the primary's (expired) material and importing it again brings back the
     // primary only: nothing resurrects the replica.
@@ -175,8 +166,8 @@ TEST(KmsReplication, AReplicaOfAnImportedKeyExpiresWithIt) {
                   .status,
               200);
     EXPECT_EQ(c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "x"}})).status, 200);
-    expectError(south().call("encrypt-data", jsonBody({{"key_id", rid}, {"plain_text", "x"}})),
-                {400, "KMS.0211"}, "the replica stays without material");
+    expectKmsError(south().call("encrypt-data", jsonBody({{"key_id", rid}, {"plain_text", "x"}})),
+                   {400, "KMS.0211"}, "the replica stays without material");
 }
 
 TEST(KmsReplication, Refusals) {
@@ -185,45 +176,45 @@ TEST(KmsReplication, Refusals) {
     south();  // the domain's project in cn-south-1 exists from here on
     const auto other = server().addCredential("repl-other-domain",
                                               "7a0b1c2d3e4f40718293a4b5c6d7e8f9", "cn-south-1");
-    expectError(replicate(c, id, "cn-north-4", kDemoProject, "x"), {400, "KMS.0308"},
-                "to its own region");
-    expectError(replicate(c, id, "mars-1", kSouthProject, "x"), {400, "KMS.0308"},
-                "to an unknown region");
-    expectError(replicate(c, id, "cn-south-1", other.projectId, "x"), {403, "KMS.0307"},
-                "to another domain's project");
-    expectError(replicate(c, id, "ap-southeast-1", kSouthProject, "x"), {400, "KMS.0308"},
-                "project in another region than replica_region");
-    expectError(replicate(c, id, "cn-south-1", kSouthProject, "bad alias!"), {400, "KMS.0308"},
-                "alias pattern");
-    expectError(replicate(c, id, "cn-south-1", kSouthProject, "x",
-                          R"(,"tags":[{"key":"a=b","value":"v"}])"),
-                {400, "KMS.0308"}, "tag key with '='");
-    expectError(httpRequest(c.port(), "POST",
-                            "/v2/" + std::string(kDemoProject) + "/kms/keys/" + id + "/replicate",
-                            R"({"key_alias":"x","replica_project_id":"p"})",
-                            {{"X-Auth-Token", kDemoToken}}),
-                {400, "KMS.0204"}, "replica_region missing");
-    expectError(replicate(c, "not-a-key", "cn-south-1", kSouthProject, "x"), {400, "KMS.0205"},
-                "bad key id");
-    expectError(
+    expectKmsError(replicate(c, id, "cn-north-4", kDemoProject, "x"), {400, "KMS.0308"},
+                   "to its own region");
+    expectKmsError(replicate(c, id, "mars-1", kSouthProject, "x"), {400, "KMS.0308"},
+                   "to an unknown region");
+    expectKmsError(replicate(c, id, "cn-south-1", other.projectId, "x"), {403, "KMS.0307"},
+                   "to another domain's project");
+    expectKmsError(replicate(c, id, "ap-southeast-1", kSouthProject, "x"), {400, "KMS.0308"},
+                   "project in another region than replica_region");
+    expectKmsError(replicate(c, id, "cn-south-1", kSouthProject, "bad alias!"), {400, "KMS.0308"},
+                   "alias pattern");
+    expectKmsError(replicate(c, id, "cn-south-1", kSouthProject, "x",
+                             R"(,"tags":[{"key":"a=b","value":"v"}])"),
+                   {400, "KMS.0308"}, "tag key with '='");
+    expectKmsError(
+        httpRequest(
+            c.port(), "POST", "/v2/" + std::string(kDemoProject) + "/kms/keys/" + id + "/replicate",
+            R"({"key_alias":"x","replica_project_id":"p"})", {{"X-Auth-Token", kDemoToken}}),
+        {400, "KMS.0204"}, "replica_region missing");
+    expectKmsError(replicate(c, "not-a-key", "cn-south-1", kSouthProject, "x"), {400, "KMS.0205"},
+                   "bad key id");
+    expectKmsError(
         replicate(c, "00000000-0000-4000-8000-000000000000", "cn-south-1", kSouthProject, "x"),
         {404, "KMS.0207"}, "unknown key");
 
     const std::string pending =
         c.createKey("repl-pending", "AES_256", "ENCRYPT_DECRYPT", "external");
-    expectError(replicate(c, pending, "cn-south-1", kSouthProject, "x"), {400, "KMS.0211"},
-                "no material (state 5)");
+    expectKmsError(replicate(c, pending, "cn-south-1", kSouthProject, "x"), {400, "KMS.0211"},
+                   "no material (state 5)");
     const std::string disabled = c.createKey("repl-disabled", "AES_256", "ENCRYPT_DECRYPT", "kms");
     ASSERT_EQ(c.call("disable-key", jsonBody({{"key_id", disabled}})).status, 200);
-    expectError(replicate(c, disabled, "cn-south-1", kSouthProject, "x"), {400, "KMS.0209"},
-                "disabled key");
+    expectKmsError(replicate(c, disabled, "cn-south-1", kSouthProject, "x"), {400, "KMS.0209"},
+                   "disabled key");
 
     const auto first =
         replicate(c, id, "cn-south-1", kSouthProject, "repl-refusals",
                   R"(,"key_description":"replica","tags":[{"key":"team","value":"blue"}])");
     ASSERT_EQ(first.status, 200) << first.body;
     auto again = replicate(c, id, "cn-south-1", kSouthProject, "repl-refusals-2");
-    expectError(again, {400, "KMS.0313"}, "second replica in the same region");
+    expectKmsError(again, {400, "KMS.0313"}, "second replica in the same region");
     EXPECT_NE(again.body.find("already has a replica"), std::string::npos) << again.body;
     const auto tags =
         httpRequest(c.port(), "GET",
@@ -233,12 +224,13 @@ TEST(KmsReplication, Refusals) {
 
     // Another domain cannot replicate (or see) our key: 404, no existence leak.
     const KmsClient otherClient(server().port(), other);
-    expectError(replicate(otherClient, id, "cn-north-4", other.projectId, "x"), {404, "KMS.0207"},
-                "another domain's key id");
+    expectKmsError(replicate(otherClient, id, "cn-north-4", other.projectId, "x"),
+                   {404, "KMS.0207"}, "another domain's key id");
     // Nor decrypt our ciphertexts through its own keys.
     const auto e = c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "secret"}}));
-    expectError(otherClient.call("decrypt-data", jsonBody({{"cipher_text", e.str("cipher_text")}})),
-                {404, "KMS.0207"}, "another domain decrypting");
+    expectKmsError(
+        otherClient.call("decrypt-data", jsonBody({{"cipher_text", e.str("cipher_text")}})),
+        {404, "KMS.0207"}, "another domain decrypting");
 }
 
 }  // namespace
