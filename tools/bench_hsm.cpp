@@ -4,7 +4,7 @@
 
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
-#include "service/core/region_tokens.h"
+#include "service/core/tokens/region_tokens.h"
 #include "tools/bench_hsm.h"
 #include "tools/bench_runner.h"
 #include "tools/cli_context.h"

@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "service/api/frontend.h"
-#include "service/core/encoding.h"
-#include "service/core/key_record.h"
-#include "service/core/provisioning.h"
+#include "service/core/base/encoding.h"
+#include "service/core/storage/key_store.h"
+#include "service/core/tokens/provisioning.h"
 #include "service/core/services.h"
-#include "service/core/state_dir.h"
+#include "service/core/base/state_dir.h"
 #include "tools/args.h"
 #include "tools/bench_hsm.h"
 #include "tools/bench_runner.h"

@@ -1,6 +1,6 @@
 #include "tools/cli_context.h"
 
-#include "service/core/state_dir.h"
+#include "service/core/base/state_dir.h"
 
 namespace keyport::cli {
 

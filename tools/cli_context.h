@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "hsm/module.h"
-#include "service/core/config.h"
+#include "service/core/base/config.h"
 #include "tools/args.h"
 
 namespace keyport::cli {

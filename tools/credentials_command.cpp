@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 #include "service/core/services.h"
 #include "tools/args.h"
 #include "tools/commands.h"

@@ -1,7 +1,7 @@
 // `keyport token init` and `keyport token status`.
 #include <cstdio>
 
-#include "service/core/provisioning.h"
+#include "service/core/tokens/provisioning.h"
 #include "tools/cli_context.h"
 #include "tools/commands.h"
 

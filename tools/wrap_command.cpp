@@ -9,7 +9,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 #include "tools/args.h"
 #include "tools/client/byok_wrap.h"
 #include "tools/client/kms_session.h"

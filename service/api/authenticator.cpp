@@ -1,6 +1,6 @@
 #include "service/api/authenticator.h"
 
-#include "service/core/clock.h"
+#include "service/core/base/clock.h"
 
 namespace keyport::api {
 

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "hsm/bytes.h"
-#include "service/core/key_service.h"
-#include "service/core/tenancy.h"
+#include "service/core/keys/key_service.h"
+#include "service/core/tenancy/tenancy.h"
 
 namespace keyport::api {
 

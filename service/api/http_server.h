@@ -7,7 +7,7 @@
 #include <string>
 
 #include "service/api/router.h"
-#include "service/core/config.h"
+#include "service/core/base/config.h"
 
 namespace Poco::Net {
 class HTTPServer;

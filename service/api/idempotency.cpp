@@ -2,8 +2,8 @@
 
 #include <Poco/Data/LOB.h>
 
-#include "service/core/clock.h"
-#include "service/core/errors.h"
+#include "service/core/base/clock.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api {
 

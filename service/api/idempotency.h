@@ -9,7 +9,7 @@
 
 #include "hsm/bytes.h"
 #include "service/api/http.h"
-#include "service/core/database.h"
+#include "service/core/storage/database.h"
 
 namespace keyport::api {
 

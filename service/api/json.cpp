@@ -7,7 +7,7 @@
 #include <charconv>
 #include <sstream>
 
-#include "service/core/errors.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api {
 

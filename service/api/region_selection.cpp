@@ -1,6 +1,6 @@
 #include "service/api/region_selection.h"
 
-#include "service/core/errors.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api {
 

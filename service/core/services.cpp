@@ -1,6 +1,6 @@
 #include "service/core/services.h"
 
-#include "service/core/state_dir.h"
+#include "service/core/base/state_dir.h"
 
 namespace keyport {
 

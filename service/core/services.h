@@ -5,18 +5,18 @@
 #include <memory>
 
 #include "hsm/module.h"
-#include "service/core/config.h"
-#include "service/core/crypto_service.h"
-#include "service/core/database.h"
-#include "service/core/import_service.h"
-#include "service/core/key_material.h"
-#include "service/core/key_replication.h"
-#include "service/core/key_service.h"
-#include "service/core/region_tokens.h"
-#include "service/core/replication_operations.h"
-#include "service/core/secret_service.h"
-#include "service/core/tenancy.h"
-#include "service/core/wrapping_pairs.h"
+#include "service/core/base/config.h"
+#include "service/core/keys/crypto_service.h"
+#include "service/core/storage/database.h"
+#include "service/core/import/import_service.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/replication/key_replication.h"
+#include "service/core/keys/key_service.h"
+#include "service/core/tokens/region_tokens.h"
+#include "service/core/replication/replication_operations.h"
+#include "service/core/secrets/secret_service.h"
+#include "service/core/tenancy/tenancy.h"
+#include "service/core/import/wrapping_pairs.h"
 
 namespace keyport {
 

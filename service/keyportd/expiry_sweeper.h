@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "service/core/key_service.h"
-#include "service/core/secret_service.h"
+#include "service/core/keys/key_service.h"
+#include "service/core/secrets/secret_service.h"
 
 namespace keyport {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "service/core/config.h"
+#include "service/core/base/config.h"
 
 namespace keyport {
 namespace {

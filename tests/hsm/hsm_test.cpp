@@ -11,8 +11,8 @@
 #include "hsm/key_policies.h"
 #include "hsm/mechanism.h"
 #include "hsm/public_key.h"
-#include "service/core/encoding.h"
-#include "service/core/public_crypto.h"
+#include "service/core/base/encoding.h"
+#include "service/core/keys/public_crypto.h"
 #include "tests/hsm/softhsm_fixture.h"
 #include "tests/support/client_crypto.h"
 

@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::test {
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "hsm/openssl_util.h"
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::client {
 namespace {

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "service/api/client_hmac.h"
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::api::exoscale {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "service/api/authenticator.h"
 #include "service/api/http.h"
-#include "service/core/errors.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api::exoscale {
 

@@ -3,8 +3,8 @@
 #include <Poco/Timestamp.h>
 
 #include "service/api/exoscale/exo_call.h"
-#include "service/core/encoding.h"
-#include "service/core/errors.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api::exoscale {
 namespace {

@@ -5,7 +5,7 @@
 #include "service/api/huawei/csms_errors.h"
 #include "service/api/huawei/kms_auth.h"
 #include "service/api/json.h"
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::api::huawei {
 namespace {

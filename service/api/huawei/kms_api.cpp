@@ -3,7 +3,7 @@
 #include "service/api/huawei/kms_auth.h"
 #include "service/api/huawei/kms_call.h"
 #include "service/api/huawei/kms_errors.h"
-#include "service/core/public_crypto.h"
+#include "service/core/keys/public_crypto.h"
 
 namespace keyport::api::huawei {
 namespace {

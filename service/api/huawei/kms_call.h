@@ -7,7 +7,7 @@
 
 #include "service/api/http.h"
 #include "service/api/json.h"
-#include "service/core/key_record.h"
+#include "service/core/storage/key_store.h"
 #include "service/core/services.h"
 
 namespace keyport::api::huawei {

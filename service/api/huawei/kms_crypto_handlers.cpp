@@ -1,8 +1,8 @@
 // Huawei KMS cryptographic routes: data, data keys, signatures, public keys, random.
 #include "service/api/huawei/kms_call.h"
-#include "service/core/encoding.h"
-#include "service/core/errors.h"
-#include "service/core/public_crypto.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+#include "service/core/keys/public_crypto.h"
 
 namespace keyport::api::huawei {
 namespace {

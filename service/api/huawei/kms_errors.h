@@ -5,7 +5,7 @@
 #include <string>
 
 #include "service/api/http.h"
-#include "service/core/errors.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api::huawei {
 

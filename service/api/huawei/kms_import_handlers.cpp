@@ -1,7 +1,7 @@
 // Huawei KMS BYOK routes: import parameters, import, delete imported material.
 #include "service/api/huawei/kms_call.h"
-#include "service/core/encoding.h"
-#include "service/core/errors.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api::huawei {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "service/api/huawei/kms_call.h"
-#include "service/core/encoding.h"
-#include "service/core/errors.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
 
 namespace keyport::api::huawei {
 namespace {

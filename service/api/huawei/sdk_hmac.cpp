@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::api::huawei {
 namespace {

@@ -3,9 +3,9 @@
 #include "service/api/json.h"
 #include "service/api/ncloud/ncp_auth.h"
 #include "service/api/region_selection.h"
-#include "service/core/encoding.h"
-#include "service/core/errors.h"
-#include "service/core/public_crypto.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+#include "service/core/keys/public_crypto.h"
 
 namespace keyport::api::ncloud {
 namespace {

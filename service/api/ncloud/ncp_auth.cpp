@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "service/api/client_hmac.h"
-#include "service/core/encoding.h"
+#include "service/core/base/encoding.h"
 
 namespace keyport::api::ncloud {
 namespace {

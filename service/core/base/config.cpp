@@ -1,0 +1,200 @@
+#include "service/core/base/config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+#include <Poco/Util/LayeredConfiguration.h>
+#include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+
+namespace keyport {
+namespace {
+
+using Poco::Util::AbstractConfiguration;
+
+const std::set<std::string> kKnownKeys = {
+    "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
+    "regions", "server.address", "server.port", "server.threads", "server.body_limit",
+    "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
+    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "secrets.deletion_window_seconds",
+    "operations.start_delay_ms", "demo.domain", "demo.project",
+    "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
+};
+const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
+const std::regex kRegionName(R"([A-Za-z0-9_-]{1,32})");
+
+void collectKeys(const AbstractConfiguration& conf, const std::string& prefix,
+                 std::vector<std::string>& out) {
+    AbstractConfiguration::Keys keys;
+    conf.keys(prefix, keys);
+    for (const auto& k : keys) {
+        const std::string full = prefix.empty() ? k : prefix + "." + k;
+        if (conf.hasProperty(full)) out.push_back(full);
+        collectKeys(conf, full, out);
+    }
+}
+
+std::string required(const AbstractConfiguration& conf, const std::string& key,
+                     const std::string& def) {
+    std::string v = Poco::trim(conf.getString(key, def));
+    if (v.empty()) throw ConfigError("config key '" + key + "' must not be empty");
+    return v;
+}
+
+bool boolean(const AbstractConfiguration& conf, const std::string& key, bool def) {
+    try {
+        return conf.getBool(key, def);
+    } catch (const Poco::Exception&) {
+        throw ConfigError("config key '" + key + "' must be true or false");
+    }
+}
+
+unsigned long number(const AbstractConfiguration& conf, const std::string& key, unsigned long def,
+                     unsigned long min, unsigned long max) {
+    const std::string v = Poco::trim(conf.getString(key, std::to_string(def)));
+    std::size_t used = 0;
+    unsigned long n = 0;
+    try {
+        n = std::stoul(v, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (v.empty() || used != v.size() || n < min || n > max) {
+        throw ConfigError("config key '" + key + "' must be a number from " + std::to_string(min) +
+                          " to " + std::to_string(max));
+    }
+    return n;
+}
+
+}  // namespace
+
+std::filesystem::path Config::soPinFile(const RegionConfig& r) const {
+    return pinDir() / (r.tokenLabel + ".so.pin");
+}
+
+std::filesystem::path Config::userPinFile(const RegionConfig& r) const {
+    return pinDir() / (r.tokenLabel + ".user.pin");
+}
+
+const RegionConfig& Config::region(const std::string& name) const {
+    for (const auto& r : regions) {
+        if (r.name == name) return r;
+    }
+    throw ConfigError("unknown region '" + name + "'");
+}
+
+Config Config::fromConfiguration(const AbstractConfiguration& conf) {
+    std::vector<std::string> keys;
+    collectKeys(conf, "", keys);
+    for (const auto& k : keys) {
+        if (kKnownKeys.count(k) == 0 && !std::regex_match(k, kRegionTokenKey)) {
+            throw ConfigError("unknown config key '" + k + "'");
+        }
+    }
+
+    Config c;
+    c.stateDir = std::filesystem::absolute(required(conf, "keyport.state_dir", "./var"))
+                     .lexically_normal();
+    c.module = required(conf, "hsm.module", "softhsm2");
+    c.manageSoftHsm = boolean(conf, "hsm.softhsm.manage", c.module == "softhsm2");
+    const std::string bits = required(conf, "hsm.transport_key_bits", "3072");
+    if (bits != "2048" && bits != "3072" && bits != "4096") {
+        throw ConfigError("config key 'hsm.transport_key_bits' must be 2048, 3072 or 4096");
+    }
+    c.transportKeyBits = std::stoul(bits);
+
+    Poco::StringTokenizer names(required(conf, "regions", ""), ",",
+                                Poco::StringTokenizer::TOK_TRIM |
+                                    Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    std::set<std::string> seenNames, seenLabels;
+    for (const auto& name : names) {
+        if (!std::regex_match(name, kRegionName)) {
+            throw ConfigError("config key 'regions': invalid region name '" + name + "'");
+        }
+        if (!seenNames.insert(name).second) {
+            throw ConfigError("config key 'regions': region '" + name + "' listed twice");
+        }
+        const std::string key = "region." + name + ".token";
+        std::string label = required(conf, key, "keyport-" + name);
+        if (label.size() > 32) {
+            throw ConfigError("config key '" + key + "': a token label has at most 32 bytes");
+        }
+        if (label.find('/') != std::string::npos || label.front() == '.') {
+            throw ConfigError("config key '" + key + "': label must not contain '/' or start with '.'");
+        }
+        if (!seenLabels.insert(label).second) {
+            throw ConfigError("config key '" + key + "': token label '" + label + "' used twice");
+        }
+        c.regions.push_back({name, label});
+    }
+    if (c.regions.empty()) throw ConfigError("config key 'regions' lists no region");
+    c.server.address = required(conf, "server.address", c.server.address);
+    c.server.port = static_cast<unsigned>(number(conf, "server.port", 8080, 0, 65535));
+    c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 64, 1, 1024));
+    c.server.bodyLimit = number(conf, "server.body_limit", 64 * 1024, 1024, 64 * 1024 * 1024);
+    c.database = std::filesystem::absolute(
+                     conf.getString("database.path", (c.stateDir / "keyport.db").string()))
+                     .lexically_normal();
+    c.hostAssistedOaep = boolean(conf, "import.host_assisted_oaep", false);
+    c.wrappingPairMaxAgeSeconds =
+        static_cast<std::int64_t>(number(conf, "import.wrapping_pair.max_age_hours", 24, 1, 24 * 365)) * 3600;
+    c.wrappingPairMaxUses = number(conf, "import.wrapping_pair.max_uses", 100000, 1, 1000000000);
+    c.importTokenValiditySeconds =
+        static_cast<std::int64_t>(number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
+    c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
+    c.secretDeletionWindowSeconds = static_cast<std::int64_t>(
+        number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
+    c.operationStartDelayMs = static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
+    if (conf.hasProperty("demo.domain")) {
+        DemoCredential d;
+        d.domain = required(conf, "demo.domain", "");
+        d.project = required(conf, "demo.project", "");
+        d.region = required(conf, "demo.region", "");
+        d.xAuthToken = required(conf, "demo.x_auth_token", "");
+        d.accessKey = required(conf, "demo.access_key", "");
+        d.secretKey = required(conf, "demo.secret_key", "");
+        if (!seenNames.count(d.region)) {
+            throw ConfigError("config key 'demo.region' names a region not listed in 'regions'");
+        }
+        c.demo = d;
+    }
+
+    for (const auto& k : keys) {
+        std::smatch m;
+        if (std::regex_match(k, m, kRegionTokenKey) && seenNames.count(m[1].str()) == 0) {
+            throw ConfigError("config key '" + k + "' names a region not listed in 'regions'");
+        }
+    }
+    return c;
+}
+
+Config Config::load(const std::string& file, const std::vector<std::string>& defines) {
+    if (file.empty()) throw ConfigError("no config file given (--config FILE)");
+    std::ifstream probe(file);
+    if (!probe) throw ConfigError("cannot read config file '" + file + "'");
+    Poco::AutoPtr<Poco::Util::LayeredConfiguration> layered(new Poco::Util::LayeredConfiguration);
+    try {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> props(
+            new Poco::Util::PropertyFileConfiguration(file));
+        layered->add(props, 0);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError("cannot parse config file '" + file + "': " + e.displayText());
+    }
+    Poco::AutoPtr<Poco::Util::MapConfiguration> overrides(new Poco::Util::MapConfiguration);
+    for (const auto& d : defines) {
+        const auto eq = d.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw ConfigError("--define expects key=value, got '" + d + "'");
+        }
+        overrides->setString(Poco::trim(d.substr(0, eq)), Poco::trim(d.substr(eq + 1)));
+    }
+    layered->add(overrides, -1);  // lower value = consulted first
+    return fromConfiguration(*layered);
+}
+
+}  // namespace keyport

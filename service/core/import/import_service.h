@@ -1,0 +1,52 @@
+// ImportService: BYOK. Issues import parameters (a token-held wrapping public key and an
+// on-token-authenticated import token) and imports wrapped material by unwrapping it
+// on-token, validating it against the key spec and sealing it under the region KEK.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "service/core/keys/key_service.h"
+#include "service/core/import/wrapping_pairs.h"
+
+namespace keyport {
+
+struct ImportParameters {
+    std::string keyId;
+    std::string importToken;
+    std::int64_t expiresAt = 0;
+    hsm::Bytes publicSpki;
+};
+
+struct ImportMaterial {
+    std::string keyId;
+    std::string importToken;
+    hsm::Bytes encryptedKeyMaterial;
+    std::optional<hsm::Bytes> encryptedPrivateKey;
+    std::optional<std::int64_t> expirationTime;
+};
+
+struct ImportOptions {
+    bool hostAssistedOaep = false;  // import.host_assisted_oaep
+};
+
+class ImportService {
+public:
+    ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options);
+
+    ImportParameters parameters(const ProjectScope& scope, const std::string& keyId,
+                                WrappingAlgorithm algorithm, unsigned wrappingBits);
+    // Returns the key after import. Same material again is accepted; different material
+    // is refused and the old material stays.
+    KeyRecord import(const ProjectScope& scope, const ImportMaterial& cmd);
+    KeyRecord deleteMaterial(const ProjectScope& scope, const std::string& keyId);
+
+private:
+    UnwrapPath pathFor(Region& region, WrappingAlgorithm algorithm, const WrappingPair& pair) const;
+
+    KeyService& keys_;
+    WrappingPairs& pairs_;
+    ImportOptions options_;
+};
+
+}  // namespace keyport

@@ -1,0 +1,214 @@
+#include "service/core/storage/sql_values.h"
+#include "service/core/import/wrapping_pairs.h"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+
+#include <chrono>
+#include <set>
+
+#include "hsm/key_generation.h"
+#include "hsm/key_policies.h"
+#include "hsm/public_key.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+
+namespace keyport {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::BLOB;
+
+constexpr char kLabelPrefix[] = "keyport-wrap-";
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::optional<hsm::ObjectHandle> findPrivate(Region& region, const std::string& label) {
+    return region.token->withOwnerSession([&](hsm::Session& s) {
+        hsm::AttributeTemplate t;
+        t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_PRIVATE_KEY}).set(CKA_LABEL, label).set(CKA_TOKEN, true);
+        return s.findOne(t);
+    });
+}
+
+}  // namespace
+
+WrappingPairs::WrappingPairs(Database& db, RegionTokens& regions, WrappingPairPolicy policy)
+    : db_(db), regions_(regions), policy_(policy) {
+    // Load live pairs; the newest of each (region, bits) becomes current.
+    db_.read([&](Poco::Data::Session& s) {
+        Poco::Data::Statement st(s);
+        st << "SELECT id, region, bits, public_spki, host_decrypt, created_at, retired_at"
+              " FROM wrapping_pairs"
+              " WHERE destroy_after IS NULL OR destroy_after > ? ORDER BY created_at",
+            bind(nowSeconds()), now;
+        Poco::Data::RecordSet rs(st);
+        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+            auto p = std::make_shared<WrappingPair>();
+            p->id = rs.value(0, r).convert<std::string>();
+            p->region = rs.value(1, r).convert<std::string>();
+            p->bits = rs.value(2, r).convert<unsigned>();
+            p->publicSpki = blobValue(rs, 3, r);
+            p->hostDecrypt = rs.value(4, r).convert<int>() != 0;
+            p->createdAt = rs.value(5, r).convert<std::int64_t>();
+            if (!regions_.has(p->region)) continue;
+            auto handle = findPrivate(regions_.region(p->region), kLabelPrefix + p->id);
+            if (!handle) continue;  // reconcile() forgets it
+            p->privateKey = *handle;
+            byId_[p->id] = p;
+            if (rs.isNull(6, r)) current_[{p->region, p->bits}] = Current{p, 0};
+        }
+        return 0;
+    });
+}
+
+std::shared_ptr<const WrappingPair> WrappingPairs::create(Region& region, unsigned bits) {
+    auto p = std::make_shared<WrappingPair>();
+    p->id = newUuid();
+    p->region = region.name;
+    p->bits = bits;
+    p->hostDecrypt = policy_.hostDecrypt;
+    p->createdAt = nowSeconds();
+    const std::string label = kLabelPrefix + p->id;
+    // Token objects: generated on the owner session (they persist regardless).
+    const hsm::KeyPair kp = region.token->withOwnerSession([&](hsm::Session& s) {
+        return hsm::generateRsa(s, hsm::policy::importWrappingPublic(label, bits),
+                                hsm::policy::importWrappingPrivate(label, p->hostDecrypt));
+    });
+    p->privateKey = kp.privateKey;
+    {
+        auto s = region.token->session();
+        p->publicSpki = hsm::publicKeySpki(*s, kp.publicKey);
+    }
+    try {
+        db_.write([&](Poco::Data::Session& s) {
+            const int host = p->hostDecrypt ? 1 : 0;
+            s << "INSERT INTO wrapping_pairs (id, region, bits, label, public_spki, host_decrypt,"
+                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                bind(p->id), bind(p->region), bind(static_cast<int>(bits)), bind(label),
+                bind(BLOB(p->publicSpki.data(), p->publicSpki.size())), bind(host),
+                bind(p->createdAt), now;
+        });
+    } catch (...) {
+        // Not recorded, so not usable: don't leave the objects behind.
+        region.token->withOwnerSession([&](hsm::Session& s) {
+            s.destroyObjectNoThrow(kp.privateKey);
+            s.destroyObjectNoThrow(kp.publicKey);
+            return 0;
+        });
+        throw;
+    }
+    return p;
+}
+
+void WrappingPairs::retire(const WrappingPair& pair) {
+    const std::int64_t t = nowSeconds();
+    const std::int64_t destroyAfter = t + policy_.tokenValiditySeconds + 60;
+    db_.write([&](Poco::Data::Session& s) {
+        s << "UPDATE wrapping_pairs SET retired_at = ?, destroy_after = ? WHERE id = ?", bind(t),
+            bind(destroyAfter), bind(pair.id), now;
+    });
+}
+
+std::shared_ptr<const WrappingPair> WrappingPairs::current(const std::string& regionName,
+                                                           unsigned bits) {
+    const auto key = std::make_pair(regionName, bits);
+    const std::int64_t t = nowSeconds();
+    {
+        std::lock_guard lock(mutex_);
+        auto it = current_.find(key);
+        if (it != current_.end() && it->second.uses < policy_.maxUses &&
+            t - it->second.pair->createdAt < policy_.maxAgeSeconds) {
+            ++it->second.uses;
+            return it->second.pair;
+        }
+    }
+    std::lock_guard keygen(keygenMutex_);
+    {
+        // Another thread may have rotated while we waited.
+        std::lock_guard lock(mutex_);
+        auto it = current_.find(key);
+        if (it != current_.end() && it->second.uses < policy_.maxUses &&
+            t - it->second.pair->createdAt < policy_.maxAgeSeconds) {
+            ++it->second.uses;
+            return it->second.pair;
+        }
+    }
+    Region& region = regions_.region(regionName);
+    auto fresh = create(region, bits);
+    std::shared_ptr<const WrappingPair> old;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = current_.find(key);
+        if (it != current_.end()) old = it->second.pair;
+        current_[key] = Current{fresh, 1};
+        byId_[fresh->id] = fresh;
+    }
+    if (old) retire(*old);
+    return fresh;
+}
+
+std::shared_ptr<const WrappingPair> WrappingPairs::find(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    auto it = byId_.find(id);
+    return it == byId_.end() ? nullptr : it->second;
+}
+
+void WrappingPairs::reconcile() {
+    const std::int64_t t = nowSeconds();
+    std::set<std::string> known;
+    std::vector<std::string> expired;
+    db_.read([&](Poco::Data::Session& s) {
+        std::vector<std::string> ids;
+        s << "SELECT id FROM wrapping_pairs", into(ids), now;
+        known.insert(ids.begin(), ids.end());
+        s << "SELECT id FROM wrapping_pairs WHERE destroy_after IS NOT NULL AND destroy_after <= ?",
+            bind(t), into(expired), now;
+        return 0;
+    });
+    std::set<std::string> expiredSet(expired.begin(), expired.end());
+    std::vector<std::string> gone;
+    for (const auto& [name, region] : regions_.all()) {
+        Region& r = regions_.region(name);
+        r.token->withOwnerSession([&](hsm::Session& s) {
+            for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
+                hsm::AttributeTemplate tmpl;
+                tmpl.set(CKA_CLASS, cls).set(CKA_TOKEN, true);
+                for (auto h : s.findObjects(tmpl, 4096)) {
+                    auto label = s.attribute(h, CKA_LABEL);
+                    if (!label) continue;
+                    const std::string l(label->begin(), label->end());
+                    if (l.rfind(kLabelPrefix, 0) != 0) continue;
+                    const std::string id = l.substr(sizeof kLabelPrefix - 1);
+                    if (!known.count(id) || expiredSet.count(id)) s.destroyObjectNoThrow(h);
+                }
+            }
+            return 0;
+        });
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& id : known) {
+        if (!byId_.count(id)) gone.push_back(id);
+    }
+    for (const auto& id : expired) byId_.erase(id);
+    for (auto it = current_.begin(); it != current_.end();) {
+        if (expiredSet.count(it->second.pair->id)) {
+            it = current_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!gone.empty()) {
+        db_.write([&](Poco::Data::Session& s) {
+            for (const auto& id : gone) {
+                s << "DELETE FROM wrapping_pairs WHERE id = ?", bind(id), now;
+            }
+        });
+    }
+}
+
+}  // namespace keyport

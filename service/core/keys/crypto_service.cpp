@@ -1,0 +1,204 @@
+#include "service/core/keys/crypto_service.h"
+
+#include "hsm/error.h"
+#include "service/core/keys/ciphertext.h"
+#include "service/core/base/errors.h"
+#include "service/core/tokens/oaep.h"
+#include "service/core/keys/public_crypto.h"
+
+namespace keyport {
+namespace {
+
+void requireUsage(const KeyRecord& k, KeyUsage usage) {
+    if (k.usage != usage) {
+        throw Error(ErrorCode::UsageMismatch,
+                    "key " + k.id + " is a " + std::string(name(k.usage)) + " key", "key_id");
+    }
+}
+
+[[noreturn]] void undecryptable() {
+    throw Error(ErrorCode::InvalidParameter,
+                "cipher_text could not be decrypted: altered, truncated, or not made by this key",
+                "cipher_text");
+}
+
+std::uint8_t rsaVersion(EncryptionAlgorithm a) {
+    return a == EncryptionAlgorithm::RsaOaepSha1 ? Ciphertext::kRsaOaepSha1
+                                                 : Ciphertext::kRsaOaepSha256;
+}
+
+void checkSigningAlgorithm(const KeyRecord& k, SigningAlgorithm a) {
+    const bool rsaScheme = a.scheme != SignatureScheme::Ecdsa;
+    if (rsaScheme != isRsa(k.spec)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "signing_algorithm " + name(a) + " does not fit a " +
+                        std::string(name(k.spec)) + " key",
+                    "signing_algorithm");
+    }
+}
+
+hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type) {
+    if (type == MessageType::Raw) return digest(a.hash, message);
+    if (message.size() != hsm::hashSize(a.hash)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "message must be a " + std::to_string(hsm::hashSize(a.hash)) +
+                        "-byte digest for " + name(a) + " (or set message_type RAW)",
+                    "message");
+    }
+    return hsm::Bytes(message.begin(), message.end());
+}
+
+}  // namespace
+
+CryptoService::CryptoService(KeyService& keys) : keys_(keys) {}
+
+hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& keyId,
+                                  hsm::ByteView plaintext, EncryptionAlgorithm algorithm,
+                                  hsm::ByteView context) {
+    const KeyRecord k = keys_.usable(scope, keyId);
+    requireUsage(k, KeyUsage::EncryptDecrypt);
+    Ciphertext c;
+    c.keyId = k.id;
+    if (isSymmetric(k.spec)) {
+        if (algorithm != EncryptionAlgorithm::SymmetricDefault) {
+            throw Error(ErrorCode::InvalidParameter,
+                        "AES keys use encryption_algorithm SYMMETRIC_DEFAULT",
+                        "encryption_algorithm");
+        }
+        auto key = keys_.material().open(k);
+        auto session = key->region().token->session();
+        c.version = Ciphertext::kAesGcm;
+        c.context.assign(context.begin(), context.end());
+        c.iv = session->random(Ciphertext::kIvSize);
+        c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()),
+                                     key->handle(), plaintext);
+        return c.encode();
+    }
+    if (algorithm == EncryptionAlgorithm::SymmetricDefault) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "RSA keys use encryption_algorithm RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+                    "encryption_algorithm");
+    }
+    const hsm::Hash hash =
+        algorithm == EncryptionAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
+    const std::size_t limit = rsaBits(k.spec) / 8 - 2 * hsm::hashSize(hash) - 2;
+    if (plaintext.size() > limit) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "plain_text is too long for " + std::string(name(k.spec)) + " with " +
+                        std::string(name(algorithm)) + " (at most " + std::to_string(limit) +
+                        " bytes)",
+                    "plain_text");
+    }
+    c.version = rsaVersion(algorithm);
+    c.payload = rsaOaepEncrypt(*k.publicSpki, hash, plaintext);
+    return c.encode();
+}
+
+Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
+                                 hsm::ByteView context) {
+    auto c = Ciphertext::decode(ciphertext);
+    if (c) c->context.assign(context.begin(), context.end());
+    if (!c) {
+        throw Error(ErrorCode::InvalidParameter, "cipher_text is not a Keyport ciphertext",
+                    "cipher_text");
+    }
+    // The ciphertext's key or its replica-group member in the caller's project: members share
+    // material, and the associated data below still names the key that encrypted.
+    const KeyRecord k = keys_.usableMember(scope, c->keyId);
+    requireUsage(k, KeyUsage::EncryptDecrypt);
+    auto key = keys_.material().open(k);
+    auto session = key->region().token->session();
+    if (c->version == Ciphertext::kAesGcm) {
+        if (!isSymmetric(k.spec)) undecryptable();
+        try {
+            return {k.id, session->decrypt(hsm::Mechanism::aesGcm(c->iv, c->associatedData()),
+                                           key->handle(), c->payload)};
+        } catch (const hsm::Error&) {
+            undecryptable();
+        }
+    }
+    if (!isRsa(k.spec) || c->payload.size() != rsaBits(k.spec) / 8) undecryptable();
+    hsm::SecretBytes raw;
+    try {
+        raw = session->decrypt(hsm::Mechanism::rsaX509(), key->handle(), c->payload);
+    } catch (const hsm::Error&) {
+        undecryptable();
+    }
+    // Raw RSA output: left-pad to the modulus size, then remove OAEP on the host (this is
+    // customer data, not key material).
+    hsm::SecretBytes block(rsaBits(k.spec) / 8);
+    if (raw.size() > block.size()) undecryptable();
+    std::copy(raw.reveal().begin(), raw.reveal().end(),
+              block.reveal().begin() + static_cast<long>(block.size() - raw.size()));
+    auto plain =
+        oaepDecode(block.reveal(),
+                   c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
+    if (!plain) undecryptable();
+    return {k.id, std::move(*plain)};
+}
+
+DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId,
+                                     std::size_t bytes, bool withPlaintext, hsm::ByteView context) {
+    const KeyRecord k = keys_.usable(scope, keyId);
+    if (!isSymmetric(k.spec)) {
+        throw Error(ErrorCode::InvalidParameter, "data keys need an AES_256 key", "key_id");
+    }
+    auto session = keys_.material().regions().token(k.region).session();
+    hsm::SecretBytes plain(session->random(bytes));
+    DataKey dk{
+        k.id,
+        {},
+        encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault, context)};
+    if (withPlaintext) dk.plaintext = std::move(plain);
+    return dk;
+}
+
+hsm::Bytes CryptoService::sign(const ProjectScope& scope, const std::string& keyId,
+                               hsm::ByteView message, SigningAlgorithm algorithm,
+                               MessageType type) {
+    const KeyRecord k = keys_.usable(scope, keyId);
+    requireUsage(k, KeyUsage::SignVerify);
+    checkSigningAlgorithm(k, algorithm);
+    const hsm::Bytes dgst = toDigest(message, algorithm, type);
+    auto key = keys_.material().open(k);
+    auto session = key->region().token->session();
+    switch (algorithm.scheme) {
+        case SignatureScheme::RsaPkcs1: {
+            const auto prefix = hsm::digestInfoPrefix(algorithm.hash);
+            hsm::Bytes info(prefix.begin(), prefix.end());
+            info.insert(info.end(), dgst.begin(), dgst.end());
+            return session->sign(hsm::Mechanism::rsaPkcs1(), key->handle(), info);
+        }
+        case SignatureScheme::RsaPss:
+            return session->sign(hsm::Mechanism::rsaPss(algorithm.hash), key->handle(), dgst);
+        case SignatureScheme::Ecdsa:
+            return ecdsaRawToDer(session->sign(hsm::Mechanism::ecdsa(), key->handle(), dgst));
+    }
+    throw Error(ErrorCode::Internal, "unknown signature scheme");
+}
+
+bool CryptoService::verify(const ProjectScope& scope, const std::string& keyId,
+                           hsm::ByteView message, hsm::ByteView signature,
+                           SigningAlgorithm algorithm, MessageType type) {
+    const KeyRecord k = keys_.usable(scope, keyId);
+    requireUsage(k, KeyUsage::SignVerify);
+    checkSigningAlgorithm(k, algorithm);
+    return verifyDigest(*k.publicSpki, algorithm, toDigest(message, algorithm, type), signature);
+}
+
+hsm::Bytes CryptoService::publicKey(const ProjectScope& scope, const std::string& keyId) {
+    const KeyRecord k = keys_.get(scope, keyId);
+    if (isSymmetric(k.spec)) {
+        throw Error(ErrorCode::InvalidParameter, "symmetric keys have no public key", "key_id");
+    }
+    if (!k.publicSpki)
+        throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
+    return *k.publicSpki;
+}
+
+hsm::Bytes CryptoService::random(const ProjectScope& scope, std::size_t bytes) {
+    auto session = keys_.material().regions().token(scope.region).session();
+    return session->random(bytes);
+}
+
+}  // namespace keyport

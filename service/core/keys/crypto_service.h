@@ -1,0 +1,47 @@
+// CryptoService: cryptographic operations with customer keys — encrypt/decrypt data,
+// data keys, sign/verify, public key, random — each on the key's usable session copy.
+#pragma once
+
+#include <string>
+
+#include "service/core/keys/key_service.h"
+
+namespace keyport {
+
+struct Decrypted {
+    std::string keyId;
+    hsm::SecretBytes plaintext;
+};
+
+struct DataKey {
+    std::string keyId;
+    hsm::SecretBytes plaintext;  // empty for create-datakey-without-plaintext
+    hsm::Bytes ciphertext;
+};
+
+class CryptoService {
+  public:
+    explicit CryptoService(KeyService& keys);
+
+    // Returns the encoded Ciphertext.
+    // `context`: extra associated data (AES only), needed again to decrypt.
+    hsm::Bytes encrypt(const ProjectScope& scope, const std::string& keyId, hsm::ByteView plaintext,
+                       EncryptionAlgorithm algorithm, hsm::ByteView context = {});
+    Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
+                      hsm::ByteView context = {});
+
+    DataKey createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
+                          bool withPlaintext, hsm::ByteView context = {});
+
+    hsm::Bytes sign(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
+                    SigningAlgorithm algorithm, MessageType type);  // ECDSA as DER
+    bool verify(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
+                hsm::ByteView signature, SigningAlgorithm algorithm, MessageType type);
+    hsm::Bytes publicKey(const ProjectScope& scope, const std::string& keyId);  // DER SPKI
+    hsm::Bytes random(const ProjectScope& scope, std::size_t bytes);
+
+  private:
+    KeyService& keys_;
+};
+
+}  // namespace keyport

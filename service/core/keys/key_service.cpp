@@ -1,0 +1,377 @@
+#include "service/core/keys/key_service.h"
+
+#include <Poco/Data/SQLite/SQLiteException.h>
+
+#include "hsm/key_generation.h"
+#include "hsm/key_policies.h"
+#include "hsm/public_key.h"
+#include "service/core/base/clock.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+
+namespace keyport {
+namespace {
+
+[[noreturn]] void notFound(const std::string& keyId) {
+    throw Error(ErrorCode::KeyNotFound, "key " + keyId + " does not exist", "key_id");
+}
+
+// Another project's or domain's key is indistinguishable from a missing one; expired
+// material counts as gone.
+KeyRecord visibleOrNotFound(std::optional<KeyRecord> k, const ProjectScope& scope,
+                            const std::string& keyId) {
+    if (!k || k->projectId != scope.projectId || k->domainId != scope.domainId) notFound(keyId);
+    applyExpiry(*k, epochSeconds());
+    return std::move(*k);
+}
+
+// Generates material on-token as transient objects and seals it under the region KEK.
+void generateMaterial(KeyMaterial& material, Region& region, KeyRecord& k) {
+    auto session = region.token->session();
+    using namespace hsm::policy;
+    if (isSymmetric(k.spec)) {
+        const auto h = hsm::generateAes(*session, aesBytes(k.spec), transientAes(aesBytes(k.spec)));
+        k.blob = material.seal(region, *session, h);
+        session->destroyObject(h);
+        return;
+    }
+    hsm::KeyPair kp;
+    if (isRsa(k.spec)) {
+        kp = hsm::generateRsa(*session, transientRsaPublic(rsaBits(k.spec)),
+                              transientPrivate(CKK_RSA));
+    } else {
+        kp = hsm::generateEc(*session, transientEcPublic(*ecCurve(k.spec)),
+                             transientPrivate(CKK_EC));
+    }
+    k.publicSpki = hsm::publicKeySpki(*session, kp.publicKey);
+    k.blob = material.seal(region, *session, kp.privateKey);
+    session->destroyObject(kp.privateKey);
+    session->destroyObject(kp.publicKey);
+}
+
+bool isUniqueViolation(const std::exception& e) {
+    return std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos;
+}
+
+}  // namespace
+
+void applyExpiry(KeyRecord& k, std::int64_t nowSeconds) {
+    if (k.blob && k.expirationTime && *k.expirationTime <= nowSeconds) {
+        k.blob.reset();
+        k.publicSpki.reset();
+        k.state = KeyState::PendingImport;
+    }
+}
+
+KeyService::KeyService(Database& db, KeyMaterial& material) : db_(db), material_(material) {}
+
+KeyRecord KeyService::loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
+                                  const std::string& keyId) {
+    return visibleOrNotFound(key_store::find(s, keyId), scope, keyId);
+}
+
+KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
+    if (cmd.spec == KeySpec::Aes256 && cmd.usage != KeyUsage::EncryptDecrypt) {
+        throw Error(ErrorCode::InvalidParameter, "AES_256 keys can only be ENCRYPT_DECRYPT",
+                    "key_usage");
+    }
+    if (ecCurve(cmd.spec) && cmd.usage != KeyUsage::SignVerify) {
+        throw Error(ErrorCode::InvalidParameter, "EC keys can only be SIGN_VERIFY", "key_usage");
+    }
+    KeyRecord k;
+    k.id = newUuid();
+    k.domainId = scope.domainId;
+    k.projectId = scope.projectId;
+    k.region = scope.region;
+    k.alias = cmd.alias;
+    k.description = cmd.description;
+    k.spec = cmd.spec;
+    k.usage = cmd.usage;
+    k.origin = cmd.origin;
+    k.multiZone = cmd.multiZone;
+    k.keyTag = cmd.keyTag;
+    k.createdAtMs = epochMillis();
+    if (cmd.origin == Origin::External) {
+        k.state = KeyState::PendingImport;
+    } else {
+        k.state = KeyState::Enabled;
+        generateMaterial(material_, material_.regions().region(scope.region), k);
+    }
+    try {
+        db_.write([&](Poco::Data::Session& s) {
+            key_store::insert(s, k);
+            key_store::audit(s, k.id, "create", std::string(name(k.origin)));
+        });
+    } catch (const Poco::Exception& e) {
+        if (isUniqueViolation(e)) {
+            throw Error(ErrorCode::AliasExists,
+                        "a key with alias '" + cmd.alias + "' already exists", "key_alias");
+        }
+        throw;
+    }
+    return k;
+}
+
+KeyRecord KeyService::get(const ProjectScope& scope, const std::string& keyId) {
+    auto k = cache_.get(keyId, [&] {
+        return db_.read([&](Poco::Data::Session& s) { return key_store::find(s, keyId); });
+    });
+    return visibleOrNotFound(std::move(k), scope, keyId);
+}
+
+std::optional<KeyRecord> KeyService::findByTag(const ProjectScope& scope, const std::string& tag) {
+    auto k = db_.read(
+        [&](Poco::Data::Session& s) { return key_store::findByTag(s, scope.projectId, tag); });
+    if (!k || k->domainId != scope.domainId) return std::nullopt;
+    applyExpiry(*k, epochSeconds());
+    return k;
+}
+
+KeyRecord KeyService::move(const ProjectScope& scope, const std::string& keyId,
+                           const ProjectScope& target, const hsm::Bytes& targetBlob) {
+    KeyRecord out = db_.write([&](Poco::Data::Session& s) {
+        KeyRecord k = loadVisible(s, scope, keyId);
+        if (key_store::findByAlias(s, target.projectId, k.alias)) {
+            throw Error(ErrorCode::AliasExists,
+                        "a key named " + k.alias + " already exists in region " + target.region,
+                        "keyName");
+        }
+        key_store::move(s, k.id, target.projectId, target.region, targetBlob);
+        key_store::audit(s, k.id, "migrate", scope.region + " -> " + target.region);
+        k.projectId = target.projectId;
+        k.region = target.region;
+        k.blob = targetBlob;
+        return k;
+    });
+    cache_.invalidate(keyId);
+    material_.evict(keyId);
+    return out;
+}
+
+std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope,
+                                                 const std::string& alias) {
+    auto k = db_.read(
+        [&](Poco::Data::Session& s) { return key_store::findByAlias(s, scope.projectId, alias); });
+    if (!k || k->domainId != scope.domainId) return std::nullopt;
+    applyExpiry(*k, epochSeconds());
+    return k;
+}
+
+KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
+                         const std::optional<std::string>& marker) {
+    return db_.read([&](Poco::Data::Session& s) {
+        KeyList out;
+        if (marker) {
+            auto m = key_store::find(s, *marker);
+            if (!m || m->projectId != scope.projectId) {
+                throw Error(ErrorCode::InvalidParameter,
+                            "marker does not name a key of this project", "marker");
+            }
+        }
+        out.keys = key_store::list(s, scope.projectId, limit + 1, marker);
+        if (out.keys.size() > limit) {
+            out.keys.resize(limit);
+            out.nextMarker = out.keys.back().id;
+        }
+        const auto t = epochSeconds();
+        for (auto& k : out.keys) applyExpiry(k, t);
+        out.total = key_store::count(s, scope.projectId);
+        return out;
+    });
+}
+
+KeyRecord KeyService::enable(const ProjectScope& scope, const std::string& keyId) {
+    return modify(scope, keyId, [](Poco::Data::Session&, KeyRecord& k) {
+        if (k.state == KeyState::PendingImport) {
+            throw Error(ErrorCode::KeyPendingImport,
+                        "the key has no key material; import it first");
+        }
+        if (k.state == KeyState::PendingDeletion) {
+            throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+        }
+        if (k.state == KeyState::Enabled) {
+            throw Error(ErrorCode::KeyStateInvalid, "the key is already enabled");
+        }
+        k.state = KeyState::Enabled;
+    });
+}
+
+KeyRecord KeyService::disable(const ProjectScope& scope, const std::string& keyId) {
+    return modify(scope, keyId, [](Poco::Data::Session&, KeyRecord& k) {
+        if (k.state == KeyState::PendingImport) {
+            throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
+        }
+        if (k.state == KeyState::PendingDeletion) {
+            throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+        }
+        if (k.state == KeyState::Disabled) {
+            throw Error(ErrorCode::KeyDisabled, "the key is already disabled");
+        }
+        k.state = KeyState::Disabled;
+    });
+}
+
+KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
+                                       int pendingDays) {
+    if (pendingDays < 7 || pendingDays > 1096) {
+        throw Error(ErrorCode::InvalidParameter, "pending_days must be from 7 to 1096",
+                    "pending_days");
+    }
+    return modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& k) {
+        if (k.state == KeyState::PendingDeletion) {
+            throw Error(ErrorCode::KeyPendingDeletion, "the key is already pending deletion");
+        }
+        k.state = KeyState::PendingDeletion;
+        k.deletionDateMs = epochMillis() + static_cast<std::int64_t>(pendingDays) * 86400000;
+        key_store::audit(s, k.id, "schedule-deletion", std::to_string(pendingDays));
+    });
+}
+
+KeyRecord KeyService::cancelDeletion(const ProjectScope& scope, const std::string& keyId) {
+    return modify(scope, keyId, [](Poco::Data::Session& s, KeyRecord& k) {
+        if (k.state != KeyState::PendingDeletion) {
+            throw Error(ErrorCode::KeyStateInvalid, "the key is not pending deletion");
+        }
+        // Huawei returns a cancelled key disabled; without material it stays pending import.
+        k.state = k.blob ? KeyState::Disabled : KeyState::PendingImport;
+        k.deletionDateMs.reset();
+        key_store::audit(s, k.id, "cancel-deletion");
+    });
+}
+
+KeyRecord KeyService::updateAlias(const ProjectScope& scope, const std::string& keyId,
+                                  const std::string& alias) {
+    try {
+        return modify(scope, keyId, [&](Poco::Data::Session&, KeyRecord& k) {
+            if (k.state == KeyState::PendingDeletion) {
+                throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+            }
+            k.alias = alias;
+        });
+    } catch (const Poco::Exception& e) {
+        if (isUniqueViolation(e)) {
+            throw Error(ErrorCode::AliasExists, "a key with alias '" + alias + "' already exists",
+                        "key_alias");
+        }
+        throw;
+    }
+}
+
+KeyRecord KeyService::updateDescription(const ProjectScope& scope, const std::string& keyId,
+                                        const std::string& description) {
+    return modify(scope, keyId, [&](Poco::Data::Session&, KeyRecord& k) {
+        if (k.state == KeyState::PendingDeletion) {
+            throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+        }
+        k.description = description;
+    });
+}
+
+std::map<std::string, std::string> KeyService::tags(const ProjectScope& scope,
+                                                    const std::string& keyId) {
+    return db_.read([&](Poco::Data::Session& s) {
+        loadVisible(s, scope, keyId);
+        return key_store::tags(s, keyId);
+    });
+}
+
+void KeyService::putTag(const ProjectScope& scope, const std::string& keyId, const std::string& key,
+                        const std::string& value) {
+    db_.write([&](Poco::Data::Session& s) {
+        loadVisible(s, scope, keyId);
+        auto existing = key_store::tags(s, keyId);
+        if (!existing.count(key) && existing.size() >= 20) {
+            throw Error(ErrorCode::InvalidParameter, "a key has at most 20 tags", "tag");
+        }
+        key_store::putTag(s, keyId, key, value);
+    });
+}
+
+void KeyService::deleteTag(const ProjectScope& scope, const std::string& keyId,
+                           const std::string& key) {
+    db_.write([&](Poco::Data::Session& s) {
+        loadVisible(s, scope, keyId);
+        if (!key_store::deleteTag(s, keyId, key)) {
+            throw Error(ErrorCode::InvalidParameter, "the key has no tag '" + key + "'", "key");
+        }
+    });
+}
+
+KeyRecord KeyService::usable(const ProjectScope& scope, const std::string& keyId) {
+    KeyRecord k = get(scope, keyId);
+    switch (k.state) {
+        case KeyState::Enabled:
+            return k;
+        case KeyState::Disabled:
+            throw Error(ErrorCode::KeyDisabled, "the key is disabled");
+        case KeyState::PendingDeletion:
+            throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+        case KeyState::PendingImport:
+            throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
+        default:
+            throw Error(ErrorCode::KeyStateInvalid, "the key is not enabled");
+    }
+}
+
+KeyRecord KeyService::usableMember(const ProjectScope& scope, const std::string& keyId) {
+    try {
+        return usable(scope, keyId);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::KeyNotFound) throw;
+        const auto k = db_.read([&](Poco::Data::Session& s) { return key_store::find(s, keyId); });
+        // Only a key of the caller's domain can lead to a member; anything else stays 404.
+        if (!k || k->domainId != scope.domainId) throw;
+        for (const KeyRecord& m : group(*k)) {
+            if (m.projectId == scope.projectId) return usable(scope, m.id);
+        }
+        throw;
+    }
+}
+
+std::vector<KeyRecord> KeyService::group(const KeyRecord& k) {
+    const std::string primary = k.primaryKeyId.value_or(k.id);
+    auto all = db_.read([&](Poco::Data::Session& s) { return key_store::group(s, primary); });
+    std::erase_if(all, [&](const KeyRecord& m) { return m.domainId != k.domainId; });
+    for (auto& m : all) applyExpiry(m, epochSeconds());
+    return all;
+}
+
+void KeyService::insertReplica(const KeyRecord& replica,
+                               const std::vector<std::pair<std::string, std::string>>& tags) {
+    try {
+        db_.write([&](Poco::Data::Session& s) {
+            key_store::insert(s, replica);
+            for (const auto& [k, v] : tags) key_store::putTag(s, replica.id, k, v);
+            key_store::audit(s, replica.id, "replicate",
+                             "from " + replica.primaryKeyId.value_or(""));
+        });
+    } catch (const Poco::Exception& e) {
+        if (isUniqueViolation(e)) {
+            throw Error(ErrorCode::AliasExists,
+                        "a key with alias '" + replica.alias + "' already exists there",
+                        "key_alias");
+        }
+        throw;
+    }
+}
+
+std::size_t KeyService::expireDue() {
+    const auto t = epochSeconds();
+    const auto ids = db_.read([&](Poco::Data::Session& s) { return key_store::expiredIds(s, t); });
+    for (const auto& id : ids) {
+        db_.write([&](Poco::Data::Session& s) {
+            auto k = key_store::find(s, id);
+            if (!k || !k->blob || !k->expirationTime || *k->expirationTime > t) return;
+            k->blob.reset();
+            k->publicSpki.reset();
+            k->state = KeyState::PendingImport;
+            key_store::save(s, *k);
+            key_store::audit(s, id, "material-expired");
+        });
+        cache_.invalidate(id);
+        material_.evict(id);
+    }
+    return ids.size();
+}
+
+}  // namespace keyport

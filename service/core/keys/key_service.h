@@ -1,0 +1,120 @@
+// KeyService: the lifecycle of customer keys in one project — create (generated on-token
+// or awaiting import), describe, list, state transitions, alias, description and tags.
+// Every state change is one database transaction.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/core/storage/database.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/storage/key_store.h"
+#include "service/core/storage/record_cache.h"
+
+namespace keyport {
+
+// Who is acting, on which project (and so which region). Resolved by the API layer after
+// authentication and the domain check.
+struct ProjectScope {
+    std::string domainId;
+    std::string projectId;
+    std::string region;
+};
+
+struct CreateKey {
+    std::string alias;
+    std::string description;
+    KeySpec spec = KeySpec::Aes256;
+    KeyUsage usage = KeyUsage::EncryptDecrypt;
+    Origin origin = Origin::Kms;
+    bool multiZone = false;
+    std::optional<std::string> keyTag = std::nullopt;
+};
+
+struct KeyList {
+    std::vector<KeyRecord> keys;
+    std::optional<std::string> nextMarker;
+    std::size_t total = 0;
+};
+
+class KeyService {
+  public:
+    KeyService(Database& db, KeyMaterial& material);
+
+    KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
+    // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
+    KeyRecord get(const ProjectScope& scope, const std::string& keyId);
+    // The project's key with this NAVER key tag, if any (expiry applied).
+    std::optional<KeyRecord> findByTag(const ProjectScope& scope, const std::string& tag);
+    // Moves a key into another project/region (blob already re-sealed there), refusing if
+    // that project has a key of the same alias; one transaction.
+    KeyRecord move(const ProjectScope& scope, const std::string& keyId, const ProjectScope& target,
+                   const hsm::Bytes& targetBlob);
+    // The project's key with this alias, if any (expiry applied).
+    std::optional<KeyRecord> findByAlias(const ProjectScope& scope, const std::string& alias);
+    KeyList list(const ProjectScope& scope, std::size_t limit,
+                 const std::optional<std::string>& marker);
+
+    KeyRecord enable(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
+                               int pendingDays);
+    KeyRecord cancelDeletion(const ProjectScope& scope, const std::string& keyId);
+    KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId,
+                          const std::string& alias);
+    KeyRecord updateDescription(const ProjectScope& scope, const std::string& keyId,
+                                const std::string& description);
+
+    std::map<std::string, std::string> tags(const ProjectScope& scope, const std::string& keyId);
+    void putTag(const ProjectScope& scope, const std::string& keyId, const std::string& key,
+                const std::string& value);
+    void deleteTag(const ProjectScope& scope, const std::string& keyId, const std::string& key);
+
+    // Used by import and crypto: the key, checked to be usable for crypto right now.
+    KeyRecord usable(const ProjectScope& scope, const std::string& keyId);
+    // Like usable(), but a key id of another member of the key's replica group resolves to
+    // the group's member in the caller's project (API.md §0: ciphertexts are portable).
+    KeyRecord usableMember(const ProjectScope& scope, const std::string& keyId);
+    // The key's replica group (primary first), as the caller may see it: every member is of
+    // the caller's domain.
+    std::vector<KeyRecord> group(const KeyRecord& k);
+    // Inserts a replica made by KeyReplication, with its tags, in one transaction.
+    void insertReplica(const KeyRecord& replica,
+                       const std::vector<std::pair<std::string, std::string>>& tags);
+    // Reads and modifies a key in one write transaction; `change` throws to refuse.
+    template <typename F>
+    KeyRecord modify(const ProjectScope& scope, const std::string& keyId, F&& change) {
+        KeyRecord out = db_.write([&](Poco::Data::Session& s) {
+            KeyRecord k = loadVisible(s, scope, keyId);
+            change(s, k);
+            key_store::save(s, k);
+            return k;
+        });
+        cache_.invalidate(keyId);
+        return out;
+    }
+
+    // Destroys the material of keys whose expiration_time has passed (state back to 5).
+    // Returns how many keys expired.
+    std::size_t expireDue();
+
+    Database& db() { return db_; }
+    KeyMaterial& material() { return material_; }
+
+  private:
+    KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
+                          const std::string& keyId);
+
+    Database& db_;
+    KeyMaterial& material_;
+    // Key rows by id, as stored (expiry is applied on every read). Only this class writes
+    // the keys table, and it invalidates after each commit.
+    RecordCache<KeyRecord> cache_{16384};
+};
+
+// Expired material counts as gone even before the sweeper has run.
+void applyExpiry(KeyRecord& k, std::int64_t nowSeconds);
+
+}  // namespace keyport

@@ -1,0 +1,108 @@
+#include "service/core/keys/public_crypto.h"
+
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "hsm/openssl_util.h"
+
+namespace keyport {
+namespace {
+
+using namespace hsm;
+
+const EVP_MD* md(Hash h) {
+    switch (h) {
+        case Hash::Sha1: return EVP_sha1();
+        case Hash::Sha256: return EVP_sha256();
+        case Hash::Sha384: return EVP_sha384();
+        case Hash::Sha512: return EVP_sha512();
+    }
+    return EVP_sha256();
+}
+
+ossl::PKey parseSpki(ByteView spki) {
+    const unsigned char* p = spki.data();
+    ossl::PKey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    ossl::check(key != nullptr, "d2i_PUBKEY");
+    return key;
+}
+
+}  // namespace
+
+Bytes digest(Hash hash, ByteView message) {
+    Bytes out(EVP_MAX_MD_SIZE);
+    unsigned len = 0;
+    ossl::check(EVP_Digest(message.data(), message.size(), out.data(), &len, md(hash), nullptr) == 1,
+                "EVP_Digest");
+    out.resize(len);
+    return out;
+}
+
+bool verifyDigest(ByteView spki, SigningAlgorithm algorithm, ByteView dgst, ByteView signature) {
+    auto key = parseSpki(spki);
+    ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+    ossl::check(ctx && EVP_PKEY_verify_init(ctx.get()) == 1, "EVP_PKEY_verify_init");
+    ossl::check(EVP_PKEY_CTX_set_signature_md(ctx.get(), md(algorithm.hash)) == 1,
+                "EVP_PKEY_CTX_set_signature_md");
+    if (algorithm.scheme == SignatureScheme::RsaPss) {
+        ossl::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1,
+                    "EVP_PKEY_CTX_set_rsa_padding");
+    } else if (algorithm.scheme == SignatureScheme::RsaPkcs1) {
+        ossl::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1,
+                    "EVP_PKEY_CTX_set_rsa_padding");
+    }
+    const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
+    ERR_clear_error();  // a bad signature is an answer, not an error
+    return rc == 1;
+}
+
+Bytes rsaOaepEncrypt(ByteView spki, Hash hash, ByteView plaintext) {
+    auto key = parseSpki(spki);
+    ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+    ossl::check(ctx && EVP_PKEY_encrypt_init(ctx.get()) == 1, "EVP_PKEY_encrypt_init");
+    ossl::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) == 1 &&
+                    EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md(hash)) == 1 &&
+                    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md(hash)) == 1,
+                "EVP_PKEY_CTX_set_rsa_oaep_md");
+    std::size_t len = 0;
+    ossl::check(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plaintext.data(), plaintext.size()) == 1,
+                "EVP_PKEY_encrypt");
+    Bytes out(len);
+    ossl::check(EVP_PKEY_encrypt(ctx.get(), out.data(), &len, plaintext.data(), plaintext.size()) == 1,
+                "EVP_PKEY_encrypt");
+    out.resize(len);
+    return out;
+}
+
+std::string spkiToPem(ByteView spki) {
+    auto key = parseSpki(spki);
+    std::unique_ptr<BIO, ossl::Deleter<BIO_free>> bio(BIO_new(BIO_s_mem()));
+    ossl::check(bio && PEM_write_bio_PUBKEY(bio.get(), key.get()) == 1, "PEM_write_bio_PUBKEY");
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(n));
+}
+
+Bytes ecdsaRawToDer(ByteView raw) {
+    const std::size_t half = raw.size() / 2;
+    std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> sig(ECDSA_SIG_new());
+    BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
+    BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
+    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+        BN_free(r);
+        BN_free(s);
+        throw ossl::Error("ECDSA_SIG_set0");
+    }
+    const int len = i2d_ECDSA_SIG(sig.get(), nullptr);
+    ossl::check(len > 0, "i2d_ECDSA_SIG");
+    Bytes out(static_cast<std::size_t>(len));
+    unsigned char* p = out.data();
+    i2d_ECDSA_SIG(sig.get(), &p);
+    return out;
+}
+
+}  // namespace keyport

@@ -1,0 +1,128 @@
+#include "service/core/replication/key_replication.h"
+
+#include "hsm/key_policies.h"
+#include "hsm/scoped_objects.h"
+#include "service/core/base/clock.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+#include "service/core/replication/transfer_blob.h"
+
+namespace keyport {
+namespace {
+
+CK_KEY_TYPE keyTypeOf(KeySpec spec) {
+    if (isSymmetric(spec)) return CKK_AES;
+    return isRsa(spec) ? CKK_RSA : CKK_EC;
+}
+
+// The transient, extractable template a key of this spec is unwrapped with on the way
+// through (never usable for crypto; destroyed as soon as it is wrapped again).
+hsm::AttributeTemplate transientOf(KeySpec spec) {
+    const CK_KEY_TYPE type = keyTypeOf(spec);
+    return type == CKK_AES ? hsm::policy::transientSecret(CKK_AES)
+                           : hsm::policy::transientPrivate(type);
+}
+
+}  // namespace
+
+hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) {
+    if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
+    Region& source = keys_.material().regions().region(k.region);
+    TransferBlob blob;
+    {
+        auto s = source.token->session();
+        hsm::ScopedObjects scratch(*s);
+        const auto clear = scratch.keep(s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), source.kek,
+                                                     *k.blob, transientOf(k.spec)));
+        blob = exportKey(source, *s, clear, keyTypeOf(k.spec), target);
+    }
+    // The encoded blob is what would cross to another keyportd; decode it as a receiver would.
+    const auto received = TransferBlob::decode(blob.encode());
+    if (!received) throw Error(ErrorCode::Internal, "transfer blob does not round-trip");
+    auto t = target.token->session();
+    hsm::ScopedObjects scratch(*t);
+    const auto arrived = scratch.keep(importKey(target, *t, *received, transientOf(k.spec)));
+    return keys_.material().seal(target, *t, arrived);
+}
+
+KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::string& keyId,
+                                    const ReplicateKey& cmd) {
+    const KeyRecord k = keys_.get(source, keyId);
+    RegionTokens& regions = keys_.material().regions();
+    if (!regions.has(cmd.replicaRegion)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "region " + cmd.replicaRegion + " is not a region of this service",
+                    "replica_region");
+    }
+    if (cmd.replicaRegion == k.region) {
+        throw Error(ErrorCode::InvalidParameter, "the key already lives in region " + k.region,
+                    "replica_region");
+    }
+    const auto project = tenancy_.project(cmd.replicaProjectId);
+    if (!project || project->domainId != source.domainId) {
+        throw Error(ErrorCode::Forbidden,
+                    "project " + cmd.replicaProjectId + " is not a project of your domain");
+    }
+    if (project->region != cmd.replicaRegion) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "project " + cmd.replicaProjectId + " lives in region " + project->region +
+                        ", not " + cmd.replicaRegion,
+                    "replica_project_id");
+    }
+    switch (k.state) {
+        case KeyState::Enabled:
+            break;
+        case KeyState::PendingImport:
+            throw Error(ErrorCode::KeyPendingImport,
+                        "the key has no key material (state 5): nothing to replicate");
+        case KeyState::Disabled:
+            throw Error(ErrorCode::KeyDisabled, "only an enabled key can be replicated");
+        case KeyState::PendingDeletion:
+            throw Error(ErrorCode::KeyPendingDeletion,
+                        "the key is pending deletion; it cannot be replicated");
+        default:
+            throw Error(ErrorCode::KeyStateInvalid, "only an enabled key can be replicated");
+    }
+    for (const KeyRecord& m : keys_.group(k)) {
+        if (m.region == cmd.replicaRegion) {
+            throw Error(
+                ErrorCode::ReplicaExists,
+                "the key already has a replica in region " + cmd.replicaRegion + " (" + m.id + ")",
+                "replica_region");
+        }
+    }
+
+    KeyRecord r = k;
+    r.id = newUuid();
+    r.projectId = project->id;
+    r.region = cmd.replicaRegion;
+    r.alias = cmd.alias;
+    r.description = cmd.description;
+    r.createdAtMs = epochMillis();
+    r.deletionDateMs.reset();
+    r.primaryKeyId = k.primaryKeyId.value_or(k.id);
+    r.blob = transferMaterial(k, regions.region(cmd.replicaRegion));
+    keys_.insertReplica(r, cmd.tags);
+    return r;
+}
+
+KeyRecord KeyReplication::migrate(const ProjectScope& source, const std::string& keyId,
+                                  const ProjectScope& target) {
+    const KeyRecord k = keys_.get(source, keyId);
+    if (target.region == k.region) {
+        throw Error(ErrorCode::InvalidParameter, "the key already lives in region " + k.region,
+                    "targetRegion");
+    }
+    if (k.primaryKeyId || keys_.group(k).size() > 1) {
+        throw Error(ErrorCode::InvalidRequest, "a key with replicas cannot be migrated");
+    }
+    if (keys_.findByAlias(target, k.alias)) {
+        throw Error(ErrorCode::AliasExists,
+                    "a key named " + k.alias + " already exists in region " + target.region,
+                    "keyName");
+    }
+    const hsm::Bytes blob = transferMaterial(k, keys_.material().regions().region(target.region));
+    return keys_.move(source, keyId, target, blob);
+}
+
+}  // namespace keyport

@@ -1,0 +1,225 @@
+#include "service/core/replication/replication_operations.h"
+
+#include <Poco/Data/RecordSet.h>
+
+#include <chrono>
+
+#include "service/core/base/clock.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+#include "service/core/storage/sql_values.h"
+
+namespace keyport {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+constexpr char kColumns[] =
+    "id, domain_id, project_id, key_id, zone, state, reason, message, reference_id, created_ms, "
+    "updated_ms";
+
+std::optional<Operation> readOne(Poco::Data::Session& s, const std::string& id) {
+    Poco::Data::Statement st(s);
+    st << "SELECT " << kColumns << " FROM operations WHERE id = ?", bind(id), now;
+    Poco::Data::RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    Operation o;
+    o.id = str(rs, 0, 0);
+    o.domainId = str(rs, 1, 0);
+    o.projectId = str(rs, 2, 0);
+    o.keyId = str(rs, 3, 0);
+    o.zone = str(rs, 4, 0);
+    o.state = str(rs, 5, 0);
+    o.reason = optString(rs, 6, 0);
+    o.message = optString(rs, 7, 0);
+    o.referenceId = optString(rs, 8, 0);
+    o.createdMs = rs.value(9, 0).convert<std::int64_t>();
+    o.updatedMs = rs.value(10, 0).convert<std::int64_t>();
+    return o;
+}
+
+// Exoscale's failure reasons for the domain's refusals.
+std::string reasonOf(ErrorCode c) {
+    switch (c) {
+        case ErrorCode::ReplicaExists:
+            return "conflict";
+        case ErrorCode::KeyNotFound:
+            return "not-found";
+        case ErrorCode::Forbidden:
+            return "forbidden";
+        case ErrorCode::InvalidParameter:
+        case ErrorCode::MissingParameter:
+            return "incorrect";
+        case ErrorCode::KeyDisabled:
+        case ErrorCode::KeyPendingDeletion:
+        case ErrorCode::KeyPendingImport:
+        case ErrorCode::KeyStateInvalid:
+            return "unsupported";
+        default:
+            return "fault";
+    }
+}
+
+}  // namespace
+
+ReplicationOperations::ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy,
+                                             KeyReplication& replication, std::int64_t startDelayMs)
+    : db_(db),
+      keys_(keys),
+      tenancy_(tenancy),
+      replication_(replication),
+      startDelayMs_(startDelayMs) {}
+
+ReplicationOperations::~ReplicationOperations() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+void ReplicationOperations::startWorker() {
+    worker_ = std::thread([this] { loop(); });
+}
+
+Operation ReplicationOperations::start(const ProjectScope& scope, const std::string& keyId,
+                                       const std::string& zone) {
+    const KeyRecord k = keys_.get(scope, keyId);
+    if (!k.multiZone)
+        throw Error(ErrorCode::InvalidRequest, "the key is not a multi-zone key", "not-multizone");
+    if (!keys_.material().regions().has(zone) || zone == k.region) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "zone " + zone + " is not a zone this key can be replicated to", "zone");
+    }
+    for (const KeyRecord& m : keys_.group(k)) {
+        if (m.region == zone)
+            throw Error(ErrorCode::ReplicaExists, "the key is already replicated in zone " + zone);
+    }
+    Operation o;
+    o.id = newUuid();
+    o.domainId = scope.domainId;
+    o.projectId = scope.projectId;
+    o.keyId = keyId;
+    o.zone = zone;
+    o.createdMs = o.updatedMs = epochMillis();
+    db_.write([&](Poco::Data::Session& s) {
+        s << "INSERT INTO operations (id, domain_id, project_id, kind, key_id, zone, state, "
+             "created_ms, updated_ms)"
+             " VALUES (?, ?, ?, 'replicate', ?, ?, 'pending', ?, ?)",
+            bind(o.id), bind(o.domainId), bind(o.projectId), bind(o.keyId), bind(o.zone),
+            bind(o.createdMs), bind(o.updatedMs), now;
+    });
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(o.id);
+    }
+    cv_.notify_one();
+    return o;
+}
+
+Operation ReplicationOperations::get(const ProjectScope& scope, const std::string& id) {
+    auto o = load(id);
+    if (!o || o->domainId != scope.domainId || o->projectId != scope.projectId) {
+        throw Error(ErrorCode::KeyNotFound, "operation " + id + " does not exist", "operation");
+    }
+    return *o;
+}
+
+std::optional<Operation> ReplicationOperations::load(const std::string& id) {
+    return db_.read([&](Poco::Data::Session& s) { return readOne(s, id); });
+}
+
+void ReplicationOperations::finish(Operation op) {
+    op.updatedMs = epochMillis();
+    db_.write([&](Poco::Data::Session& s) {
+        s << "UPDATE operations SET state = ?, reason = ?, message = ?, reference_id = ?, "
+             "updated_ms = ? WHERE id = ?",
+            bind(op.state), bind(nullable(op.reason)), bind(nullable(op.message)),
+            bind(nullable(op.referenceId)), bind(op.updatedMs), bind(op.id), now;
+    });
+}
+
+void ReplicationOperations::run(const std::string& id) {
+    auto op = load(id);
+    if (!op || op->state != "pending") return;
+    const auto home = tenancy_.project(op->projectId);
+    const ProjectScope scope{op->domainId, op->projectId, home ? home->region : std::string()};
+    try {
+        const auto project = tenancy_.projectInRegion(op->domainId, op->zone);
+        if (!project) {
+            throw Error(ErrorCode::Forbidden,
+                        "your organization has no project in zone " + op->zone);
+        }
+        const KeyRecord k = keys_.get(scope, op->keyId);
+        const KeyRecord r = replication_.replicate(
+            scope, op->keyId, ReplicateKey{project->id, op->zone, k.alias, k.description, {}});
+        op->state = "success";
+        op->referenceId = r.id;
+    } catch (const Error& e) {
+        op->state = "failure";
+        op->reason = reasonOf(e.code());
+        op->message = e.what();
+    } catch (const std::exception& e) {
+        op->state = "failure";
+        op->reason = "fault";
+        op->message = "internal error";
+    }
+    finish(*op);
+}
+
+std::size_t ReplicationOperations::recover() {
+    const auto ids = db_.read([&](Poco::Data::Session& s) {
+        std::vector<std::string> v;
+        s << "SELECT id FROM operations WHERE state = 'pending'", into(v), now;
+        return v;
+    });
+    for (const auto& id : ids) {
+        auto op = load(id);
+        if (!op) continue;
+        // The replication's own transaction may have committed before the crash.
+        const auto k =
+            db_.read([&](Poco::Data::Session& s) { return key_store::find(s, op->keyId); });
+        std::optional<std::string> replica;
+        if (k) {
+            for (const KeyRecord& m : keys_.group(*k)) {
+                if (m.region == op->zone && m.primaryKeyId) replica = m.id;
+            }
+        }
+        if (replica) {
+            op->state = "success";
+            op->referenceId = replica;
+        } else {
+            op->state = "failure";
+            op->reason = "interrupted";
+            op->message =
+                "keyportd stopped before the replication completed; nothing was replicated";
+        }
+        finish(*op);
+    }
+    return ids.size();
+}
+
+void ReplicationOperations::loop() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        const std::string id = queue_.front();
+        queue_.pop_front();
+        if (startDelayMs_ > 0) {
+            cv_.wait_for(lock, std::chrono::milliseconds(startDelayMs_),
+                         [this] { return stopping_; });
+            if (stopping_) return;  // left pending: recover() settles it at the next start
+        }
+        lock.unlock();
+        try {
+            run(id);
+        } catch (const std::exception&) {
+            // The database itself failed; recover() settles the operation at the next start.
+        }
+        lock.lock();
+    }
+}
+
+}  // namespace keyport

@@ -1,0 +1,508 @@
+#include "service/core/secrets/secret_service.h"
+
+#include <algorithm>
+#include <functional>
+#include <regex>
+
+#include "service/core/base/clock.h"
+#include "service/core/base/encoding.h"
+#include "service/core/base/errors.h"
+#include "service/core/secrets/secret_envelope.h"
+
+namespace keyport {
+namespace {
+
+bool validName(const std::string& s) {
+    static const std::regex re("^[a-zA-Z0-9_-]{1,64}$");
+    return std::regex_match(s, re);
+}
+
+void checkName(const std::string& value, const char* field) {
+    if (!validName(value)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    std::string(field) + " must match ^[a-zA-Z0-9_-]{1,64}$", field);
+    }
+}
+
+void checkValue(const SecretValue& v) {
+    if (v.bytes.empty() || v.bytes.size() > kMaxSecretValue) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "the secret value must be 1 to " + std::to_string(kMaxSecretValue) + " bytes",
+                    v.binary ? "secret_binary" : "secret_string");
+    }
+}
+
+[[noreturn]] void secretNotFound(const std::string& name) {
+    throw Error(ErrorCode::SecretNotFound, "secret " + name + " does not exist", "secret_name");
+}
+
+std::string versionName(std::int64_t n) {
+    return "v" + std::to_string(n);
+}
+
+std::vector<std::string> stagesOf(const std::map<std::string, std::string>& stages,
+                                  const std::string& versionId) {
+    std::vector<std::string> out;
+    for (const auto& [stage, v] : stages) {
+        if (v == versionId) out.push_back(stage);
+    }
+    return out;
+}
+
+}  // namespace
+
+SecretService::SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
+                             std::int64_t deletionWindowSeconds)
+    : db_(db), keys_(keys), tenancy_(tenancy), deletionWindowMs_(deletionWindowSeconds * 1000) {}
+
+std::mutex& SecretService::lockFor(const std::string& projectId, const std::string& name) {
+    return stripes_[std::hash<std::string>{}(projectId + "/" + name) % stripes_.size()];
+}
+
+KeyRecord SecretService::cmkFor(const ProjectScope& scope,
+                                const std::optional<std::string>& kmsKeyId) {
+    std::optional<KeyRecord> k;
+    if (kmsKeyId && *kmsKeyId != kDefaultCmkAlias) {
+        try {
+            k = keys_.get(scope, *kmsKeyId);
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::KeyNotFound) throw;
+            throw Error(ErrorCode::InvalidParameter,
+                        "kms_key_id " + *kmsKeyId + " is not a key of project " + scope.projectId,
+                        "kms_key_id");
+        }
+    } else {
+        k = keys_.findByAlias(scope, kDefaultCmkAlias);
+        if (!k) {
+            try {
+                k = keys_.create(scope,
+                                 CreateKey{kDefaultCmkAlias, "default CMK of CSMS secrets",
+                                           KeySpec::Aes256, KeyUsage::EncryptDecrypt, Origin::Kms});
+            } catch (const Error& e) {
+                if (e.code() != ErrorCode::AliasExists) throw;
+                k = keys_.findByAlias(scope, kDefaultCmkAlias);  // another request made it first
+            }
+        }
+        if (!k) throw Error(ErrorCode::Internal, "the default CMK could not be created");
+    }
+    if (k->spec != KeySpec::Aes256 || k->usage != KeyUsage::EncryptDecrypt) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "kms_key_id " + k->id + " must be an AES_256 ENCRYPT_DECRYPT key",
+                    "kms_key_id");
+    }
+    if (k->region != scope.region) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "kms_key_id " + k->id + " is not in region " + scope.region, "kms_key_id");
+    }
+    if (k->state != KeyState::Enabled) {
+        const std::string why = k->state == KeyState::Disabled          ? "is disabled"
+                                : k->state == KeyState::PendingDeletion ? "is pending deletion"
+                                : k->state == KeyState::PendingImport   ? "has no key material"
+                                                                        : "is not enabled";
+        throw Error(ErrorCode::InvalidRequest, "the CMK " + k->id + " " + why, "kms_key_id");
+    }
+    return *k;
+}
+
+SecretService::Loaded SecretService::load(const ProjectScope& scope, const std::string& name) {
+    checkName(name, "secret_name");
+    return db_.read([&](Poco::Data::Session& s) {
+        auto secret = secret_store::find(s, scope.projectId, name);
+        if (!secret || secret->domainId != scope.domainId) secretNotFound(name);
+        return Loaded{*secret, secret_store::stages(s, secret->id),
+                      secret_store::versions(s, secret->id)};
+    });
+}
+
+SecretRecord SecretService::writable(const ProjectScope& scope, const std::string& name) {
+    SecretRecord s = load(scope, name).secret;
+    if (s.isReplica()) {
+        auto primary = db_.read(
+            [&](Poco::Data::Session& ss) { return secret_store::findById(ss, *s.primaryId); });
+        throw Error(ErrorCode::SecretReadOnly,
+                    "secret " + name + " is a read-only replica; write to its primary" +
+                        (primary ? " in region " + primary->region : std::string()));
+    }
+    if (s.state == kSecretPendingDelete) {
+        throw Error(ErrorCode::SecretPendingDeletion,
+                    "secret " + name + " is scheduled for deletion");
+    }
+    return s;
+}
+
+SecretView SecretService::viewOf(const SecretRecord& secret) {
+    return db_.read([&](Poco::Data::Session& s) {
+        SecretView v{secret, std::nullopt, {}, secret_store::versions(s, secret.id).size()};
+        if (secret.primaryId) v.primary = secret_store::findById(s, *secret.primaryId);
+        for (auto& r : secret_store::replicasOf(s, secret.id)) {
+            const std::size_t n = secret_store::versions(s, r.id).size();
+            v.replicas.push_back(ReplicaStatus{std::move(r), n, n == v.versions});
+        }
+        return v;
+    });
+}
+
+VersionView SecretService::viewOf(const SecretRecord& s, const SecretVersion& v,
+                                  const std::map<std::string, std::string>& stages) {
+    return VersionView{s.name, v.versionId, v.createdMs, stagesOf(stages, v.versionId)};
+}
+
+SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& cmd) {
+    checkName(cmd.name, "name");
+    checkValue(cmd.value);
+    if (cmd.description.size() > 2048) {
+        throw Error(ErrorCode::InvalidParameter, "description is at most 2048 characters",
+                    "description");
+    }
+    std::lock_guard lock(lockFor(scope.projectId, cmd.name));
+    const KeyRecord cmk = cmkFor(scope, cmd.kmsKeyId);
+    SecretRecord r;
+    r.id = newUuid();
+    r.domainId = scope.domainId;
+    r.projectId = scope.projectId;
+    r.region = scope.region;
+    r.name = cmd.name;
+    r.description = cmd.description;
+    r.kmsKeyId = cmk.id;
+    r.createdMs = r.updatedMs = epochMillis();
+    r.nextVersion = 2;
+    const std::string vid = versionName(1);
+    const auto sealed =
+        envelope::seal(cmkOf(cmk), cmd.value.bytes, envelope::associatedData(r.name, vid), {});
+    const SecretVersion v{r.id,
+                          vid,
+                          1,
+                          r.createdMs,
+                          cmk.id,
+                          sealed.wrappedDataKey,
+                          sealed.iv,
+                          sealed.ciphertext,
+                          cmd.value.binary};
+    db_.write([&](Poco::Data::Session& s) {
+        if (secret_store::find(s, scope.projectId, cmd.name)) {
+            throw Error(ErrorCode::SecretExists, "a secret named " + cmd.name + " already exists",
+                        "name");
+        }
+        secret_store::insert(s, r);
+        secret_store::insertVersion(s, v);
+        secret_store::putStage(s, r.id, kStageCurrent, vid, r.createdMs);
+    });
+    return viewOf(r);
+}
+
+SecretView SecretService::describe(const ProjectScope& scope, const std::string& name) {
+    return viewOf(load(scope, name).secret);
+}
+
+std::vector<SecretRecord> SecretService::list(const ProjectScope& scope, std::size_t limit,
+                                              const std::optional<std::string>& marker) {
+    return db_.read([&](Poco::Data::Session& s) {
+        auto all = secret_store::list(s, scope.projectId, limit, marker);
+        std::erase_if(all, [&](const SecretRecord& r) { return r.domainId != scope.domainId; });
+        return all;
+    });
+}
+
+SecretView SecretService::update(const ProjectScope& scope, const std::string& name,
+                                 const std::optional<std::string>& description,
+                                 const std::optional<std::string>& kmsKeyId) {
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    SecretRecord r = writable(scope, name);
+    if (description) {
+        if (description->size() > 2048) {
+            throw Error(ErrorCode::InvalidParameter, "description is at most 2048 characters",
+                        "description");
+        }
+        r.description = *description;
+    }
+    if (kmsKeyId) r.kmsKeyId = cmkFor(scope, kmsKeyId).id;  // for versions made from now on
+    r.updatedMs = epochMillis();
+    db_.write([&](Poco::Data::Session& s) { secret_store::save(s, r); });
+    return viewOf(r);
+}
+
+SecretView SecretService::scheduleDeletion(const ProjectScope& scope, const std::string& name) {
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    SecretRecord r = writable(scope, name);
+    const std::int64_t t = epochMillis();
+    db_.write([&](Poco::Data::Session& s) {
+        // The replicas go with their primary.
+        auto all = secret_store::replicasOf(s, r.id);
+        all.push_back(r);
+        for (auto& x : all) {
+            x.state = kSecretPendingDelete;
+            x.scheduledDeleteMs = t + deletionWindowMs_;
+            x.updatedMs = t;
+            secret_store::save(s, x);
+        }
+    });
+    return describe(scope, name);
+}
+
+SecretView SecretService::restore(const ProjectScope& scope, const std::string& name) {
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    SecretRecord r = load(scope, name).secret;
+    if (r.isReplica())
+        throw Error(ErrorCode::SecretReadOnly, "secret " + name + " is a read-only replica");
+    if (r.state != kSecretPendingDelete) {
+        throw Error(ErrorCode::InvalidRequest, "secret " + name + " is not scheduled for deletion");
+    }
+    const std::int64_t t = epochMillis();
+    db_.write([&](Poco::Data::Session& s) {
+        auto all = secret_store::replicasOf(s, r.id);
+        all.push_back(r);
+        for (auto& x : all) {
+            x.state = kSecretEnabled;
+            x.scheduledDeleteMs.reset();
+            x.updatedMs = t;
+            secret_store::save(s, x);
+        }
+    });
+    return describe(scope, name);
+}
+
+VersionView SecretService::putVersion(const ProjectScope& scope, const std::string& name,
+                                      const SecretValue& value) {
+    checkValue(value);
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    SecretRecord r = writable(scope, name);
+    const auto replicas =
+        db_.read([&](Poco::Data::Session& s) { return secret_store::replicasOf(s, r.id); });
+    const KeyRecord cmk = cmkFor(scope, r.kmsKeyId);
+    std::vector<envelope::Cmk> targets;
+    for (const auto& rep : replicas) {
+        targets.push_back(
+            cmkOf(keys_.get(ProjectScope{rep.domainId, rep.projectId, rep.region}, rep.kmsKeyId)));
+    }
+    const std::int64_t seq = r.nextVersion;
+    const std::string vid = versionName(seq);
+    const auto sealed =
+        envelope::seal(cmkOf(cmk), value.bytes, envelope::associatedData(r.name, vid), targets);
+    const std::int64_t t = epochMillis();
+    std::map<std::string, std::string> stages;
+    db_.write([&](Poco::Data::Session& s) {
+        // Primary and every replica get the version, the stages and the pruning in one
+        // transaction: a replica is never half a version behind.
+        for (std::size_t i = 0; i <= replicas.size(); ++i) {
+            SecretRecord x = i < replicas.size() ? replicas[i] : r;
+            const hsm::Bytes& wrapped =
+                i < replicas.size() ? sealed.replicaKeys[i] : sealed.wrappedDataKey;
+            secret_store::insertVersion(
+                s, SecretVersion{x.id, vid, seq, t, x.kmsKeyId, wrapped, sealed.iv,
+                                 sealed.ciphertext, value.binary});
+            auto st = secret_store::stages(s, x.id);
+            if (auto cur = st.find(kStageCurrent); cur != st.end()) {
+                secret_store::putStage(s, x.id, kStagePrevious, cur->second, t);
+            }
+            secret_store::putStage(s, x.id, kStageCurrent, vid, t);
+            st = secret_store::stages(s, x.id);
+            auto all = secret_store::versions(s, x.id);
+            for (std::size_t k = 0; all.size() - k > kMaxVersionsKept && k < all.size(); ++k) {
+                if (stagesOf(st, all[k].versionId).empty())
+                    secret_store::removeVersion(s, x.id, all[k].versionId);
+            }
+            x.nextVersion = seq + 1;
+            x.updatedMs = t;
+            secret_store::save(s, x);
+            if (i == replicas.size()) stages = st;
+        }
+    });
+    return VersionView{r.name, vid, t, stagesOf(stages, vid)};
+}
+
+std::vector<VersionView> SecretService::listVersions(const ProjectScope& scope,
+                                                     const std::string& name) {
+    const Loaded l = load(scope, name);
+    std::vector<VersionView> out;
+    for (const auto& v : l.versions) out.push_back(viewOf(l.secret, v, l.stages));
+    return out;
+}
+
+VersionValue SecretService::getVersion(const ProjectScope& scope, const std::string& name,
+                                       const std::string& versionId) {
+    const Loaded l = load(scope, name);
+    if (l.secret.state == kSecretPendingDelete) {
+        throw Error(ErrorCode::SecretPendingDeletion,
+                    "secret " + name + " is scheduled for deletion");
+    }
+    std::string id = versionId;
+    if (versionId == "latest") {
+        auto cur = l.stages.find(kStageCurrent);
+        if (cur == l.stages.end())
+            throw Error(ErrorCode::SecretNotFound, "secret " + name + " has no SYSCURRENT");
+        id = cur->second;
+    }
+    const SecretVersion* v = nullptr;
+    for (const auto& x : l.versions) {
+        if (x.versionId == id) v = &x;
+    }
+    if (!v)
+        throw Error(ErrorCode::SecretNotFound, "secret " + name + " has no version " + versionId,
+                    "version_id");
+    // The CMK that wrapped this version, in the secret's project (checked as usable: a
+    // disabled CMK stops reads as KMS would).
+    const ProjectScope owner{l.secret.domainId, l.secret.projectId, l.secret.region};
+    const KeyRecord cmk = keys_.usable(owner, v->kmsKeyId);
+    hsm::Bytes plain = envelope::open(cmkOf(cmk), v->wrappedDataKey, v->iv, v->ciphertext,
+                                      envelope::associatedData(l.secret.name, v->versionId));
+    return VersionValue{viewOf(l.secret, *v, l.stages), SecretValue{std::move(plain), v->binary}};
+}
+
+VersionView SecretService::putStage(const ProjectScope& scope, const std::string& name,
+                                    const std::string& stage, const std::string& versionId) {
+    checkName(stage, "stage_name");
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    SecretRecord r = writable(scope, name);
+    const std::int64_t t = epochMillis();
+    std::optional<VersionView> out;
+    db_.write([&](Poco::Data::Session& s) {
+        auto v = secret_store::findVersion(s, r.id, versionId);
+        if (!v)
+            throw Error(ErrorCode::SecretNotFound,
+                        "secret " + name + " has no version " + versionId, "version_id");
+        std::vector<SecretRecord> all = secret_store::replicasOf(s, r.id);
+        all.push_back(r);
+        for (const auto& x : all) {
+            auto st = secret_store::stages(s, x.id);
+            // Moving SYSCURRENT keeps SYSPREVIOUS meaningful, as CSMS does.
+            if (stage == kStageCurrent) {
+                if (auto cur = st.find(kStageCurrent);
+                    cur != st.end() && cur->second != versionId) {
+                    secret_store::putStage(s, x.id, kStagePrevious, cur->second, t);
+                }
+            }
+            secret_store::putStage(s, x.id, stage, versionId, t);
+        }
+        out = viewOf(r, *v, secret_store::stages(s, r.id));
+    });
+    return *out;
+}
+
+VersionView SecretService::getStage(const ProjectScope& scope, const std::string& name,
+                                    const std::string& stage) {
+    checkName(stage, "stage_name");
+    const Loaded l = load(scope, name);
+    auto it = l.stages.find(stage);
+    if (it == l.stages.end())
+        throw Error(ErrorCode::SecretNotFound, "secret " + name + " has no stage " + stage);
+    for (const auto& v : l.versions) {
+        if (v.versionId == it->second) return viewOf(l.secret, v, l.stages);
+    }
+    throw Error(ErrorCode::SecretNotFound, "secret " + name + " has no stage " + stage);
+}
+
+std::string SecretService::replicate(const ProjectScope& scope, const std::string& name,
+                                     const std::string& region,
+                                     const std::optional<std::string>& kmsKeyId) {
+    std::lock_guard lock(lockFor(scope.projectId, name));
+    const SecretRecord primary = writable(scope, name);
+    if (!keys_.material().regions().has(region)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "region " + region + " is not a region of this service", "region");
+    }
+    if (region == primary.region) {
+        throw Error(ErrorCode::InvalidRequest,
+                    "secret " + name + " already lives in region " + region, "region");
+    }
+    const auto project = tenancy_.projectInRegion(scope.domainId, region);
+    if (!project) {
+        throw Error(ErrorCode::InvalidRequest,
+                    "your domain has no project in region " + region + "; create one there first",
+                    "region");
+    }
+    const ProjectScope target{scope.domainId, project->id, region};
+    const Loaded l = load(scope, name);
+    db_.read([&](Poco::Data::Session& s) {
+        for (const auto& r : secret_store::replicasOf(s, primary.id)) {
+            if (r.region == region) {
+                throw Error(ErrorCode::SecretExists,
+                            "secret " + name + " already has a replica in region " + region,
+                            "region");
+            }
+        }
+        if (secret_store::find(s, target.projectId, name)) {
+            throw Error(ErrorCode::SecretExists,
+                        "a secret named " + name + " already exists in region " + region, "region");
+        }
+        return 0;
+    });
+    const KeyRecord targetCmk = cmkFor(target, kmsKeyId);
+
+    SecretRecord replica = primary;
+    replica.id = newUuid();
+    replica.projectId = target.projectId;
+    replica.region = region;
+    replica.kmsKeyId = targetCmk.id;
+    replica.primaryId = primary.id;
+    replica.createdMs = replica.updatedMs = epochMillis();
+    std::vector<SecretVersion> copies;
+    for (const auto& v : l.versions) copies.push_back(copyFor(scope, v, replica, targetCmk));
+    db_.write([&](Poco::Data::Session& s) {
+        secret_store::insert(s, replica);
+        for (const auto& c : copies) secret_store::insertVersion(s, c);
+        for (const auto& [stage, vid] : l.stages)
+            secret_store::putStage(s, replica.id, stage, vid, replica.createdMs);
+    });
+    return replica.id;
+}
+
+SecretVersion SecretService::copyFor(const ProjectScope& primaryScope, const SecretVersion& v,
+                                     const SecretRecord& replica, const KeyRecord& replicaCmk) {
+    const KeyRecord from = keys_.get(primaryScope, v.kmsKeyId);
+    SecretVersion c = v;
+    c.secretId = replica.id;
+    c.kmsKeyId = replicaCmk.id;
+    c.wrappedDataKey = envelope::rewrap(cmkOf(from), v.wrappedDataKey, cmkOf(replicaCmk));
+    return c;
+}
+
+envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
+    return {&keys_.material().regions().region(k.region), keys_.material().openEnvelope(k)};
+}
+
+std::size_t SecretService::purgeDue() {
+    const auto ids = db_.read(
+        [&](Poco::Data::Session& s) { return secret_store::dueForPurge(s, epochMillis()); });
+    for (const auto& id : ids) {
+        db_.write([&](Poco::Data::Session& s) {
+            for (const auto& r : secret_store::replicasOf(s, id)) secret_store::remove(s, r.id);
+            secret_store::remove(s, id);
+        });
+    }
+    return ids.size();
+}
+
+std::size_t SecretService::resync() {
+    std::size_t copied = 0;
+    const auto replicas =
+        db_.read([&](Poco::Data::Session& s) { return secret_store::allReplicas(s); });
+    for (const auto& rep : replicas) {
+        const auto primary = db_.read(
+            [&](Poco::Data::Session& s) { return secret_store::findById(s, *rep.primaryId); });
+        if (!primary) continue;
+        const ProjectScope pscope{primary->domainId, primary->projectId, primary->region};
+        std::lock_guard lock(lockFor(primary->projectId, primary->name));
+        const Loaded p = load(pscope, primary->name);
+        const auto have =
+            db_.read([&](Poco::Data::Session& s) { return secret_store::versions(s, rep.id); });
+        const ProjectScope rscope{rep.domainId, rep.projectId, rep.region};
+        const KeyRecord rc = keys_.get(rscope, rep.kmsKeyId);
+        std::vector<SecretVersion> missing;
+        for (const auto& v : p.versions) {
+            const bool present = std::any_of(have.begin(), have.end(), [&](const SecretVersion& h) {
+                return h.versionId == v.versionId;
+            });
+            if (!present) missing.push_back(copyFor(pscope, v, rep, rc));
+        }
+        if (missing.empty()) continue;
+        db_.write([&](Poco::Data::Session& s) {
+            for (const auto& c : missing) secret_store::insertVersion(s, c);
+            for (const auto& [stage, vid] : p.stages)
+                secret_store::putStage(s, rep.id, stage, vid, epochMillis());
+        });
+        copied += missing.size();
+    }
+    return copied;
+}
+
+}  // namespace keyport

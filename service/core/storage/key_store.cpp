@@ -1,0 +1,193 @@
+#include "service/core/storage/key_store.h"
+#include "service/core/storage/sql_values.h"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Nullable.h>
+
+#include <chrono>
+
+namespace keyport::key_store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::BLOB;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+constexpr char kColumns[] =
+    "id, domain_id, project_id, region, alias, description, key_spec, key_usage, origin,"
+    " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
+    " public_spki, primary_key_id, multi_zone, key_tag";
+
+Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
+    if (!p) return {};
+    return std::string(name(*p));
+}
+
+std::vector<KeyRecord> rows(const RecordSet& rs) {
+    std::vector<KeyRecord> out;
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+        KeyRecord k;
+        k.id = str(rs, 0, r);
+        k.domainId = str(rs, 1, r);
+        k.projectId = str(rs, 2, r);
+        k.region = str(rs, 3, r);
+        k.alias = str(rs, 4, r);
+        k.description = str(rs, 5, r);
+        k.spec = parseKeySpec(str(rs, 6, r)).value_or(KeySpec::Aes256);
+        k.usage = parseKeyUsage(str(rs, 7, r)).value_or(KeyUsage::EncryptDecrypt);
+        k.origin = parseOrigin(str(rs, 8, r)).value_or(Origin::Kms);
+        k.state = static_cast<KeyState>(rs.value(9, r).convert<int>());
+        k.createdAtMs = rs.value(10, r).convert<std::int64_t>();
+        k.deletionDateMs = optInt(rs, 11, r);
+        k.expirationTime = optInt(rs, 12, r);
+        if (auto p = optString(rs, 13, r)) k.unwrapPath = parseUnwrapPath(*p);
+        k.blob = optBlob(rs, 14, r);
+        k.publicSpki = optBlob(rs, 15, r);
+        k.primaryKeyId = optString(rs, 16, r);
+        k.multiZone = rs.value(17, r).convert<int>() != 0;
+        k.keyTag = optString(rs, 18, r);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+}  // namespace
+
+void insert(Poco::Data::Session& s, const KeyRecord& k) {
+    s << "INSERT INTO keys (" << kColumns
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
+        bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
+        bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
+        bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
+        bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
+        bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0),
+        bind(nullable(k.keyTag)), now;
+}
+
+void save(Poco::Data::Session& s, const KeyRecord& k) {
+    s << "UPDATE keys SET alias = ?, description = ?, state = ?, deletion_date_ms = ?,"
+         " expiration_time = ?, unwrap_path = ?, blob = ?, public_spki = ? WHERE id = ?",
+        bind(k.alias), bind(k.description), bind(static_cast<int>(k.state)),
+        bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
+        bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
+        bind(nullableBlob(k.publicSpki)), bind(k.id), now;
+}
+
+std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id) {
+    Statement st(s);
+    st << "SELECT " << kColumns << " FROM keys WHERE id = ?", bind(id), now;
+    auto found = rows(RecordSet(st));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+std::vector<KeyRecord> group(Poco::Data::Session& s, const std::string& primaryId) {
+    Statement st(s);
+    st << "SELECT " << kColumns
+       << " FROM keys WHERE id = ? OR primary_key_id = ? ORDER BY created_at_ms",
+        bind(primaryId), bind(primaryId), now;
+    return rows(RecordSet(st));
+}
+
+std::optional<KeyRecord> findByTag(Poco::Data::Session& s, const std::string& projectId,
+                                   const std::string& tag) {
+    Statement st(s);
+    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ? AND key_tag = ?",
+        bind(projectId), bind(tag), now;
+    auto found = rows(RecordSet(st));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+void move(Poco::Data::Session& s, const std::string& id, const std::string& projectId,
+          const std::string& region, const hsm::Bytes& blob) {
+    s << "UPDATE keys SET project_id = ?, region = ?, blob = ? WHERE id = ?", bind(projectId),
+        bind(region), bind(BLOB(blob.data(), blob.size())), bind(id), now;
+}
+
+std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
+                                     const std::string& alias) {
+    Statement st(s);
+    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ? AND alias = ?", bind(projectId),
+        bind(alias), now;
+    auto found = rows(RecordSet(st));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
+                            const std::optional<std::string>& marker) {
+    Statement st(s);
+    const auto lim = static_cast<std::int64_t>(limit);
+    if (marker) {
+        st << "SELECT " << kColumns
+           << " FROM keys WHERE project_id = ? AND (created_at_ms, id) >"
+              " (SELECT created_at_ms, id FROM keys WHERE id = ?)"
+              " ORDER BY created_at_ms, id LIMIT ?",
+            bind(projectId), bind(*marker), bind(lim), now;
+    } else {
+        st << "SELECT " << kColumns
+           << " FROM keys WHERE project_id = ? ORDER BY created_at_ms, id LIMIT ?",
+            bind(projectId), bind(lim), now;
+    }
+    return rows(RecordSet(st));
+}
+
+std::size_t count(Poco::Data::Session& s, const std::string& projectId) {
+    std::int64_t n = 0;
+    s << "SELECT COUNT(*) FROM keys WHERE project_id = ?", bind(projectId), into(n), now;
+    return static_cast<std::size_t>(n);
+}
+
+std::vector<std::string> expiredIds(Poco::Data::Session& s, std::int64_t nowSeconds) {
+    std::vector<std::string> ids;
+    s << "SELECT id FROM keys WHERE expiration_time IS NOT NULL AND expiration_time <= ?"
+         " AND blob IS NOT NULL",
+        bind(nowSeconds), into(ids), now;
+    return ids;
+}
+
+std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s) {
+    Poco::Nullable<std::int64_t> next;
+    s << "SELECT MIN(expiration_time) FROM keys WHERE expiration_time IS NOT NULL"
+         " AND blob IS NOT NULL",
+        into(next), now;
+    if (next.isNull()) return std::nullopt;
+    return next.value();
+}
+
+std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {
+    std::vector<std::string> keys, values;
+    s << "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY tag_key", bind(keyId),
+        into(keys), into(values), now;
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = values[i];
+    return out;
+}
+
+void putTag(Poco::Data::Session& s, const std::string& keyId, const std::string& key,
+            const std::string& value) {
+    s << "INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)"
+         " ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+        bind(keyId), bind(key), bind(value), now;
+}
+
+bool deleteTag(Poco::Data::Session& s, const std::string& keyId, const std::string& key) {
+    Statement st(s);
+    st << "DELETE FROM key_tags WHERE key_id = ? AND tag_key = ?", bind(keyId), bind(key);
+    return st.execute() > 0;
+}
+
+void audit(Poco::Data::Session& s, const std::string& keyId, const std::string& event,
+           const std::string& detail) {
+    const std::int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+    s << "INSERT INTO audit (at_ms, key_id, event, detail) VALUES (?, ?, ?, ?)", bind(at),
+        bind(keyId), bind(event), bind(detail), now;
+}
+
+}  // namespace keyport::key_store

@@ -1,0 +1,86 @@
+#include "service/core/storage/migrations.h"
+
+namespace keyport {
+
+const std::vector<std::vector<std::string>>& migrations() {
+    static const std::vector<std::vector<std::string>> steps = {
+        // 1: tenancy, credentials, keys, tags, import wrapping pairs, idempotency, audit.
+        {
+            "CREATE TABLE domains (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)",
+            // One project per domain and region, so "the domain's project in region R"
+            // (CSMS replicas, NAVER/Exoscale region selection) is never ambiguous.
+            "CREATE TABLE projects (id TEXT PRIMARY KEY,"
+            " domain_id TEXT NOT NULL REFERENCES domains(id), region TEXT NOT NULL,"
+            " created_at INTEGER NOT NULL, UNIQUE (domain_id, region))",
+            // token_hash: SHA-256 of the X-Auth-Token. secret_blob: the SK as an
+            // HMAC key wrapped under secret_region's KEK; signatures are checked on-token.
+            "CREATE TABLE credentials (access_key TEXT PRIMARY KEY,"
+            " domain_id TEXT NOT NULL REFERENCES domains(id),"
+            " project_id TEXT NOT NULL REFERENCES projects(id), role TEXT NOT NULL,"
+            " token_hash BLOB NOT NULL UNIQUE, secret_region TEXT NOT NULL,"
+            " secret_blob BLOB NOT NULL, created_at INTEGER NOT NULL)",
+            "CREATE TABLE keys (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, region TEXT NOT NULL, alias TEXT NOT NULL,"
+            " description TEXT NOT NULL DEFAULT '', key_spec TEXT NOT NULL,"
+            " key_usage TEXT NOT NULL, origin TEXT NOT NULL, state INTEGER NOT NULL,"
+            " created_at_ms INTEGER NOT NULL, deletion_date_ms INTEGER,"
+            " expiration_time INTEGER, unwrap_path TEXT, blob BLOB, public_spki BLOB,"
+            " primary_key_id TEXT, UNIQUE (project_id, alias))",
+            "CREATE INDEX keys_by_project ON keys (project_id, created_at_ms, id)",
+            "CREATE INDEX keys_by_expiry ON keys (expiration_time)"
+            " WHERE expiration_time IS NOT NULL",
+            "CREATE TABLE key_tags (key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,"
+            " tag_key TEXT NOT NULL, tag_value TEXT NOT NULL, PRIMARY KEY (key_id, tag_key))",
+            "CREATE TABLE wrapping_pairs (id TEXT PRIMARY KEY, region TEXT NOT NULL,"
+            " bits INTEGER NOT NULL, label TEXT NOT NULL, public_spki BLOB NOT NULL,"
+            " host_decrypt INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+            " retired_at INTEGER, destroy_after INTEGER)",
+            "CREATE TABLE idempotency (project_id TEXT NOT NULL, sequence TEXT NOT NULL,"
+            " request_hash BLOB NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+            " created_at INTEGER NOT NULL, PRIMARY KEY (project_id, sequence))",
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
+            " key_id TEXT, event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
+        },
+        // 2: CSMS secrets. A replica is a secret whose primary_id names its primary; its
+        // versions carry the primary's version ids and ciphertexts, with the data key
+        // wrapped under the replica's own CMK.
+        {
+            "CREATE TABLE secrets (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+            " description TEXT NOT NULL DEFAULT '', kms_key_id TEXT NOT NULL,"
+            " state TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+            " scheduled_delete_ms INTEGER, primary_id TEXT REFERENCES secrets(id),"
+            " next_version INTEGER NOT NULL, UNIQUE (project_id, name))",
+            "CREATE INDEX secrets_by_primary ON secrets (primary_id) WHERE primary_id IS NOT NULL",
+            "CREATE TABLE secret_versions (secret_id TEXT NOT NULL REFERENCES secrets(id)"
+            " ON DELETE CASCADE, version_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " created_ms INTEGER NOT NULL, kms_key_id TEXT NOT NULL, wrapped_data_key BLOB NOT NULL,"
+            " iv BLOB NOT NULL, ciphertext BLOB NOT NULL, is_binary INTEGER NOT NULL,"
+            " PRIMARY KEY (secret_id, version_id))",
+            "CREATE TABLE secret_stages (secret_id TEXT NOT NULL REFERENCES secrets(id)"
+            " ON DELETE CASCADE, stage TEXT NOT NULL, version_id TEXT NOT NULL,"
+            " updated_ms INTEGER NOT NULL, PRIMARY KEY (secret_id, stage))",
+        },
+        // 3: Exoscale: multi-zone keys and persisted asynchronous operations.
+        {
+            "ALTER TABLE keys ADD COLUMN multi_zone INTEGER NOT NULL DEFAULT 0",
+            "CREATE TABLE operations (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, zone TEXT NOT NULL,"
+            " state TEXT NOT NULL, reason TEXT, message TEXT, reference_id TEXT,"
+            " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)",
+            "CREATE INDEX operations_pending ON operations (state) WHERE state = 'pending'",
+        },
+        // 4: NAVER key tags (derived from the domain and key name, stable across migrate).
+        {
+            "ALTER TABLE keys ADD COLUMN key_tag TEXT",
+            "CREATE INDEX keys_by_tag ON keys (project_id, key_tag) WHERE key_tag IS NOT NULL",
+        },
+        // 5: replica groups are looked up on every replicate and describe: index them.
+        {
+            "CREATE INDEX keys_by_primary ON keys (primary_key_id) WHERE primary_key_id IS NOT NULL",
+        },
+    };
+    return steps;
+}
+
+}  // namespace keyport

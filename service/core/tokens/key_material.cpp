@@ -1,0 +1,101 @@
+#include "service/core/tokens/key_material.h"
+
+#include "hsm/key_policies.h"
+#include "service/core/base/errors.h"
+
+namespace keyport {
+
+OpenKey::~OpenKey() {
+    region_.token->withOwnerSession([this](hsm::Session& s) {
+        s.destroyObjectNoThrow(handle_);
+        return 0;
+    });
+}
+
+hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
+    using hsm::Persistence;
+    if (isSymmetric(spec)) return hsm::policy::customerAesKey(Persistence::Session);
+    if (isRsa(spec)) {
+        auto t = hsm::policy::customerRsaPrivate(Persistence::Session);
+        // A key is used for what its key_usage says, nothing else.
+        t.set(CKA_SIGN, usage == KeyUsage::SignVerify).set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
+        return t;
+    }
+    return hsm::policy::customerEcPrivate(Persistence::Session);
+}
+
+KeyMaterial::KeyMaterial(RegionTokens& regions, std::size_t cacheSize)
+    : regions_(regions), capacity_(cacheSize) {}
+
+hsm::Bytes KeyMaterial::seal(Region& region, hsm::Session& session, hsm::ObjectHandle transient) {
+    return session.wrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, transient);
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openUncached(Region& region, KeySpec spec,
+                                                   const hsm::Bytes& blob, KeyUsage usage) {
+    return openWith(region, blob, usableTemplate(spec, usage));
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openWith(Region& region, const hsm::Bytes& blob,
+                                               const hsm::AttributeTemplate& tmpl) {
+    // On the owner session: the copy must outlive any pooled session.
+    const auto handle = region.token->withOwnerSession([&](hsm::Session& s) {
+        return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, blob, tmpl);
+    });
+    return std::make_shared<OpenKey>(region, handle);
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::open(const KeyRecord& key) {
+    return openCached(key.id, key, [&] {
+        return openUncached(regions_.region(key.region), key.spec, *key.blob, key.usage);
+    });
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openEnvelope(const KeyRecord& cmk) {
+    if (!isSymmetric(cmk.spec)) throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
+    return openCached(cmk.id + kEnvelopeSuffix, cmk, [&] {
+        return openWith(regions_.region(cmk.region), *cmk.blob, hsm::policy::envelopeCmk());
+    });
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openCached(const std::string& cacheKey, const KeyRecord& key,
+                                                 const std::function<std::shared_ptr<OpenKey>()>& openFresh) {
+    if (!key.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
+    {
+        std::lock_guard lock(mutex_);
+        auto it = cache_.find(cacheKey);
+        if (it != cache_.end() && it->second.blob == *key.blob) {
+            lru_.splice(lru_.begin(), lru_, it->second.lru);
+            return it->second.key;
+        }
+    }
+    auto opened = openFresh();
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(cacheKey);
+    if (it != cache_.end()) {
+        if (it->second.blob == *key.blob) return it->second.key;  // another thread won
+        lru_.erase(it->second.lru);
+        cache_.erase(it);
+    }
+    lru_.push_front(cacheKey);
+    cache_.emplace(cacheKey, Entry{opened, *key.blob, lru_.begin()});
+    while (cache_.size() > capacity_) {
+        cache_.erase(lru_.back());
+        lru_.pop_back();
+    }
+    return opened;
+}
+
+void KeyMaterial::evict(const std::string& keyId) {
+    std::vector<std::shared_ptr<OpenKey>> dropped;  // destroyed outside the lock
+    std::lock_guard lock(mutex_);
+    for (const std::string& k : {keyId, keyId + kEnvelopeSuffix}) {
+        auto it = cache_.find(k);
+        if (it == cache_.end()) continue;
+        dropped.push_back(std::move(it->second.key));
+        lru_.erase(it->second.lru);
+        cache_.erase(it);
+    }
+}
+
+}  // namespace keyport

@@ -1,0 +1,77 @@
+// KeyMaterial: the only path between a key's stored blob and the token. Seals transient
+// on-token keys under the region KEK (RFC 5649) and opens blobs into cached, sensitive,
+// non-extractable session copies for use. Nothing here ever reads a key's value.
+#pragma once
+
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "hsm/session.h"
+#include "service/core/storage/key_store.h"
+#include "service/core/tokens/region_tokens.h"
+
+namespace keyport {
+
+// A usable session copy of one key's material. The object is destroyed when the last
+// holder lets go, so eviction never pulls a key from under an operation in flight.
+class OpenKey {
+public:
+    OpenKey(Region& region, hsm::ObjectHandle handle) : region_(region), handle_(handle) {}
+    ~OpenKey();
+    OpenKey(const OpenKey&) = delete;
+    OpenKey& operator=(const OpenKey&) = delete;
+
+    hsm::ObjectHandle handle() const { return handle_; }
+    Region& region() const { return region_; }
+
+private:
+    Region& region_;
+    hsm::ObjectHandle handle_;
+};
+
+class KeyMaterial {
+public:
+    KeyMaterial(RegionTokens& regions, std::size_t cacheSize = 4096);
+
+    // KWP-wraps an extractable transient key under the region KEK.
+    hsm::Bytes seal(Region& region, hsm::Session& session, hsm::ObjectHandle transient);
+    // The session copy of a key with material (state not checked here).
+    std::shared_ptr<OpenKey> open(const KeyRecord& key);
+    // Unwraps a blob into a new session copy on the owner session, bypassing the cache.
+    std::shared_ptr<OpenKey> openUncached(Region& region, KeySpec spec, const hsm::Bytes& blob,
+                                          KeyUsage usage);
+    // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
+    std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
+    // Unwraps a blob into a new session copy with an explicit policy template.
+    std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob, const hsm::AttributeTemplate& tmpl);
+    // Drops the cached copies (material deleted, expired or changed).
+    void evict(const std::string& keyId);
+
+    RegionTokens& regions() { return regions_; }
+
+private:
+    struct Entry {
+        std::shared_ptr<OpenKey> key;
+        hsm::Bytes blob;  // what the copy was opened from: a changed blob is a miss
+        std::list<std::string>::iterator lru;
+    };
+
+    static constexpr const char* kEnvelopeSuffix = "#envelope";
+    std::shared_ptr<OpenKey> openCached(const std::string& cacheKey, const KeyRecord& key,
+                                        const std::function<std::shared_ptr<OpenKey>()>& openFresh);
+
+    RegionTokens& regions_;
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> cache_;
+    std::list<std::string> lru_;  // front = most recently used
+};
+
+// The policy template a key of this spec is opened with.
+hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage);
+
+}  // namespace keyport

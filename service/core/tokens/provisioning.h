@@ -1,0 +1,43 @@
+// Provisioning of region tokens (`keyport token init` / `status`): initialise a token that
+// does not exist yet, create its static objects, and report what each region has.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hsm/capabilities.h"
+#include "hsm/module.h"
+#include "service/core/base/config.h"
+#include "service/core/tokens/static_objects.h"
+
+namespace keyport {
+
+struct ProvisionResult {
+    enum class Outcome { Created, Completed, Unchanged, Reinitialized };
+    std::string region;
+    std::string label;
+    Outcome outcome;
+    std::vector<std::string> created;  // static objects made in this run
+};
+const char* outcomeName(ProvisionResult::Outcome o);
+
+// Idempotent: a region whose token carries the provisioned marker is left untouched, not
+// even logged in to. An existing token is never re-initialised unless `reinitialize`.
+std::vector<ProvisionResult> provisionTokens(const Config& config, hsm::Module& module,
+                                             bool reinitialize = false);
+
+struct RegionStatus {
+    std::string region;
+    std::string label;
+    bool present = false;
+    bool provisioned = false;  // marker and every static object found
+    std::vector<std::string> missing;
+    std::optional<hsm::Capabilities> capabilities;
+    std::string error;  // why the token could not be inspected
+};
+
+// Logs in to each present token to look for its private objects and probe it.
+std::vector<RegionStatus> tokenStatus(const Config& config, hsm::Module& module);
+
+}  // namespace keyport
