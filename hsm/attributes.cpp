@@ -41,10 +41,9 @@ CK_ATTRIBUTE* AttributeTemplate::data() const {
     view_.clear();
     view_.reserve(entries_.size());
     for (const auto& e : entries_) {
-        view_.push_back(CK_ATTRIBUTE{e.type,
-                                     e.value.empty() ? nullptr
-                                                     : const_cast<std::uint8_t*>(e.value.data()),
-                                     static_cast<CK_ULONG>(e.value.size())});
+        view_.push_back(CK_ATTRIBUTE{
+            e.type, e.value.empty() ? nullptr : const_cast<std::uint8_t*>(e.value.data()),
+            static_cast<CK_ULONG>(e.value.size())});
     }
     return view_.empty() ? nullptr : view_.data();
 }

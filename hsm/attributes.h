@@ -11,7 +11,7 @@
 namespace hsm {
 
 class AttributeTemplate {
-public:
+  public:
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, bool value);
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, CK_ULONG value);
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, ByteView value);
@@ -27,7 +27,7 @@ public:
     // non-const pointers for input templates, hence the const_cast-free mutable view.
     CK_ATTRIBUTE* data() const;
 
-private:
+  private:
     struct Entry {
         CK_ATTRIBUTE_TYPE type;
         Bytes value;

@@ -20,7 +20,9 @@ SecretBytes::SecretBytes(ByteView bytes) : SecretBytes(bytes.size()) {
     if (!bytes.empty()) std::memcpy(data_, bytes.data(), bytes.size());
 }
 
-SecretBytes::~SecretBytes() { release(); }
+SecretBytes::~SecretBytes() {
+    release();
+}
 
 SecretBytes::SecretBytes(SecretBytes&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),

@@ -21,7 +21,7 @@ inline ByteView asBytes(std::string_view s) {
 // A zeroised, page-locked (best effort) buffer. Move-only, no stream operator; the only
 // way to the contents is reveal(), so every place that touches a secret can be grepped.
 class SecretBytes {
-public:
+  public:
     SecretBytes() = default;
     explicit SecretBytes(std::size_t size);
     explicit SecretBytes(ByteView bytes);
@@ -44,7 +44,7 @@ public:
         return {reinterpret_cast<const char*>(data_), size_};
     }
 
-private:
+  private:
     void release() noexcept;
 
     std::uint8_t* data_ = nullptr;

@@ -22,7 +22,8 @@ struct ProbeKeys {
 
 bool aesWrapRoundTrip(Session& s, const ProbeKeys& k, const Mechanism& m) {
     const Bytes wrapped = s.wrapKey(m, k.wrapKey, k.targetKey);
-    const ObjectHandle back = s.unwrapKey(m, k.wrapKey, wrapped, policy::customerAesKey(Persistence::Session));
+    const ObjectHandle back =
+        s.unwrapKey(m, k.wrapKey, wrapped, policy::customerAesKey(Persistence::Session));
     s.destroyObject(back);
     return true;
 }
@@ -50,17 +51,28 @@ bool ecdsaRoundTrip(Session& s, Curve curve) {
 
 const char* capabilityName(Capability c) {
     switch (c) {
-        case Capability::AesKeyWrapPad: return "aes-kwp";
-        case Capability::AesKeyWrap: return "aes-kw";
-        case Capability::AesGcm: return "aes-gcm";
-        case Capability::HmacSha256: return "hmac-sha256";
-        case Capability::RsaOaepSha1: return "rsa-oaep-sha1";
-        case Capability::RsaOaepSha256: return "rsa-oaep-sha256";
-        case Capability::RsaRawDecrypt: return "rsa-x509";
-        case Capability::RsaPkcs1Sign: return "rsa-pkcs1-sign";
-        case Capability::RsaPssSign: return "rsa-pss-sign";
-        case Capability::EcdsaP256: return "ecdsa-p256";
-        case Capability::EcdsaP384: return "ecdsa-p384";
+        case Capability::AesKeyWrapPad:
+            return "aes-kwp";
+        case Capability::AesKeyWrap:
+            return "aes-kw";
+        case Capability::AesGcm:
+            return "aes-gcm";
+        case Capability::HmacSha256:
+            return "hmac-sha256";
+        case Capability::RsaOaepSha1:
+            return "rsa-oaep-sha1";
+        case Capability::RsaOaepSha256:
+            return "rsa-oaep-sha256";
+        case Capability::RsaRawDecrypt:
+            return "rsa-x509";
+        case Capability::RsaPkcs1Sign:
+            return "rsa-pkcs1-sign";
+        case Capability::RsaPssSign:
+            return "rsa-pss-sign";
+        case Capability::EcdsaP256:
+            return "ecdsa-p256";
+        case Capability::EcdsaP384:
+            return "ecdsa-p384";
     }
     return "?";
 }
@@ -96,16 +108,19 @@ Capabilities probeCapabilities(Token& token) {
              const Bytes iv = s.random(12);
              const auto m = Mechanism::aesGcm(iv, ByteView(kProbeData, 4));
              const Bytes ct = s.encrypt(m, keys.dataKey, kProbeData);
-             const auto pt = s.decrypt(Mechanism::aesGcm(iv, ByteView(kProbeData, 4)), keys.dataKey, ct);
+             const auto pt =
+                 s.decrypt(Mechanism::aesGcm(iv, ByteView(kProbeData, 4)), keys.dataKey, ct);
              return constantTimeEqual(pt.reveal(), kProbeData);
          }},
         {Capability::HmacSha256,
          [&](Session& s) {
              const Bytes mac = s.sign(Mechanism::hmacSha256(), keys.hmacKey, kProbeData);
-             return mac.size() == 32 && s.verify(Mechanism::hmacSha256(), keys.hmacKey, kProbeData, mac);
+             return mac.size() == 32 &&
+                    s.verify(Mechanism::hmacSha256(), keys.hmacKey, kProbeData, mac);
          }},
         {Capability::RsaOaepSha1, [&](Session& s) { return oaepRoundTrip(s, keys, Hash::Sha1); }},
-        {Capability::RsaOaepSha256, [&](Session& s) { return oaepRoundTrip(s, keys, Hash::Sha256); }},
+        {Capability::RsaOaepSha256,
+         [&](Session& s) { return oaepRoundTrip(s, keys, Hash::Sha256); }},
         {Capability::RsaRawDecrypt,
          [&](Session& s) {
              Bytes block(256, 0);
@@ -118,12 +133,15 @@ Capabilities probeCapabilities(Token& token) {
          [&](Session& s) {
              const auto m = Mechanism::rsaPkcs1WithHash(Hash::Sha256);
              const Bytes sig = s.sign(m, keys.rsa.privateKey, kProbeData);
-             return s.verify(Mechanism::rsaPkcs1WithHash(Hash::Sha256), keys.rsa.publicKey, kProbeData, sig);
+             return s.verify(Mechanism::rsaPkcs1WithHash(Hash::Sha256), keys.rsa.publicKey,
+                             kProbeData, sig);
          }},
         {Capability::RsaPssSign,
          [&](Session& s) {
-             const Bytes sig = s.sign(Mechanism::rsaPssWithHash(Hash::Sha256), keys.rsa.privateKey, kProbeData);
-             return s.verify(Mechanism::rsaPssWithHash(Hash::Sha256), keys.rsa.publicKey, kProbeData, sig);
+             const Bytes sig =
+                 s.sign(Mechanism::rsaPssWithHash(Hash::Sha256), keys.rsa.privateKey, kProbeData);
+             return s.verify(Mechanism::rsaPssWithHash(Hash::Sha256), keys.rsa.publicKey,
+                             kProbeData, sig);
          }},
         {Capability::EcdsaP256, [&](Session& s) { return ecdsaRoundTrip(s, Curve::P256); }},
         {Capability::EcdsaP384, [&](Session& s) { return ecdsaRoundTrip(s, Curve::P384); }},

@@ -33,12 +33,12 @@ struct CapabilityResult {
 };
 
 class Capabilities {
-public:
+  public:
     explicit Capabilities(std::vector<CapabilityResult> results) : results_(std::move(results)) {}
     bool has(Capability c) const;
     const std::vector<CapabilityResult>& results() const { return results_; }
 
-private:
+  private:
     std::vector<CapabilityResult> results_;
 };
 

@@ -11,7 +11,8 @@ struct RvName {
     const char* name;
 };
 
-#define KEYPORT_RV(x) {x, #x}
+#define KEYPORT_RV(x) \
+    { x, #x }
 constexpr RvName kRvNames[] = {
     KEYPORT_RV(CKR_OK),
     KEYPORT_RV(CKR_CANCEL),

@@ -13,7 +13,7 @@ namespace hsm {
 std::string rvName(CK_RV rv);
 
 class Error : public std::runtime_error {
-public:
+  public:
     // A PKCS#11 function returned rv.
     Error(CK_RV rv, std::string_view function, std::string_view context = {});
     // A failure of the hsm layer itself (no PKCS#11 return value).
@@ -22,7 +22,7 @@ public:
     CK_RV rv() const noexcept { return rv_; }
     const std::string& function() const noexcept { return function_; }
 
-private:
+  private:
     CK_RV rv_ = CKR_GENERAL_ERROR;
     std::string function_;
 };

@@ -5,20 +5,28 @@ namespace {
 
 CK_MECHANISM_TYPE digestMechanism(Hash h) {
     switch (h) {
-        case Hash::Sha1: return CKM_SHA_1;
-        case Hash::Sha256: return CKM_SHA256;
-        case Hash::Sha384: return CKM_SHA384;
-        case Hash::Sha512: return CKM_SHA512;
+        case Hash::Sha1:
+            return CKM_SHA_1;
+        case Hash::Sha256:
+            return CKM_SHA256;
+        case Hash::Sha384:
+            return CKM_SHA384;
+        case Hash::Sha512:
+            return CKM_SHA512;
     }
     return CKM_SHA256;
 }
 
 CK_RSA_PKCS_MGF_TYPE mgf(Hash h) {
     switch (h) {
-        case Hash::Sha1: return CKG_MGF1_SHA1;
-        case Hash::Sha256: return CKG_MGF1_SHA256;
-        case Hash::Sha384: return CKG_MGF1_SHA384;
-        case Hash::Sha512: return CKG_MGF1_SHA512;
+        case Hash::Sha1:
+            return CKG_MGF1_SHA1;
+        case Hash::Sha256:
+            return CKG_MGF1_SHA256;
+        case Hash::Sha384:
+            return CKG_MGF1_SHA384;
+        case Hash::Sha512:
+            return CKG_MGF1_SHA512;
     }
     return CKG_MGF1_SHA256;
 }
@@ -27,20 +35,28 @@ CK_RSA_PKCS_MGF_TYPE mgf(Hash h) {
 
 const char* hashName(Hash h) {
     switch (h) {
-        case Hash::Sha1: return "SHA-1";
-        case Hash::Sha256: return "SHA-256";
-        case Hash::Sha384: return "SHA-384";
-        case Hash::Sha512: return "SHA-512";
+        case Hash::Sha1:
+            return "SHA-1";
+        case Hash::Sha256:
+            return "SHA-256";
+        case Hash::Sha384:
+            return "SHA-384";
+        case Hash::Sha512:
+            return "SHA-512";
     }
     return "?";
 }
 
 std::size_t hashSize(Hash h) {
     switch (h) {
-        case Hash::Sha1: return 20;
-        case Hash::Sha256: return 32;
-        case Hash::Sha384: return 48;
-        case Hash::Sha512: return 64;
+        case Hash::Sha1:
+            return 20;
+        case Hash::Sha256:
+            return 32;
+        case Hash::Sha384:
+            return 48;
+        case Hash::Sha512:
+            return 64;
     }
     return 0;
 }
@@ -49,16 +65,36 @@ Mechanism::Mechanism(CK_MECHANISM_TYPE type) : params_(std::make_unique<Params>(
     mech_.mechanism = type;
 }
 
-Mechanism Mechanism::aesKeyGen() { return Mechanism(CKM_AES_KEY_GEN); }
-Mechanism Mechanism::genericSecretKeyGen() { return Mechanism(CKM_GENERIC_SECRET_KEY_GEN); }
-Mechanism Mechanism::rsaKeyPairGen() { return Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN); }
-Mechanism Mechanism::ecKeyPairGen() { return Mechanism(CKM_EC_KEY_PAIR_GEN); }
-Mechanism Mechanism::aesKeyWrapPad() { return Mechanism(CKM_AES_KEY_WRAP_PAD); }
-Mechanism Mechanism::aesKeyWrap() { return Mechanism(CKM_AES_KEY_WRAP); }
-Mechanism Mechanism::rsaX509() { return Mechanism(CKM_RSA_X_509); }
-Mechanism Mechanism::hmacSha256() { return Mechanism(CKM_SHA256_HMAC); }
-Mechanism Mechanism::rsaPkcs1() { return Mechanism(CKM_RSA_PKCS); }
-Mechanism Mechanism::ecdsa() { return Mechanism(CKM_ECDSA); }
+Mechanism Mechanism::aesKeyGen() {
+    return Mechanism(CKM_AES_KEY_GEN);
+}
+Mechanism Mechanism::genericSecretKeyGen() {
+    return Mechanism(CKM_GENERIC_SECRET_KEY_GEN);
+}
+Mechanism Mechanism::rsaKeyPairGen() {
+    return Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN);
+}
+Mechanism Mechanism::ecKeyPairGen() {
+    return Mechanism(CKM_EC_KEY_PAIR_GEN);
+}
+Mechanism Mechanism::aesKeyWrapPad() {
+    return Mechanism(CKM_AES_KEY_WRAP_PAD);
+}
+Mechanism Mechanism::aesKeyWrap() {
+    return Mechanism(CKM_AES_KEY_WRAP);
+}
+Mechanism Mechanism::rsaX509() {
+    return Mechanism(CKM_RSA_X_509);
+}
+Mechanism Mechanism::hmacSha256() {
+    return Mechanism(CKM_SHA256_HMAC);
+}
+Mechanism Mechanism::rsaPkcs1() {
+    return Mechanism(CKM_RSA_PKCS);
+}
+Mechanism Mechanism::ecdsa() {
+    return Mechanism(CKM_ECDSA);
+}
 
 Mechanism Mechanism::rsaOaep(Hash hash) {
     Mechanism m(CKM_RSA_PKCS_OAEP);
@@ -87,30 +123,46 @@ Mechanism Mechanism::rsaPss(Hash hash) {
 Mechanism Mechanism::rsaPssWithHash(Hash hash) {
     Mechanism m = rsaPss(hash);
     switch (hash) {
-        case Hash::Sha1: m.mech_.mechanism = CKM_SHA1_RSA_PKCS_PSS; break;
-        case Hash::Sha256: m.mech_.mechanism = CKM_SHA256_RSA_PKCS_PSS; break;
-        case Hash::Sha384: m.mech_.mechanism = CKM_SHA384_RSA_PKCS_PSS; break;
-        case Hash::Sha512: m.mech_.mechanism = CKM_SHA512_RSA_PKCS_PSS; break;
+        case Hash::Sha1:
+            m.mech_.mechanism = CKM_SHA1_RSA_PKCS_PSS;
+            break;
+        case Hash::Sha256:
+            m.mech_.mechanism = CKM_SHA256_RSA_PKCS_PSS;
+            break;
+        case Hash::Sha384:
+            m.mech_.mechanism = CKM_SHA384_RSA_PKCS_PSS;
+            break;
+        case Hash::Sha512:
+            m.mech_.mechanism = CKM_SHA512_RSA_PKCS_PSS;
+            break;
     }
     return m;
 }
 
 Mechanism Mechanism::rsaPkcs1WithHash(Hash hash) {
     switch (hash) {
-        case Hash::Sha1: return Mechanism(CKM_SHA1_RSA_PKCS);
-        case Hash::Sha256: return Mechanism(CKM_SHA256_RSA_PKCS);
-        case Hash::Sha384: return Mechanism(CKM_SHA384_RSA_PKCS);
-        case Hash::Sha512: return Mechanism(CKM_SHA512_RSA_PKCS);
+        case Hash::Sha1:
+            return Mechanism(CKM_SHA1_RSA_PKCS);
+        case Hash::Sha256:
+            return Mechanism(CKM_SHA256_RSA_PKCS);
+        case Hash::Sha384:
+            return Mechanism(CKM_SHA384_RSA_PKCS);
+        case Hash::Sha512:
+            return Mechanism(CKM_SHA512_RSA_PKCS);
     }
     return Mechanism(CKM_SHA256_RSA_PKCS);
 }
 
 Mechanism Mechanism::ecdsaWithHash(Hash hash) {
     switch (hash) {
-        case Hash::Sha1: return Mechanism(CKM_ECDSA_SHA1);
-        case Hash::Sha256: return Mechanism(CKM_ECDSA_SHA256);
-        case Hash::Sha384: return Mechanism(CKM_ECDSA_SHA384);
-        case Hash::Sha512: return Mechanism(CKM_ECDSA_SHA512);
+        case Hash::Sha1:
+            return Mechanism(CKM_ECDSA_SHA1);
+        case Hash::Sha256:
+            return Mechanism(CKM_ECDSA_SHA256);
+        case Hash::Sha384:
+            return Mechanism(CKM_ECDSA_SHA384);
+        case Hash::Sha512:
+            return Mechanism(CKM_ECDSA_SHA512);
     }
     return Mechanism(CKM_ECDSA_SHA256);
 }
@@ -144,10 +196,14 @@ ByteView digestInfoPrefix(Hash hash) {
                                                0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
                                                0x03, 0x05, 0x00, 0x04, 0x40};
     switch (hash) {
-        case Hash::Sha1: return kSha1;
-        case Hash::Sha256: return kSha256;
-        case Hash::Sha384: return kSha384;
-        case Hash::Sha512: return kSha512;
+        case Hash::Sha1:
+            return kSha1;
+        case Hash::Sha256:
+            return kSha256;
+        case Hash::Sha384:
+            return kSha384;
+        case Hash::Sha512:
+            return kSha512;
     }
     return {};
 }

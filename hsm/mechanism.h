@@ -17,7 +17,7 @@ const char* hashName(Hash hash);
 std::size_t hashSize(Hash hash);
 
 class Mechanism {
-public:
+  public:
     // Key and key-pair generation.
     static Mechanism aesKeyGen();
     static Mechanism genericSecretKeyGen();
@@ -51,7 +51,7 @@ public:
     Mechanism(Mechanism&&) noexcept = default;
     Mechanism& operator=(Mechanism&&) noexcept = default;
 
-private:
+  private:
     explicit Mechanism(CK_MECHANISM_TYPE type);
 
     struct Gcm {
@@ -59,7 +59,8 @@ private:
         Bytes aad;
         CK_GCM_PARAMS params;
     };
-    using Params = std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS, Gcm>;
+    using Params =
+        std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS, Gcm>;
 
     // Heap-allocated so pointers into it survive moves of the Mechanism.
     std::unique_ptr<Params> params_;

@@ -52,8 +52,8 @@ std::string registeredModulePath(const std::string& name) {
 }  // namespace
 
 Module::Module(const std::string& nameOrPath) {
-    path_ = nameOrPath.find('/') == std::string::npos ? registeredModulePath(nameOrPath)
-                                                       : nameOrPath;
+    path_ =
+        nameOrPath.find('/') == std::string::npos ? registeredModulePath(nameOrPath) : nameOrPath;
     fn_ = p11_kit_module_load(path_.c_str(), P11_KIT_MODULE_UNMANAGED);
     if (fn_ == nullptr) {
         const char* msg = p11_kit_message();
@@ -110,8 +110,8 @@ CK_SLOT_ID Module::slotForLabel(const std::string& label) const {
         if (!present.empty()) present += ", ";
         present += "'" + t.label + "'";
     }
-    throw Error("no token labelled '" + label + "' (tokens present: " +
-                (present.empty() ? "none" : present) + ")");
+    throw Error("no token labelled '" + label +
+                "' (tokens present: " + (present.empty() ? "none" : present) + ")");
 }
 
 bool Module::findUninitializedSlot(CK_SLOT_ID& slot) const {

@@ -12,13 +12,13 @@ namespace hsm {
 
 struct SlotToken {
     CK_SLOT_ID slot;
-    bool initialized;  // CKF_TOKEN_INITIALIZED
+    bool initialized;   // CKF_TOKEN_INITIALIZED
     std::string label;  // trailing padding removed
     std::string serial;
 };
 
 class Module {
-public:
+  public:
     // `nameOrPath` is a p11-kit registered module name (e.g. "softhsm2") or, when it
     // contains a '/', the path of a module library. C_Initialize runs with OS locking.
     explicit Module(const std::string& nameOrPath);
@@ -42,7 +42,7 @@ public:
     // allowed; provisioning only ever calls it on an uninitialised slot unless forced.
     void initToken(CK_SLOT_ID slot, const SecretBytes& soPin, const std::string& label);
 
-private:
+  private:
     CK_FUNCTION_LIST* fn_ = nullptr;
     std::string path_;
 };

@@ -34,7 +34,7 @@ using Params = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
 
 // "what: <drained OpenSSL errors>"
 class Error : public std::runtime_error {
-public:
+  public:
     explicit Error(const std::string& what);
 };
 

@@ -11,7 +11,9 @@ Session::Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite) : fn_(fn
     hsm::check(fn_->C_OpenSession(slot, flags, nullptr, nullptr, &handle_), "C_OpenSession");
 }
 
-Session::~Session() { close(); }
+Session::~Session() {
+    close();
+}
 
 Session::Session(Session&& other) noexcept
     : fn_(other.fn_),
@@ -49,7 +51,9 @@ bool Session::login(CK_USER_TYPE user, const SecretBytes& pin) {
     return true;
 }
 
-void Session::logout() { check(fn_->C_Logout(handle_), "C_Logout"); }
+void Session::logout() {
+    check(fn_->C_Logout(handle_), "C_Logout");
+}
 
 void Session::initPin(const SecretBytes& userPin) {
     auto p = userPin.reveal();
@@ -104,9 +108,10 @@ Bytes Session::wrapKey(const Mechanism& m, ObjectHandle wrappingKey, ObjectHandl
 ObjectHandle Session::unwrapKey(const Mechanism& m, ObjectHandle unwrappingKey, ByteView wrapped,
                                 const AttributeTemplate& tmpl) {
     ObjectHandle key = CK_INVALID_HANDLE;
-    check(fn_->C_UnwrapKey(handle_, m.get(), unwrappingKey, const_cast<std::uint8_t*>(wrapped.data()),
-                           wrapped.size(), tmpl.data(), tmpl.size(), &key),
-          "C_UnwrapKey");
+    check(
+        fn_->C_UnwrapKey(handle_, m.get(), unwrappingKey, const_cast<std::uint8_t*>(wrapped.data()),
+                         wrapped.size(), tmpl.data(), tmpl.size(), &key),
+        "C_UnwrapKey");
     return key;
 }
 

@@ -21,7 +21,7 @@ struct KeyPair {
 };
 
 class Session {
-public:
+  public:
     Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite = true);
     ~Session();
     Session(Session&& other) noexcept;
@@ -63,7 +63,7 @@ public:
     std::optional<Bytes> attribute(ObjectHandle object, CK_ATTRIBUTE_TYPE type);
     CK_ULONG ulongAttribute(ObjectHandle object, CK_ATTRIBUTE_TYPE type);
 
-private:
+  private:
     // Throws hsm::Error for rv != CKR_OK and marks the session broken.
     void check(CK_RV rv, const char* function);
     void close() noexcept;

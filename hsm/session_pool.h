@@ -13,9 +13,9 @@
 namespace hsm {
 
 class SessionPool {
-public:
+  public:
     class Lease {
-    public:
+      public:
         Lease(SessionPool* pool, std::unique_ptr<Session> session)
             : pool_(pool), session_(std::move(session)) {}
         ~Lease();
@@ -27,7 +27,7 @@ public:
         Session& operator*() const noexcept { return *session_; }
         Session* operator->() const noexcept { return session_.get(); }
 
-    private:
+      private:
         SessionPool* pool_;
         std::unique_ptr<Session> session_;
     };
@@ -39,7 +39,7 @@ public:
     std::size_t discarded() const;
     std::size_t idle() const;
 
-private:
+  private:
     void giveBack(std::unique_ptr<Session> session) noexcept;
 
     CK_FUNCTION_LIST* fn_;

@@ -11,7 +11,7 @@
 namespace hsm {
 
 class Token {
-public:
+  public:
     // Finds the initialised token with this label (error lists the labels present),
     // opens the owner session and logs the user in once, for the life of this object.
     Token(Module& module, std::string label, const SecretBytes& userPin);
@@ -35,7 +35,7 @@ public:
         return f(owner_);
     }
 
-private:
+  private:
     Module& module_;
     std::string label_;
     CK_SLOT_ID slot_;

@@ -11,12 +11,12 @@
 namespace keyport::cli {
 
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Args {
-public:
+  public:
     // `valued` options take a value, `flags` do not; anything else is an error.
     Args(const std::vector<std::string>& argv, const std::set<std::string>& valued,
          const std::set<std::string>& flags);
@@ -28,7 +28,7 @@ public:
     unsigned long number(const std::string& name, unsigned long def, unsigned long min,
                          unsigned long max) const;
 
-private:
+  private:
     std::multimap<std::string, std::string> values_;
 };
 

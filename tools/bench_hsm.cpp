@@ -27,11 +27,13 @@ struct BenchKeys {
         token.withOwnerSession([&](hsm::Session& s) {
             rsa2048 = hsm::generateRsa(s, policy::probeRsaPublic(2048), policy::probeRsaPrivate());
             rsa3072 = hsm::generateRsa(s, policy::probeRsaPublic(3072), policy::probeRsaPrivate());
-            ecP256 = hsm::generateEc(s, policy::customerEcPublic(hsm::Persistence::Session, hsm::Curve::P256),
-                                     policy::customerEcPrivate(hsm::Persistence::Session));
+            ecP256 = hsm::generateEc(
+                s, policy::customerEcPublic(hsm::Persistence::Session, hsm::Curve::P256),
+                policy::customerEcPrivate(hsm::Persistence::Session));
             kek = hsm::generateAes(s, 32, policy::ephemeralTransportKey());
             gcm = hsm::generateAes(s, 32, policy::customerAesKey(hsm::Persistence::Session));
-            hmac = hsm::generateGenericSecret(s, 32, policy::customerHmacKey(hsm::Persistence::Session));
+            hmac = hsm::generateGenericSecret(s, 32,
+                                              policy::customerHmacKey(hsm::Persistence::Session));
             const auto material = hsm::generateAes(s, 32, policy::transientAes(32));
             oaep2048 = s.wrapKey(Mechanism::rsaOaep(hsm::Hash::Sha1), rsa2048.publicKey, material);
             oaep3072 = s.wrapKey(Mechanism::rsaOaep(hsm::Hash::Sha1), rsa3072.publicKey, material);
@@ -44,8 +46,8 @@ struct BenchKeys {
 
 bench::Operation unwrapOp(hsm::Token& token, const Mechanism& (*mech)(), hsm::ObjectHandle key,
                           const hsm::Bytes& wrapped) {
-    auto tmpl = std::make_shared<hsm::AttributeTemplate>(
-        policy::customerAesKey(hsm::Persistence::Session));
+    auto tmpl =
+        std::make_shared<hsm::AttributeTemplate>(policy::customerAesKey(hsm::Persistence::Session));
     return [&token, mech, key, &wrapped, tmpl] {
         auto s = token.session();
         const auto h = s->unwrapKey(mech(), key, wrapped, *tmpl);
@@ -110,8 +112,10 @@ std::vector<bench::Result> runHsmBench(hsm::Token& token, unsigned threads, doub
         };
     });
     run("rsa-2048 key generation", [&](unsigned) -> bench::Operation {
-        auto pub = std::make_shared<hsm::AttributeTemplate>(policy::customerRsaPublic(hsm::Persistence::Session, 2048));
-        auto priv = std::make_shared<hsm::AttributeTemplate>(policy::customerRsaPrivate(hsm::Persistence::Session));
+        auto pub = std::make_shared<hsm::AttributeTemplate>(
+            policy::customerRsaPublic(hsm::Persistence::Session, 2048));
+        auto priv = std::make_shared<hsm::AttributeTemplate>(
+            policy::customerRsaPrivate(hsm::Persistence::Session));
         return [&token, pub, priv] {
             auto s = token.session();
             const auto kp = hsm::generateRsa(*s, *pub, *priv);
@@ -141,8 +145,9 @@ int benchHsm(const Argv& argv) {
     hsm::Token& token = tokens.token(region);
     std::printf("keyport bench hsm: region %s, token %s, module %s\n", region.c_str(),
                 token.label().c_str(), ctx.module->path().c_str());
-    std::printf("%u threads, %.0f s per operation, session-object keys, one pooled session per op\n\n",
-                threads, seconds);
+    std::printf(
+        "%u threads, %.0f s per operation, session-object keys, one pooled session per op\n\n",
+        threads, seconds);
     const auto results = runHsmBench(token, threads, seconds, true);
     for (const auto& r : results) {
         if (r.errors > 0) return 1;

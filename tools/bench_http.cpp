@@ -14,10 +14,10 @@
 
 #include "service/api/frontend.h"
 #include "service/core/base/encoding.h"
+#include "service/core/base/state_dir.h"
+#include "service/core/services.h"
 #include "service/core/storage/key_store.h"
 #include "service/core/tokens/provisioning.h"
-#include "service/core/services.h"
-#include "service/core/base/state_dir.h"
 #include "tools/args.h"
 #include "tools/bench_hsm.h"
 #include "tools/bench_runner.h"

@@ -21,7 +21,9 @@ bool validId(const std::string& s) {
     return true;
 }
 
-std::string jsonString(const std::string& s) { return "\"" + s + "\""; }  // validated ids, hex
+std::string jsonString(const std::string& s) {
+    return "\"" + s + "\"";
+}  // validated ids, hex
 
 }  // namespace
 
@@ -36,13 +38,15 @@ int credentialsAdd(const Argv& argv) {
     if (!role) throw UsageError("--role must be admin, user or readonly");
 
     Services services(Config::load(args.required("config"), args.all("define")));
-    if (!services.regions->has(region)) throw UsageError("--region '" + region + "' is not a configured region");
+    if (!services.regions->has(region))
+        throw UsageError("--region '" + region + "' is not a configured region");
     const IssuedCredential c = services.tenancy->addCredential(domain, project, region, *role);
-    std::printf("{\"domain_id\":%s,\"project_id\":%s,\"region\":%s,\"x_auth_token\":%s,\"access_key\":%s,"
-                "\"secret_key\":%s}\n",
-                jsonString(c.principal.domainId).c_str(), jsonString(c.principal.projectId).c_str(),
-                jsonString(c.principal.region).c_str(), jsonString(c.xAuthToken).c_str(),
-                jsonString(c.principal.accessKey).c_str(), jsonString(c.secretKey).c_str());
+    std::printf(
+        "{\"domain_id\":%s,\"project_id\":%s,\"region\":%s,\"x_auth_token\":%s,\"access_key\":%s,"
+        "\"secret_key\":%s}\n",
+        jsonString(c.principal.domainId).c_str(), jsonString(c.principal.projectId).c_str(),
+        jsonString(c.principal.region).c_str(), jsonString(c.xAuthToken).c_str(),
+        jsonString(c.principal.accessKey).c_str(), jsonString(c.secretKey).c_str());
     return 0;
 }
 

@@ -32,8 +32,8 @@ int tokenInit(const Argv& argv) {
         std::printf("nothing changed: all %zu region tokens were already provisioned\n",
                     results.size());
     } else {
-        std::printf("%zu of %zu region tokens changed; PIN files in %s\n", changed,
-                    results.size(), ctx.config.pinDir().c_str());
+        std::printf("%zu of %zu region tokens changed; PIN files in %s\n", changed, results.size(),
+                    ctx.config.pinDir().c_str());
     }
     return 0;
 }
@@ -44,7 +44,7 @@ int tokenStatus(const Argv& argv) {
     std::printf("module %s\n", ctx.module->path().c_str());
     bool allProvisioned = true;
     for (const auto& st : tokenStatus(ctx.config, *ctx.module)) {
-        std::string state = !st.present      ? "absent"
+        std::string state = !st.present         ? "absent"
                             : !st.error.empty() ? "error"
                             : st.provisioned    ? "provisioned"
                                                 : "incomplete";
@@ -52,8 +52,9 @@ int tokenStatus(const Argv& argv) {
         std::printf("%-16s token %-28s %s\n", st.region.c_str(), st.label.c_str(), state.c_str());
         if (!st.error.empty()) std::printf("    error: %s\n", st.error.c_str());
         if (st.present && st.error.empty()) {
-            std::printf("    static objects: %s\n",
-                        st.missing.empty() ? "all present" : ("missing " + joined(st.missing)).c_str());
+            std::printf(
+                "    static objects: %s\n",
+                st.missing.empty() ? "all present" : ("missing " + joined(st.missing)).c_str());
         }
         if (st.capabilities) {
             std::vector<std::string> yes, no;

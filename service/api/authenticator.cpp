@@ -14,7 +14,8 @@ Principal Authenticator::byToken(std::string_view token) {
     return *p;
 }
 
-Principal Authenticator::bySignature(const std::string& accessKey, hsm::ByteView message, hsm::ByteView mac) {
+Principal Authenticator::bySignature(const std::string& accessKey, hsm::ByteView message,
+                                     hsm::ByteView mac) {
     auto p = tenancy_.byAccessKey(accessKey);
     // One message for both cases, so a caller cannot probe for access keys.
     if (!p || !tenancy_.verifyHmac(accessKey, message, mac)) {
@@ -26,7 +27,8 @@ Principal Authenticator::bySignature(const std::string& accessKey, hsm::ByteView
 void Authenticator::checkSkew(std::int64_t requestTime, std::int64_t windowSeconds) const {
     const std::int64_t d = requestTime - now();
     if (d > windowSeconds || -d > windowSeconds) {
-        throw AuthError(AuthFailure::Expired, "the request time is more than " + std::to_string(windowSeconds / 60) +
+        throw AuthError(AuthFailure::Expired, "the request time is more than " +
+                                                  std::to_string(windowSeconds / 60) +
                                                   " minutes away from the server's clock");
     }
 }
@@ -46,7 +48,8 @@ ProjectScope Authenticator::scope(const Principal& p, const std::string& project
     return ProjectScope{p.domainId, project->id, project->region};
 }
 
-ProjectScope Authenticator::scopeInRegion(const Principal& p, const std::string& region, Access access) {
+ProjectScope Authenticator::scopeInRegion(const Principal& p, const std::string& region,
+                                          Access access) {
     auto project = tenancy_.projectInRegion(p.domainId, region);
     if (!project) {
         throw AuthError(AuthFailure::Forbidden, "the domain has no project in region " + region);

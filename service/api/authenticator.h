@@ -22,18 +22,19 @@ enum class AuthFailure {
 };
 
 class AuthError : public std::runtime_error {
-public:
-    AuthError(AuthFailure kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  public:
+    AuthError(AuthFailure kind, const std::string& message)
+        : std::runtime_error(message), kind_(kind) {}
     AuthFailure kind() const noexcept { return kind_; }
 
-private:
+  private:
     AuthFailure kind_;
 };
 
 enum class Access { Read, Write };
 
 class Authenticator {
-public:
+  public:
     using Clock = std::function<std::int64_t()>;  // epoch seconds
     explicit Authenticator(Tenancy& tenancy, Clock clock = {});
 
@@ -52,7 +53,7 @@ public:
     std::int64_t now() const { return clock_(); }
     Tenancy& tenancy() { return tenancy_; }
 
-private:
+  private:
     void checkRole(const Principal& p, Access access) const;
     Tenancy& tenancy_;
     Clock clock_;

@@ -2,9 +2,9 @@
 
 #include "service/api/exoscale/exo_api.h"
 #include "service/api/health_routes.h"
-#include "service/api/ncloud/ncp_api.h"
 #include "service/api/huawei/csms_api.h"
 #include "service/api/huawei/kms_api.h"
+#include "service/api/ncloud/ncp_api.h"
 
 namespace keyport::api {
 namespace {

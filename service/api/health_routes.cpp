@@ -5,7 +5,8 @@
 namespace keyport::api {
 
 void addHealthRoutes(Router& router, Services& services) {
-    router.add("GET", "/healthz", [](Request&) { return Response::json(200, R"({"status":"ok"})"); });
+    router.add("GET", "/healthz",
+               [](Request&) { return Response::json(200, R"({"status":"ok"})"); });
     router.add("GET", "/readyz", [&services](Request&) {
         auto regions = object();
         bool ready = true;

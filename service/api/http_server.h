@@ -19,7 +19,7 @@ class ThreadPool;
 namespace keyport::api {
 
 class HttpServer {
-public:
+  public:
     HttpServer(const ServerConfig& config, const Router& router);
     ~HttpServer();
 
@@ -27,7 +27,7 @@ public:
     void stop();
     unsigned port() const;  // the bound port (useful with port 0)
 
-private:
+  private:
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
 };

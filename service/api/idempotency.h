@@ -14,7 +14,7 @@
 namespace keyport::api {
 
 class Idempotency {
-public:
+  public:
     explicit Idempotency(Database& db) : db_(db) {}
 
     struct Seen {
@@ -24,10 +24,10 @@ public:
     // different request.
     std::optional<Seen> lookup(const std::string& projectId, const std::string& sequence,
                                const hsm::Bytes& requestHash);
-    void record(const std::string& projectId, const std::string& sequence, const hsm::Bytes& requestHash,
-                const Response& response, bool storeResponse);
+    void record(const std::string& projectId, const std::string& sequence,
+                const hsm::Bytes& requestHash, const Response& response, bool storeResponse);
 
-private:
+  private:
     Database& db_;
 };
 

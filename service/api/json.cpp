@@ -25,7 +25,9 @@ JsonBody JsonBody::parse(const std::string& body) {
     return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
 }
 
-bool JsonBody::has(const std::string& name) const { return root_->has(name) && !root_->isNull(name); }
+bool JsonBody::has(const std::string& name) const {
+    return root_->has(name) && !root_->isNull(name);
+}
 
 std::optional<std::string> JsonBody::optString(const std::string& name) const {
     if (!has(name)) return std::nullopt;
@@ -66,7 +68,8 @@ std::optional<std::int64_t> JsonBody::optInteger(const std::string& name, std::i
 std::optional<bool> JsonBody::optBool(const std::string& name) const {
     if (!has(name)) return std::nullopt;
     const Poco::Dynamic::Var v = root_->get(name);
-    if (!v.isBoolean()) throw Error(ErrorCode::InvalidParameter, name + " must be true or false", name);
+    if (!v.isBoolean())
+        throw Error(ErrorCode::InvalidParameter, name + " must be true or false", name);
     return v.extract<bool>();
 }
 
@@ -84,7 +87,9 @@ Poco::JSON::Array::Ptr JsonBody::array(const std::string& name) const {
     return a;
 }
 
-Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Poco::JSON::Object::Ptr object() {
+    return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 std::string stringify(const Poco::JSON::Object::Ptr& o) {
     std::ostringstream s;

@@ -12,7 +12,7 @@
 namespace keyport::api {
 
 class JsonBody {
-public:
+  public:
     // Throws Error(MalformedRequest) unless `body` is one JSON object.
     static JsonBody parse(const std::string& body);
 
@@ -22,13 +22,14 @@ public:
     // Absent → Error(MissingParameter, name).
     std::string string(const std::string& name) const;
     // A JSON integer or a string of decimal digits (Huawei's SDKs send both), in range.
-    std::optional<std::int64_t> optInteger(const std::string& name, std::int64_t min, std::int64_t max) const;
+    std::optional<std::int64_t> optInteger(const std::string& name, std::int64_t min,
+                                           std::int64_t max) const;
     std::optional<bool> optBool(const std::string& name) const;
     Poco::JSON::Object::Ptr object(const std::string& name) const;  // null when absent
     Poco::JSON::Array::Ptr array(const std::string& name) const;    // null when absent
     const Poco::JSON::Object::Ptr& root() const { return root_; }
 
-private:
+  private:
     explicit JsonBody(Poco::JSON::Object::Ptr root) : root_(std::move(root)) {}
     Poco::JSON::Object::Ptr root_;
 };

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "service/api/http.h"
-#include "service/core/tokens/region_tokens.h"
 #include "service/core/tenancy/tenancy.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport::api {
 

@@ -17,7 +17,7 @@ using Handler = std::function<Response(Request&)>;
 using ErrorShaper = std::function<Response(int status, const std::string& message)>;
 
 class Router {
-public:
+  public:
     void add(std::string method, const std::string& pattern, Handler handler);
     // Paths for which `owns` is true get errors shaped by `shaper`; the first match wins.
     void addDialect(std::function<bool(std::string_view path)> owns, ErrorShaper shaper);
@@ -27,7 +27,7 @@ public:
     Response dispatch(Request& req) const;
     Response error(std::string_view path, int status, const std::string& message) const;
 
-private:
+  private:
     struct Route {
         std::string method;
         std::vector<std::string> segments;  // "{name}" captures one segment

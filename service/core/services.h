@@ -6,22 +6,22 @@
 
 #include "hsm/module.h"
 #include "service/core/base/config.h"
-#include "service/core/keys/crypto_service.h"
-#include "service/core/storage/database.h"
 #include "service/core/import/import_service.h"
-#include "service/core/tokens/key_material.h"
-#include "service/core/replication/key_replication.h"
+#include "service/core/import/wrapping_pairs.h"
+#include "service/core/keys/crypto_service.h"
 #include "service/core/keys/key_service.h"
-#include "service/core/tokens/region_tokens.h"
+#include "service/core/replication/key_replication.h"
 #include "service/core/replication/replication_operations.h"
 #include "service/core/secrets/secret_service.h"
+#include "service/core/storage/database.h"
 #include "service/core/tenancy/tenancy.h"
-#include "service/core/import/wrapping_pairs.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
 class Services {
-public:
+  public:
     // Prepares the state dir, loads the module, logs in to every (provisioned) region token
     // and opens the database. Safe beside a running keyportd (the CLI uses it too).
     explicit Services(Config config);
@@ -46,7 +46,7 @@ public:
     std::unique_ptr<KeyReplication> replication;
     std::unique_ptr<ReplicationOperations> operations;
 
-private:
+  private:
     void ensureDemoCredential();
 };
 

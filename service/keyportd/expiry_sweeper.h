@@ -13,11 +13,11 @@
 namespace keyport {
 
 class ExpirySweeper {
-public:
+  public:
     ExpirySweeper(KeyService& keys, SecretService& secrets);
     ~ExpirySweeper();
 
-private:
+  private:
     void loop();
     KeyService& keys_;
     SecretService& secrets_;

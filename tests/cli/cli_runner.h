@@ -15,7 +15,7 @@ struct CliResult {
 };
 
 class CliRunner {
-public:
+  public:
     CliRunner();  // makes a temp dir; removed in the destructor
     ~CliRunner();
     CliRunner(const CliRunner&) = delete;
@@ -37,7 +37,7 @@ public:
     std::string config = KEYPORT_SOURCE_DIR "/config/keyport.properties";
     std::vector<std::string> defines;
 
-private:
+  private:
     std::filesystem::path dir_;
 };
 

@@ -15,14 +15,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kLabRegions[] = {"cn-north-4", "cn-south-1", "ap-southeast-1", "ch-gva-2",
-                             "de-fra-1",   "KR",         "JPN",            "global"};
+const char* kLabRegions[] = {"cn-north-4", "cn-south-1", "ap-southeast-1", "ch-gva-2", "de-fra-1",
+                             "KR",         "JPN",        "global"};
 
 // Small and fast: two regions, RSA-2048 transport keys.
 void useRegions(CliRunner& cli, const std::string& regions) {
     cli.writeConfig("regions = " + regions + "\nhsm.transport_key_bits = 2048\n");
 }
-void useTwoRegions(CliRunner& cli) { useRegions(cli, "alpha, beta"); }
+void useTwoRegions(CliRunner& cli) {
+    useRegions(cli, "alpha, beta");
+}
 
 int lineCount(const std::string& s) {
     return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
@@ -35,7 +37,8 @@ TEST(TokenCli, LabConfigProvisionsEveryRegionAndStatusShowsThem) {
     for (const char* region : kLabRegions) {
         EXPECT_TRUE(std::regex_search(init.out, std::regex(std::string("(^|\\n)") + region +
                                                            " +token keyport-\\S+ +created")))
-            << region << "\n" << init.out;
+            << region << "\n"
+            << init.out;
     }
 
     auto status = cli.run({"token", "status"});
@@ -43,14 +46,17 @@ TEST(TokenCli, LabConfigProvisionsEveryRegionAndStatusShowsThem) {
     for (const char* region : kLabRegions) {
         EXPECT_TRUE(std::regex_search(status.out, std::regex(std::string("(^|\\n)") + region +
                                                              " +token keyport-\\S+ +provisioned")))
-            << region << "\n" << status.out;
+            << region << "\n"
+            << status.out;
     }
     // SoftHSM 2.6.1: OAEP with SHA-1 only; the probe must say so for every region.
     EXPECT_EQ(std::count(status.out.begin(), status.out.end(), '\n') > 0, true);
-    std::regex unavailable256("unavailable: rsa-oaep-sha256 \\(C_\\w+ failed: CKR_ARGUMENTS_BAD\\)");
-    EXPECT_EQ(std::distance(std::sregex_iterator(status.out.begin(), status.out.end(), unavailable256),
-                            std::sregex_iterator()),
-              8)
+    std::regex unavailable256(
+        "unavailable: rsa-oaep-sha256 \\(C_\\w+ failed: CKR_ARGUMENTS_BAD\\)");
+    EXPECT_EQ(
+        std::distance(std::sregex_iterator(status.out.begin(), status.out.end(), unavailable256),
+                      std::sregex_iterator()),
+        8)
         << status.out;
     EXPECT_EQ(status.out.find("unavailable: rsa-oaep-sha1 "), std::string::npos) << status.out;
     EXPECT_EQ(status.out.find("static objects: missing"), std::string::npos) << status.out;
@@ -170,7 +176,8 @@ TEST(TokenCli, WrongPinIsNamed) {
     auto bench = cli.run({"bench", "hsm", "--seconds", "1"});
     EXPECT_EQ(bench.exitCode, 1) << bench.out;
     EXPECT_EQ(lineCount(bench.out), 1) << bench.out;
-    EXPECT_NE(bench.out.find("region 'alpha': C_Login failed: CKR_PIN_INCORRECT"), std::string::npos)
+    EXPECT_NE(bench.out.find("region 'alpha': C_Login failed: CKR_PIN_INCORRECT"),
+              std::string::npos)
         << bench.out;
 }
 
@@ -185,7 +192,9 @@ struct BadInput {
     const char* message;
 };
 
-void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
+void PrintTo(const BadInput& b, std::ostream* os) {
+    *os << b.name;
+}
 
 class TokenCliBadInput : public ::testing::TestWithParam<BadInput> {};
 
@@ -205,30 +214,78 @@ TEST_P(TokenCliBadInput, OneLineNamingTheCause) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, TokenCliBadInput,
     ::testing::Values(
-        BadInput{"MissingConfig", {"token", "init", "--config", "/nonexistent/keyport.properties"}, true, {}, 1,
+        BadInput{"MissingConfig",
+                 {"token", "init", "--config", "/nonexistent/keyport.properties"},
+                 true,
+                 {},
+                 1,
                  "keyport: cannot read config file '/nonexistent/keyport.properties'"},
-        BadInput{"NoConfigOption", {"token", "init"}, true, {}, 2,
+        BadInput{"NoConfigOption",
+                 {"token", "init"},
+                 true,
+                 {},
+                 2,
                  "keyport: missing required option --config"},
-        BadInput{"UnknownKey", {"token", "init"}, false, {"hsm.modul=softhsm2"}, 1,
+        BadInput{"UnknownKey",
+                 {"token", "init"},
+                 false,
+                 {"hsm.modul=softhsm2"},
+                 1,
                  "keyport: unknown config key 'hsm.modul'"},
-        BadInput{"BadTransportBits", {"token", "init"}, false, {"hsm.transport_key_bits=1024"}, 1,
+        BadInput{"BadTransportBits",
+                 {"token", "init"},
+                 false,
+                 {"hsm.transport_key_bits=1024"},
+                 1,
                  "config key 'hsm.transport_key_bits' must be 2048, 3072 or 4096"},
-        BadInput{"RegionTokenForUnlistedRegion", {"token", "init"}, false,
-                 {"region.beta.token=x"}, 1,
+        BadInput{"RegionTokenForUnlistedRegion",
+                 {"token", "init"},
+                 false,
+                 {"region.beta.token=x"},
+                 1,
                  "config key 'region.beta.token' names a region not listed in 'regions'"},
-        BadInput{"ModuleDoesNotLoad", {"token", "init"}, false, {"hsm.module=/nonexistent/libpkcs11.so"}, 1,
+        BadInput{"ModuleDoesNotLoad",
+                 {"token", "init"},
+                 false,
+                 {"hsm.module=/nonexistent/libpkcs11.so"},
+                 1,
                  "keyport: cannot load PKCS#11 module /nonexistent/libpkcs11.so"},
-        BadInput{"UnregisteredModule", {"token", "status"}, false, {"hsm.module=nosuchmodule"}, 1,
-                 "keyport: PKCS#11 module 'nosuchmodule' is not registered with p11-kit (registered: "},
-        BadInput{"BadDefine", {"token", "init"}, false, {"novalue"}, 1,
+        BadInput{
+            "UnregisteredModule",
+            {"token", "status"},
+            false,
+            {"hsm.module=nosuchmodule"},
+            1,
+            "keyport: PKCS#11 module 'nosuchmodule' is not registered with p11-kit (registered: "},
+        BadInput{"BadDefine",
+                 {"token", "init"},
+                 false,
+                 {"novalue"},
+                 1,
                  "keyport: --define expects key=value, got 'novalue'"},
-        BadInput{"UnknownOption", {"token", "init", "--frobnicate"}, true, {}, 2,
+        BadInput{"UnknownOption",
+                 {"token", "init", "--frobnicate"},
+                 true,
+                 {},
+                 2,
                  "keyport: unknown option --frobnicate"},
-        BadInput{"UnknownCommand", {"token", "wipe"}, true, {}, 2,
+        BadInput{"UnknownCommand",
+                 {"token", "wipe"},
+                 true,
+                 {},
+                 2,
                  "keyport: unknown command 'token wipe'"},
-        BadInput{"BenchThreadsNotANumber", {"bench", "hsm", "--threads", "many"}, false, {}, 2,
+        BadInput{"BenchThreadsNotANumber",
+                 {"bench", "hsm", "--threads", "many"},
+                 false,
+                 {},
+                 2,
                  "keyport: option --threads must be a number from 1 to 256"},
-        BadInput{"BenchAbsentToken", {"bench", "hsm", "--seconds", "1"}, false, {}, 1,
+        BadInput{"BenchAbsentToken",
+                 {"bench", "hsm", "--seconds", "1"},
+                 false,
+                 {},
+                 1,
                  "keyport: region 'cn-north-4': no token labelled 'keyport-cn-north-4' (run "
                  "`keyport token init` to provision it)"}),
     [](const auto& p) { return p.param.name; });

@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class ConfigTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
         std::replace(name.begin(), name.end(), '/', '_');
@@ -46,9 +46,9 @@ TEST_F(ConfigTest, ShippedLabConfigHasEveryRegion) {
 }
 
 TEST_F(ConfigTest, DefaultsAndDefines) {
-    const Config c = Config::load(write("regions = a, b\n"),
-                                  {"region.b.token=custom", "keyport.state_dir=/tmp/x/../y",
-                                   "hsm.module=/usr/lib/x.so"});
+    const Config c = Config::load(
+        write("regions = a, b\n"),
+        {"region.b.token=custom", "keyport.state_dir=/tmp/x/../y", "hsm.module=/usr/lib/x.so"});
     ASSERT_EQ(c.regions.size(), 2u);
     EXPECT_EQ(c.regions[0].tokenLabel, "keyport-a");
     EXPECT_EQ(c.regions[1].tokenLabel, "custom");
@@ -70,7 +70,9 @@ struct BadConfig {
     const char* message;
 };
 
-void PrintTo(const BadConfig& b, std::ostream* os) { *os << b.name; }
+void PrintTo(const BadConfig& b, std::ostream* os) {
+    *os << b.name;
+}
 
 class ConfigBadValue : public ConfigTest, public ::testing::WithParamInterface<BadConfig> {};
 
@@ -88,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadConfig{"NoRegions", "hsm.module = softhsm2\n", "config key 'regions' must not be empty"},
         BadConfig{"EmptyRegionList", "regions = ,\n", "config key 'regions' lists no region"},
-        BadConfig{"UnknownKey", "regions = a\nserver.prot = 1\n", "unknown config key 'server.prot'"},
+        BadConfig{"UnknownKey", "regions = a\nserver.prot = 1\n",
+                  "unknown config key 'server.prot'"},
         BadConfig{"DuplicateRegion", "regions = a, a\n", "region 'a' listed twice"},
         BadConfig{"BadRegionName", "regions = a b\n", "invalid region name 'a b'"},
         BadConfig{"DuplicateLabel", "regions = a, b\nregion.a.token = t\nregion.b.token = t\n",

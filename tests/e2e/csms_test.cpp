@@ -305,7 +305,8 @@ TEST(Csms, KillNineDuringVersionPropagationKeepsReplicasInSync) {
         std::thread writer([&] {
             try {
                 for (int v = 0; v < 50; ++v) {
-                    c("POST", "secrets/propagated/versions", R"({"secret_string":"r)" + std::to_string(v) + "\"}");
+                    c("POST", "secrets/propagated/versions",
+                      R"({"secret_string":"r)" + std::to_string(v) + "\"}");
                 }
             } catch (const std::exception&) {
                 // The server died under a request: that is the point.
@@ -319,10 +320,15 @@ TEST(Csms, KillNineDuringVersionPropagationKeepsReplicasInSync) {
         const auto r = southC.in(kSouthProject, "GET", "secrets/propagated/versions");
         ASSERT_EQ(p.status, 200);
         ASSERT_EQ(r.status, 200);
-        EXPECT_EQ(p.json->getArray("version_metadatas")->size(), r.json->getArray("version_metadatas")->size());
-        EXPECT_EQ(latest(c, c.cred().projectId, "propagated"), latest(southC, kSouthProject, "propagated"));
+        EXPECT_EQ(p.json->getArray("version_metadatas")->size(),
+                  r.json->getArray("version_metadatas")->size());
+        EXPECT_EQ(latest(c, c.cred().projectId, "propagated"),
+                  latest(southC, kSouthProject, "propagated"));
         const auto d = c("GET", "secrets/propagated");
-        EXPECT_EQ(d.json->getObject("secret")->getArray("replicas")->getObject(0)->getValue<std::string>("sync_state"),
+        EXPECT_EQ(d.json->getObject("secret")
+                      ->getArray("replicas")
+                      ->getObject(0)
+                      ->getValue<std::string>("sync_state"),
                   "SYNCED");
     }
 }

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "tests/support/client_crypto.h"
 #include "tests/e2e/kms_client.h"
+#include "tests/support/client_crypto.h"
 
 namespace keyport::test {
 
@@ -16,7 +16,8 @@ struct ImportParams {
     std::int64_t expiresAt = 0;
 };
 
-ImportParams getParams(const KmsClient& c, const std::string& keyId, const std::string& algorithm = "RSAES_OAEP_SHA_1",
+ImportParams getParams(const KmsClient& c, const std::string& keyId,
+                       const std::string& algorithm = "RSAES_OAEP_SHA_1",
                        const std::string& wrappingSpec = "RSA_2048");
 
 // The import-key-material body for raw symmetric material or a PKCS#8 private key.
@@ -26,7 +27,8 @@ std::string importBody(const std::string& keyId, const ImportParams& p, const hs
 
 // create-key(external) + params + wrap + import; returns the key id. Throws unless 200.
 std::string importKey(const KmsClient& c, const std::string& alias, const std::string& spec,
-                      const std::string& usage, const hsm::Bytes& material, const std::optional<hsm::Bytes>& pkcs8,
+                      const std::string& usage, const hsm::Bytes& material,
+                      const std::optional<hsm::Bytes>& pkcs8,
                       const std::string& algorithm = "RSAES_OAEP_SHA_1");
 
 std::int64_t nowSeconds();

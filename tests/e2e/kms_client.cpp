@@ -41,7 +41,8 @@ HttpResult httpRequest(unsigned port, const std::string& method, const std::stri
     Poco::StreamCopier::copyToString(in, r.body);
     try {
         auto v = Poco::JSON::Parser().parse(r.body);
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) r.json = v.extract<Poco::JSON::Object::Ptr>();
+        if (v.type() == typeid(Poco::JSON::Object::Ptr))
+            r.json = v.extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception&) {
     }
     return r;
@@ -57,15 +58,20 @@ HttpResult KmsClient::call(const std::string& action, const Poco::JSON::Object::
     return call(action, s.str());
 }
 
-HttpResult KmsClient::callIn(const std::string& project, const std::string& action, const std::string& body) const {
-    return httpRequest(port_, "POST", "/v1.0/" + project + "/kms/" + action, body, {{"X-Auth-Token", cred_.token}});
+HttpResult KmsClient::callIn(const std::string& project, const std::string& action,
+                             const std::string& body) const {
+    return httpRequest(port_, "POST", "/v1.0/" + project + "/kms/" + action, body,
+                       {{"X-Auth-Token", cred_.token}});
 }
 
-std::string KmsClient::createKey(const std::string& alias, const std::string& spec, const std::string& usage,
-                                 const std::string& origin) const {
-    const auto r = call("create-key",
-                        jsonBody({{"key_alias", alias}, {"key_spec", spec}, {"key_usage", usage}, {"origin", origin}}));
-    if (r.status != 200) throw std::runtime_error("create-key: " + std::to_string(r.status) + " " + r.body);
+std::string KmsClient::createKey(const std::string& alias, const std::string& spec,
+                                 const std::string& usage, const std::string& origin) const {
+    const auto r = call(
+        "create-key",
+        jsonBody(
+            {{"key_alias", alias}, {"key_spec", spec}, {"key_usage", usage}, {"origin", origin}}));
+    if (r.status != 200)
+        throw std::runtime_error("create-key: " + std::to_string(r.status) + " " + r.body);
     return r.json->getObject("key_info")->getValue<std::string>("key_id");
 }
 

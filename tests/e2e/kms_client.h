@@ -27,21 +27,23 @@ HttpResult httpRequest(unsigned port, const std::string& method, const std::stri
                        const std::string& body, const Headers& headers);
 
 class KmsClient {
-public:
+  public:
     KmsClient(unsigned port, Credential credential) : port_(port), cred_(std::move(credential)) {}
 
     // POST /v1.0/{project}/kms/{action} with the credential's token.
     HttpResult call(const std::string& action, const std::string& body) const;
     HttpResult call(const std::string& action, const Poco::JSON::Object::Ptr& body) const;
-    HttpResult callIn(const std::string& project, const std::string& action, const std::string& body) const;
+    HttpResult callIn(const std::string& project, const std::string& action,
+                      const std::string& body) const;
 
-    std::string createKey(const std::string& alias, const std::string& spec, const std::string& usage,
+    std::string createKey(const std::string& alias, const std::string& spec,
+                          const std::string& usage,
                           const std::string& origin) const;  // key id; throws unless 200
 
     const Credential& credential() const { return cred_; }
     unsigned port() const { return port_; }
 
-private:
+  private:
     unsigned port_;
     Credential cred_;
 };

@@ -18,8 +18,9 @@ std::string describeState(const KmsClient& c, const std::string& id) {
 
 void expectEncryptDecrypt(const KmsClient& c, const std::string& id, const std::string& algorithm) {
     const std::string plain = "attack at dawn " + id;
-    const auto e = c.call("encrypt-data",
-                          jsonBody({{"key_id", id}, {"plain_text", plain}, {"encryption_algorithm", algorithm}}));
+    const auto e = c.call(
+        "encrypt-data",
+        jsonBody({{"key_id", id}, {"plain_text", plain}, {"encryption_algorithm", algorithm}}));
     ASSERT_EQ(e.status, 200) << e.body;
     const auto d = c.call("decrypt-data", jsonBody({{"cipher_text", e.str("cipher_text")},
                                                     {"encryption_algorithm", algorithm}}));
@@ -32,7 +33,9 @@ void expectSignVerify(const KmsClient& c, const std::string& id, const std::stri
                       const std::string& scheme, const std::string& md) {
     const hsm::Bytes message = bytes("message to sign with " + algorithm);
     const hsm::Bytes dgst = sha(md, message);
-    const auto s = c.call("sign", jsonBody({{"key_id", id}, {"message", b64(dgst)}, {"signing_algorithm", algorithm},
+    const auto s = c.call("sign", jsonBody({{"key_id", id},
+                                            {"message", b64(dgst)},
+                                            {"signing_algorithm", algorithm},
                                             {"message_type", "DIGEST"}}));
     ASSERT_EQ(s.status, 200) << s.body;
     const auto pk = c.call("get-publickey", jsonBody({{"key_id", id}}));
@@ -43,15 +46,22 @@ void expectSignVerify(const KmsClient& c, const std::string& id, const std::stri
     tampered[tampered.size() / 2] ^= 1;
     EXPECT_FALSE(verifySignature(pk.str("public_key"), scheme, md, dgst, tampered, true));
     // RAW messages are hashed by the service.
-    const auto raw = c.call("sign", jsonBody({{"key_id", id}, {"message", b64(message)},
-                                              {"signing_algorithm", algorithm}, {"message_type", "RAW"}}));
+    const auto raw = c.call("sign", jsonBody({{"key_id", id},
+                                              {"message", b64(message)},
+                                              {"signing_algorithm", algorithm},
+                                              {"message_type", "RAW"}}));
     ASSERT_EQ(raw.status, 200) << raw.body;
-    EXPECT_TRUE(verifySignature(pk.str("public_key"), scheme, md, message, unb64(raw.str("signature")), false));
-    const auto v = c.call("verify", jsonBody({{"key_id", id}, {"message", b64(dgst)}, {"signature", b64(sig)},
+    EXPECT_TRUE(verifySignature(pk.str("public_key"), scheme, md, message,
+                                unb64(raw.str("signature")), false));
+    const auto v = c.call("verify", jsonBody({{"key_id", id},
+                                              {"message", b64(dgst)},
+                                              {"signature", b64(sig)},
                                               {"signing_algorithm", algorithm}}));
     ASSERT_EQ(v.status, 200) << v.body;
     EXPECT_EQ(v.str("signature_valid"), "true");
-    const auto bad = c.call("verify", jsonBody({{"key_id", id}, {"message", b64(dgst)}, {"signature", b64(tampered)},
+    const auto bad = c.call("verify", jsonBody({{"key_id", id},
+                                                {"message", b64(dgst)},
+                                                {"signature", b64(tampered)},
                                                 {"signing_algorithm", algorithm}}));
     ASSERT_EQ(bad.status, 200) << bad.body;
     EXPECT_EQ(bad.str("signature_valid"), "false");
@@ -70,7 +80,8 @@ std::string pemOf(const ClientKey& k) {
 
 TEST(KmsImport, Aes256WithOaepSha1UnwrapsOnToken) {
     const auto c = demoClient();
-    const std::string id = importKey(c, "imp-aes-sha1", "AES_256", "ENCRYPT_DECRYPT", randomBytes(32), std::nullopt);
+    const std::string id =
+        importKey(c, "imp-aes-sha1", "AES_256", "ENCRYPT_DECRYPT", randomBytes(32), std::nullopt);
     EXPECT_EQ(describeState(c, id), "2");
     const auto d = c.call("describe-key", jsonBody({{"key_id", id}}));
     EXPECT_EQ(d.json->getObject("key_info")->getValue<std::string>("unwrap_path"), "on-token");
@@ -79,8 +90,8 @@ TEST(KmsImport, Aes256WithOaepSha1UnwrapsOnToken) {
 
 TEST(KmsImport, Aes256WithOaepSha256UsesTheConfiguredHostAssistedPath) {
     const auto c = demoClient();
-    const std::string id = importKey(c, "imp-aes-sha256", "AES_256", "ENCRYPT_DECRYPT", randomBytes(32),
-                                     std::nullopt, "RSAES_OAEP_SHA_256");
+    const std::string id = importKey(c, "imp-aes-sha256", "AES_256", "ENCRYPT_DECRYPT",
+                                     randomBytes(32), std::nullopt, "RSAES_OAEP_SHA_256");
     const auto d = c.call("describe-key", jsonBody({{"key_id", id}}));
     EXPECT_EQ(d.json->getObject("key_info")->getValue<std::string>("unwrap_path"), "host-assisted");
     expectEncryptDecrypt(c, id, "SYMMETRIC_DEFAULT");
@@ -92,15 +103,18 @@ TEST(KmsImport, SameMaterialImportedTwiceGivesInterchangeableCiphertexts) {
     // both decrypt what each encrypts (the GCM tag binds the key).
     const auto c = demoClient();
     const hsm::Bytes material = randomBytes(32);
-    const std::string id = importKey(c, "imp-same", "AES_256", "ENCRYPT_DECRYPT", material, std::nullopt);
+    const std::string id =
+        importKey(c, "imp-same", "AES_256", "ENCRYPT_DECRYPT", material, std::nullopt);
     const auto e = c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "kept"}}));
     ASSERT_EQ(e.status, 200);
     // Re-import of the same material: accepted, old ciphertext still decrypts.
-    const auto again = c.call("import-key-material", importBody(id, getParams(c, id), material, std::nullopt, false));
+    const auto again = c.call("import-key-material",
+                              importBody(id, getParams(c, id), material, std::nullopt, false));
     EXPECT_EQ(again.status, 200) << again.body;
     // Different material: refused, and the old material stays.
     const auto other =
-        c.call("import-key-material", importBody(id, getParams(c, id), randomBytes(32), std::nullopt, false));
+        c.call("import-key-material",
+               importBody(id, getParams(c, id), randomBytes(32), std::nullopt, false));
     EXPECT_EQ(other.status, 400) << other.body;
     EXPECT_EQ(other.errorCode(), "KMS.0308");
     EXPECT_NE(other.body.find("different"), std::string::npos) << other.body;
@@ -112,8 +126,10 @@ TEST(KmsImport, SameMaterialImportedTwiceGivesInterchangeableCiphertexts) {
 TEST(KmsImport, DeleteImportedMaterialThenReimport) {
     const auto c = demoClient();
     const hsm::Bytes material = randomBytes(32);
-    const std::string id = importKey(c, "imp-del", "AES_256", "ENCRYPT_DECRYPT", material, std::nullopt);
-    const auto e = c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "before delete"}}));
+    const std::string id =
+        importKey(c, "imp-del", "AES_256", "ENCRYPT_DECRYPT", material, std::nullopt);
+    const auto e =
+        c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "before delete"}}));
     ASSERT_EQ(e.status, 200);
     const auto del = c.call("delete-imported-key-material", jsonBody({{"key_id", id}}));
     ASSERT_EQ(del.status, 200) << del.body;
@@ -124,7 +140,8 @@ TEST(KmsImport, DeleteImportedMaterialThenReimport) {
     const auto gone = c.call("decrypt-data", jsonBody({{"cipher_text", e.str("cipher_text")}}));
     EXPECT_EQ(gone.status, 400);
     // Re-import (any material is allowed now; the same brings old ciphertexts back).
-    const auto r = c.call("import-key-material", importBody(id, getParams(c, id), material, std::nullopt, false));
+    const auto r = c.call("import-key-material",
+                          importBody(id, getParams(c, id), material, std::nullopt, false));
     ASSERT_EQ(r.status, 200) << r.body;
     const auto d = c.call("decrypt-data", jsonBody({{"cipher_text", e.str("cipher_text")}}));
     ASSERT_EQ(d.status, 200) << d.body;
@@ -135,11 +152,12 @@ TEST(KmsImport, MaterialExpiresWithoutRestart) {
     const auto c = demoClient();
     const std::string id = c.createKey("imp-expiring", "AES_256", "ENCRYPT_DECRYPT", "external");
     const std::int64_t expires = nowSeconds() + 3;
-    const auto r =
-        c.call("import-key-material", importBody(id, getParams(c, id), randomBytes(32), std::nullopt, false, expires));
+    const auto r = c.call("import-key-material", importBody(id, getParams(c, id), randomBytes(32),
+                                                            std::nullopt, false, expires));
     ASSERT_EQ(r.status, 200) << r.body;
     const auto d = c.call("describe-key", jsonBody({{"key_id", id}}));
-    EXPECT_EQ(d.json->getObject("key_info")->getValue<std::string>("expiration_time"), std::to_string(expires));
+    EXPECT_EQ(d.json->getObject("key_info")->getValue<std::string>("expiration_time"),
+              std::to_string(expires));
     expectEncryptDecrypt(c, id, "SYMMETRIC_DEFAULT");
     while (nowSeconds() <= expires) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto refused = c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "x"}}));
@@ -151,8 +169,9 @@ TEST(KmsImport, MaterialExpiresWithoutRestart) {
 TEST(KmsImport, ExpirationTimeInThePastIsRefused) {
     const auto c = demoClient();
     const std::string id = c.createKey("imp-past", "AES_256", "ENCRYPT_DECRYPT", "external");
-    const auto r = c.call("import-key-material",
-                          importBody(id, getParams(c, id), randomBytes(32), std::nullopt, false, nowSeconds() - 10));
+    const auto r = c.call(
+        "import-key-material",
+        importBody(id, getParams(c, id), randomBytes(32), std::nullopt, false, nowSeconds() - 10));
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(r.errorCode(), "KMS.0308");
     EXPECT_NE(r.body.find("expiration_time"), std::string::npos);
@@ -169,8 +188,9 @@ TEST_P(KmsImportAsymmetric, ImportedPrivateKeySignsAndPublicKeyMatches) {
     const AsymCase& t = GetParam();
     const auto c = demoClient();
     const ClientKey k = generateKey(t.spec);
-    const std::string id = importKey(c, "imp-" + t.spec + "-" + t.scheme + "-" + t.wrapping.substr(11), t.spec,
-                                     t.usage, {}, k.pkcs8, t.wrapping);
+    const std::string id =
+        importKey(c, "imp-" + t.spec + "-" + t.scheme + "-" + t.wrapping.substr(11), t.spec,
+                  t.usage, {}, k.pkcs8, t.wrapping);
     EXPECT_EQ(describeState(c, id), "2");
     // The public key comes from the token and equals the one OpenSSL generated.
     EXPECT_EQ(publicKeyPem(c, id), pemOf(k));
@@ -179,14 +199,18 @@ TEST_P(KmsImportAsymmetric, ImportedPrivateKeySignsAndPublicKeyMatches) {
 
 INSTANTIATE_TEST_SUITE_P(
     EverySpec, KmsImportAsymmetric,
-    ::testing::Values(AsymCase{"RSA_2048", "SIGN_VERIFY", "RSASSA_PSS_SHA_256", "PSS", "SHA256", "RSAES_OAEP_SHA_1"},
-                      AsymCase{"RSA_2048", "SIGN_VERIFY", "RSASSA_PKCS1_V1_5_SHA_256", "PKCS1", "SHA256",
-                               "RSAES_OAEP_SHA_256"},
-                      AsymCase{"RSA_3072", "SIGN_VERIFY", "RSASSA_PKCS1_V1_5_SHA_384", "PKCS1", "SHA384",
+    ::testing::Values(AsymCase{"RSA_2048", "SIGN_VERIFY", "RSASSA_PSS_SHA_256", "PSS", "SHA256",
                                "RSAES_OAEP_SHA_1"},
-                      AsymCase{"RSA_4096", "SIGN_VERIFY", "RSASSA_PSS_SHA_512", "PSS", "SHA512", "RSAES_OAEP_SHA_1"},
-                      AsymCase{"EC_P256", "SIGN_VERIFY", "ECDSA_SHA_256", "ECDSA", "SHA256", "RSAES_OAEP_SHA_1"},
-                      AsymCase{"EC_P384", "SIGN_VERIFY", "ECDSA_SHA_384", "ECDSA", "SHA384", "RSAES_OAEP_SHA_256"}),
+                      AsymCase{"RSA_2048", "SIGN_VERIFY", "RSASSA_PKCS1_V1_5_SHA_256", "PKCS1",
+                               "SHA256", "RSAES_OAEP_SHA_256"},
+                      AsymCase{"RSA_3072", "SIGN_VERIFY", "RSASSA_PKCS1_V1_5_SHA_384", "PKCS1",
+                               "SHA384", "RSAES_OAEP_SHA_1"},
+                      AsymCase{"RSA_4096", "SIGN_VERIFY", "RSASSA_PSS_SHA_512", "PSS", "SHA512",
+                               "RSAES_OAEP_SHA_1"},
+                      AsymCase{"EC_P256", "SIGN_VERIFY", "ECDSA_SHA_256", "ECDSA", "SHA256",
+                               "RSAES_OAEP_SHA_1"},
+                      AsymCase{"EC_P384", "SIGN_VERIFY", "ECDSA_SHA_384", "ECDSA", "SHA384",
+                               "RSAES_OAEP_SHA_256"}),
     [](const ::testing::TestParamInfo<AsymCase>& p) {
         return p.param.spec + "_" + p.param.scheme + "_" + p.param.wrapping.substr(11);
     });
@@ -201,19 +225,23 @@ TEST(KmsImport, ImportedRsaKeyEncryptsAndDecrypts) {
 
 TEST(KmsKeys, GeneratedKeysOfEverySpecWork) {
     const auto c = demoClient();
-    expectEncryptDecrypt(c, c.createKey("gen-aes", "AES_256", "ENCRYPT_DECRYPT", "kms"), "SYMMETRIC_DEFAULT");
-    expectSignVerify(c, c.createKey("gen-rsa", "RSA_2048", "SIGN_VERIFY", "kms"), "RSASSA_PSS_SHA_256", "PSS",
-                     "SHA256");
-    expectSignVerify(c, c.createKey("gen-ec", "EC_P384", "SIGN_VERIFY", "kms"), "ECDSA_SHA_384", "ECDSA", "SHA384");
+    expectEncryptDecrypt(c, c.createKey("gen-aes", "AES_256", "ENCRYPT_DECRYPT", "kms"),
+                         "SYMMETRIC_DEFAULT");
+    expectSignVerify(c, c.createKey("gen-rsa", "RSA_2048", "SIGN_VERIFY", "kms"),
+                     "RSASSA_PSS_SHA_256", "PSS", "SHA256");
+    expectSignVerify(c, c.createKey("gen-ec", "EC_P384", "SIGN_VERIFY", "kms"), "ECDSA_SHA_384",
+                     "ECDSA", "SHA384");
 }
 
 TEST(KmsKeys, DataKeysRoundTrip) {
     const auto c = demoClient();
-    const std::string id = importKey(c, "imp-dk", "AES_256", "ENCRYPT_DECRYPT", randomBytes(32), std::nullopt);
+    const std::string id =
+        importKey(c, "imp-dk", "AES_256", "ENCRYPT_DECRYPT", randomBytes(32), std::nullopt);
     const auto dk = c.call("create-datakey", jsonBody({{"key_id", id}, {"datakey_length", "256"}}));
     ASSERT_EQ(dk.status, 200) << dk.body;
     EXPECT_EQ(dk.str("plain_text").size(), 64u);
-    const auto back = c.call("decrypt-datakey", jsonBody({{"key_id", id}, {"cipher_text", dk.str("cipher_text")},
+    const auto back = c.call("decrypt-datakey", jsonBody({{"key_id", id},
+                                                          {"cipher_text", dk.str("cipher_text")},
                                                           {"datakey_cipher_length", "32"}}));
     ASSERT_EQ(back.status, 200) << back.body;
     EXPECT_EQ(back.str("data_key"), dk.str("plain_text"));
@@ -223,10 +251,12 @@ TEST(KmsKeys, DataKeysRoundTrip) {
     // encrypt-datakey takes hex(DEK) + hex(SHA-256(DEK)).
     const hsm::Bytes dek = randomBytes(32);
     const std::string text = hex(dek) + hex(sha("SHA256", dek));
-    const auto enc = c.call("encrypt-datakey",
-                            jsonBody({{"key_id", id}, {"plain_text", text}, {"datakey_plain_length", "32"}}));
+    const auto enc =
+        c.call("encrypt-datakey",
+               jsonBody({{"key_id", id}, {"plain_text", text}, {"datakey_plain_length", "32"}}));
     ASSERT_EQ(enc.status, 200) << enc.body;
-    const auto dec = c.call("decrypt-datakey", jsonBody({{"key_id", id}, {"cipher_text", enc.str("cipher_text")}}));
+    const auto dec = c.call("decrypt-datakey",
+                            jsonBody({{"key_id", id}, {"cipher_text", enc.str("cipher_text")}}));
     ASSERT_EQ(dec.status, 200) << dec.body;
     EXPECT_EQ(dec.str("data_key"), text.substr(0, 64));
 }
@@ -239,20 +269,27 @@ TEST(KmsKeys, LifecycleAliasDescriptionTagsAndRandom) {
     EXPECT_EQ(off.status, 400);
     EXPECT_EQ(off.errorCode(), "KMS.0209");
     EXPECT_EQ(c.call("enable-key", jsonBody({{"key_id", id}})).status, 200);
-    const auto sched = c.call("schedule-key-deletion", jsonBody({{"key_id", id}, {"pending_days", "7"}}));
+    const auto sched =
+        c.call("schedule-key-deletion", jsonBody({{"key_id", id}, {"pending_days", "7"}}));
     EXPECT_EQ(sched.status, 200) << sched.body;
     EXPECT_EQ(sched.str("key_state"), "4");
     const auto pending = c.call("encrypt-data", jsonBody({{"key_id", id}, {"plain_text", "x"}}));
     EXPECT_EQ(pending.errorCode(), "KMS.0210");
     EXPECT_EQ(c.call("cancel-key-deletion", jsonBody({{"key_id", id}})).status, 200);
     EXPECT_EQ(describeState(c, id), "3");  // Huawei: a cancelled deletion leaves the key disabled
-    EXPECT_EQ(c.call("update-key-alias", jsonBody({{"key_id", id}, {"key_alias", "life-renamed"}})).status, 200);
-    EXPECT_EQ(c.call("update-key-description", jsonBody({{"key_id", id}, {"key_description", "d"}})).status, 200);
-    const auto t = httpRequest(c.port(), "POST", "/v1.0/" + c.credential().projectId + "/kms/" + id + "/tags",
-                               R"({"tag":{"key":"team","value":"crypto"}})", {{"X-Auth-Token", c.credential().token}});
+    EXPECT_EQ(c.call("update-key-alias", jsonBody({{"key_id", id}, {"key_alias", "life-renamed"}}))
+                  .status,
+              200);
+    EXPECT_EQ(c.call("update-key-description", jsonBody({{"key_id", id}, {"key_description", "d"}}))
+                  .status,
+              200);
+    const auto t = httpRequest(
+        c.port(), "POST", "/v1.0/" + c.credential().projectId + "/kms/" + id + "/tags",
+        R"({"tag":{"key":"team","value":"crypto"}})", {{"X-Auth-Token", c.credential().token}});
     EXPECT_EQ(t.status, 200) << t.body;
-    const auto tags = httpRequest(c.port(), "GET", "/v1.0/" + c.credential().projectId + "/kms/" + id + "/tags", "",
-                                  {{"X-Auth-Token", c.credential().token}});
+    const auto tags =
+        httpRequest(c.port(), "GET", "/v1.0/" + c.credential().projectId + "/kms/" + id + "/tags",
+                    "", {{"X-Auth-Token", c.credential().token}});
     EXPECT_EQ(tags.status, 200);
     EXPECT_NE(tags.body.find(R"({"key":"team","value":"crypto"})"), std::string::npos) << tags.body;
     const auto rnd = c.call("gen-random", jsonBody({{"random_data_length", "256"}}));
@@ -271,7 +308,8 @@ TEST(KmsKeys, RepeatedSequenceReturnsTheFirstResponse) {
     const auto b = c.call("create-key", body);
     ASSERT_EQ(a.status, 200) << a.body;
     EXPECT_EQ(a.body, b.body);
-    const auto other = c.call("create-key", jsonBody({{"key_alias", "seq-key-2"}, {"sequence", seq}}));
+    const auto other =
+        c.call("create-key", jsonBody({{"key_alias", "seq-key-2"}, {"sequence", seq}}));
     EXPECT_EQ(other.status, 400);
     EXPECT_EQ(other.errorCode(), "KMS.0206");
 }

@@ -13,7 +13,9 @@ namespace {
 using api::Request;
 namespace huawei = api::huawei;
 
-std::string host() { return "127.0.0.1:" + std::to_string(server().port()); }
+std::string host() {
+    return "127.0.0.1:" + std::to_string(server().port());
+}
 
 Request signedRequest(const std::string& path, const std::string& query, const std::string& body,
                       std::int64_t when, const std::string& secret = kDemoSecretKey) {
@@ -22,13 +24,15 @@ Request signedRequest(const std::string& path, const std::string& query, const s
     r.path = path;
     r.query = query;
     r.body = body;
-    r.headers = {{"Host", host()}, {"Content-Type", "application/json"}, {"X-Custom", "signed value"}};
+    r.headers = {
+        {"Host", host()}, {"Content-Type", "application/json"}, {"X-Custom", "signed value"}};
     huawei::sign(r, kDemoAccessKey, secret, when);
     return r;
 }
 
 HttpResult send(const Request& r) {
-    return httpRequest(server().port(), r.method, r.path + (r.query.empty() ? "" : "?" + r.query), r.body, r.headers);
+    return httpRequest(server().port(), r.method, r.path + (r.query.empty() ? "" : "?" + r.query),
+                       r.body, r.headers);
 }
 
 void setHeader(Request& r, const std::string& name, const std::string& value) {
@@ -43,8 +47,11 @@ TEST(SdkHmac, CanonicalRequestFollowsTheSpec) {
     r.path = "/v1.0/p1/kms/a%3Ab c";
     r.query = "b=2&a=x+y&a=1";
     r.body = "{}";
-    r.headers = {{"Host", "kms.example"}, {"X-Sdk-Date", "20261122T120000Z"}, {"Content-Type", " application/json "}};
-    const std::string canonical = huawei::canonicalRequest(r, {"content-type", "host", "x-sdk-date"});
+    r.headers = {{"Host", "kms.example"},
+                 {"X-Sdk-Date", "20261122T120000Z"},
+                 {"Content-Type", " application/json "}};
+    const std::string canonical =
+        huawei::canonicalRequest(r, {"content-type", "host", "x-sdk-date"});
     EXPECT_EQ(canonical,
               "POST\n"
               "/v1.0/p1/kms/a%3Ab%20c/\n"  // segments escaped, always a trailing '/'
@@ -63,7 +70,8 @@ TEST(SdkHmac, CanonicalRequestFollowsTheSpec) {
 
 TEST(SdkHmac, ParserRefusesMalformedHeaders) {
     const std::string sig = std::string(64, 'a');
-    EXPECT_TRUE(huawei::parseAuthorization("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=" + sig));
+    EXPECT_TRUE(huawei::parseAuthorization(
+        "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=" + sig));
     for (const std::string& bad : std::vector<std::string>{
              "SDK-HMAC-SHA1 Access=AK, SignedHeaders=host, Signature=" + sig,
              "SDK-HMAC-SHA256 SignedHeaders=host, Signature=" + sig,
@@ -98,7 +106,8 @@ TEST(SdkHmac, SignedRequestsAreAcceptedAndEveryChangedByteIs401) {
     r.body[r.body.size() - 3] = 'w';
     expect401(r, "body");
     r = good;
-    r.path[r.path.size() - 6] = r.path[r.path.size() - 6] == 'a' ? 'b' : 'a';  // another key id, still routed
+    r.path[r.path.size() - 6] =
+        r.path[r.path.size() - 6] == 'a' ? 'b' : 'a';  // another key id, still routed
     expect401(r, "path");
     r = good;
     r.query = "x=2";

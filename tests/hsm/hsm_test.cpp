@@ -21,7 +21,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-hsm::Bytes unhex(const std::string& s) { return *hexDecode(s); }
+hsm::Bytes unhex(const std::string& s) {
+    return *hexDecode(s);
+}
 
 // An AES key of known value on the token (test vectors only: real keys never pass the host).
 hsm::ObjectHandle knownAesKey(hsm::Session& s, const hsm::Bytes& value) {
@@ -47,8 +49,8 @@ TEST(Hsm, OaepSha1FromOpenSslUnwrapsOnTokenAndGcmInteroperates) {
     const hsm::Bytes spki = hsm::publicKeySpki(*s, pair.publicKey);
     const hsm::Bytes key = randomBytes(32);
     const hsm::Bytes wrapped = oaepEncrypt(spki, key, /*sha256=*/false);
-    const auto aes = s->unwrapKey(hsm::Mechanism::rsaOaep(hsm::Hash::Sha1), pair.privateKey, wrapped,
-                                  hsm::policy::customerAesKey(hsm::Persistence::Session));
+    const auto aes = s->unwrapKey(hsm::Mechanism::rsaOaep(hsm::Hash::Sha1), pair.privateKey,
+                                  wrapped, hsm::policy::customerAesKey(hsm::Persistence::Session));
     const hsm::Bytes iv = randomBytes(12), aad = bytes("aad");
     // Token encrypts, OpenSSL decrypts with the key it wrapped.
     const hsm::Bytes ct = s->encrypt(hsm::Mechanism::aesGcm(iv, aad), aes, bytes("from the token"));
@@ -83,8 +85,10 @@ TEST(Hsm, Rfc5649KnownAnswerVectors) {
         {"466f7250617369", "afbeb0f07dfbf5419200f2ccb50bb24f", "0e13c7817f2e6681f64d911b7dd014d5"},
     };
     for (const Vector& v : vectors) {
-        const auto secret = s->createObject(hsm::policy::hostAssistedSecret(CKK_GENERIC_SECRET, unhex(v.key), false));
-        const std::string tokenWrapped = hexEncode(s->wrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, secret));
+        const auto secret = s->createObject(
+            hsm::policy::hostAssistedSecret(CKK_GENERIC_SECRET, unhex(v.key), false));
+        const std::string tokenWrapped =
+            hexEncode(s->wrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, secret));
         EXPECT_EQ(tokenWrapped, v.softhsm);
         // The token unwraps the RFC's ciphertext to the RFC's key: wrapped again, it is
         // what the token made of the key itself.
@@ -123,39 +127,46 @@ TEST_P(HsmPkcs8, OpenSslPrivateKeyUnderKwpUnwrapsOnTokenAndSigns) {
     const hsm::Bytes message = bytes("signed on the token");
     const hsm::Bytes dgst = sha("SHA256", message);
     if (GetParam().type == CKK_RSA) {
-        const auto pkcs1 = s->sign(hsm::Mechanism::rsaPkcs1WithHash(hsm::Hash::Sha256), priv, message);
+        const auto pkcs1 =
+            s->sign(hsm::Mechanism::rsaPkcs1WithHash(hsm::Hash::Sha256), priv, message);
         EXPECT_TRUE(verifySignatureSpki(spkiOf(k), "PKCS1", "SHA256", message, pkcs1, false));
         const auto pss = s->sign(hsm::Mechanism::rsaPss(hsm::Hash::Sha256), priv, dgst);
         EXPECT_TRUE(verifySignatureSpki(spkiOf(k), "PSS", "SHA256", dgst, pss, true));
-        EXPECT_FALSE(verifySignatureSpki(spkiOf(k), "PSS", "SHA256", sha("SHA256", bytes("other")), pss, true));
+        EXPECT_FALSE(verifySignatureSpki(spkiOf(k), "PSS", "SHA256", sha("SHA256", bytes("other")),
+                                         pss, true));
     } else {
         const auto sig = ecdsaRawToDer(s->sign(hsm::Mechanism::ecdsa(), priv, dgst));
         EXPECT_TRUE(verifySignatureSpki(spkiOf(k), "ECDSA", "SHA256", dgst, sig, true));
-        EXPECT_FALSE(verifySignatureSpki(spkiOf(k), "ECDSA", "SHA256", sha("SHA256", bytes("other")), sig, true));
+        EXPECT_FALSE(verifySignatureSpki(spkiOf(k), "ECDSA", "SHA256",
+                                         sha("SHA256", bytes("other")), sig, true));
     }
 }
 
 INSTANTIATE_TEST_SUITE_P(Keys, HsmPkcs8,
-                         ::testing::Values(Pkcs8Case{"RSA_2048", CKK_RSA}, Pkcs8Case{"EC_P256", CKK_EC},
+                         ::testing::Values(Pkcs8Case{"RSA_2048", CKK_RSA},
+                                           Pkcs8Case{"EC_P256", CKK_EC},
                                            Pkcs8Case{"EC_P384", CKK_EC}),
                          [](const ::testing::TestParamInfo<Pkcs8Case>& p) { return p.param.spec; });
 
 TEST(Hsm, ExportedPublicKeysVerifyTokenSignatures) {
     auto s = testToken().session();
     using hsm::Persistence;
-    const auto rsa = hsm::generateRsa(*s, hsm::policy::customerRsaPublic(Persistence::Session, 3072),
-                                      hsm::policy::customerRsaPrivate(Persistence::Session));
+    const auto rsa =
+        hsm::generateRsa(*s, hsm::policy::customerRsaPublic(Persistence::Session, 3072),
+                         hsm::policy::customerRsaPrivate(Persistence::Session));
     const hsm::Bytes m = bytes("m");
-    EXPECT_TRUE(verifySignatureSpki(hsm::publicKeySpki(*s, rsa.publicKey), "PKCS1", "SHA384", m,
-                                    s->sign(hsm::Mechanism::rsaPkcs1WithHash(hsm::Hash::Sha384), rsa.privateKey, m),
-                                    false));
+    EXPECT_TRUE(verifySignatureSpki(
+        hsm::publicKeySpki(*s, rsa.publicKey), "PKCS1", "SHA384", m,
+        s->sign(hsm::Mechanism::rsaPkcs1WithHash(hsm::Hash::Sha384), rsa.privateKey, m), false));
     EXPECT_EQ(hsm::publicKeySpki(*s, rsa.publicKey), hsm::publicKeySpki(*s, rsa.privateKey));
     for (auto curve : {hsm::Curve::P256, hsm::Curve::P384}) {
-        const auto ec = hsm::generateEc(*s, hsm::policy::customerEcPublic(Persistence::Session, curve),
-                                        hsm::policy::customerEcPrivate(Persistence::Session));
+        const auto ec =
+            hsm::generateEc(*s, hsm::policy::customerEcPublic(Persistence::Session, curve),
+                            hsm::policy::customerEcPrivate(Persistence::Session));
         const hsm::Bytes d = sha("SHA256", m);
         const auto sig = ecdsaRawToDer(s->sign(hsm::Mechanism::ecdsa(), ec.privateKey, d));
-        EXPECT_TRUE(verifySignatureSpki(hsm::publicKeySpki(*s, ec.publicKey), "ECDSA", "SHA256", d, sig, true));
+        EXPECT_TRUE(verifySignatureSpki(hsm::publicKeySpki(*s, ec.publicKey), "ECDSA", "SHA256", d,
+                                        sig, true));
         // The private object alone yields the same public key (no point attribute needed).
         EXPECT_EQ(hsm::publicKeySpki(*s, ec.privateKey), hsm::publicKeySpki(*s, ec.publicKey));
     }
@@ -164,7 +175,8 @@ TEST(Hsm, ExportedPublicKeysVerifyTokenSignatures) {
 TEST(Hsm, ProbeReportsWhatSoftHsmActuallyDoes) {
     const hsm::Capabilities caps = hsm::probeCapabilities(testToken());
     EXPECT_TRUE(caps.has(hsm::Capability::RsaOaepSha1));
-    EXPECT_FALSE(caps.has(hsm::Capability::RsaOaepSha256)) << "SoftHSM 2.6.1 refuses OAEP with SHA-256";
+    EXPECT_FALSE(caps.has(hsm::Capability::RsaOaepSha256))
+        << "SoftHSM 2.6.1 refuses OAEP with SHA-256";
     EXPECT_TRUE(caps.has(hsm::Capability::AesKeyWrapPad));
     EXPECT_TRUE(caps.has(hsm::Capability::AesGcm));
     EXPECT_TRUE(caps.has(hsm::Capability::EcdsaP384));
@@ -209,7 +221,8 @@ TEST(Hsm, AFailedOperationDoesNotPoisonThePool) {
     }
     const auto before = t.pool().discarded();
     const hsm::Bytes iv = randomBytes(12);
-    EXPECT_THROW(t.session()->decrypt(hsm::Mechanism::aesGcm(iv, {}), aes, randomBytes(40)), hsm::Error);
+    EXPECT_THROW(t.session()->decrypt(hsm::Mechanism::aesGcm(iv, {}), aes, randomBytes(40)),
+                 hsm::Error);
     EXPECT_EQ(t.pool().discarded(), before + 1);
     // Every pooled session still works.
     for (int i = 0; i < 8; ++i) {
@@ -241,7 +254,8 @@ TEST(Hsm, ConcurrentMixedOperations) {
                     switch ((i + n) % 4) {
                         case 0: {
                             const auto ct = s->encrypt(hsm::Mechanism::aesGcm(iv, {}), aes, iv);
-                            if (s->decrypt(hsm::Mechanism::aesGcm(iv, {}), aes, ct).size() != 12) ++errors;
+                            if (s->decrypt(hsm::Mechanism::aesGcm(iv, {}), aes, ct).size() != 12)
+                                ++errors;
                             break;
                         }
                         case 1: {
@@ -250,10 +264,12 @@ TEST(Hsm, ConcurrentMixedOperations) {
                             break;
                         }
                         case 2: {
-                            const auto tmp = s->generateKey(hsm::Mechanism::aesKeyGen(), hsm::policy::transientAes(32));
+                            const auto tmp = s->generateKey(hsm::Mechanism::aesKeyGen(),
+                                                            hsm::policy::transientAes(32));
                             const auto blob = s->wrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, tmp);
-                            const auto back = s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, blob,
-                                                           hsm::policy::customerAesKey(Persistence::Session));
+                            const auto back =
+                                s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, blob,
+                                             hsm::policy::customerAesKey(Persistence::Session));
                             s->destroyObject(back);
                             s->destroyObject(tmp);
                             if (blob.size() != 40) ++errors;
@@ -288,7 +304,8 @@ TEST(Hsm, KeysThatMustNotLeaveTheTokenCannot) {
         EXPECT_THAT(e.what(), HasSubstr("CKR_KEY_UNEXTRACTABLE"));
     }
     auto s2 = testToken().session();
-    const auto customer = hsm::generateAes(*s2, 32, hsm::policy::customerAesKey(Persistence::Session));
+    const auto customer =
+        hsm::generateAes(*s2, 32, hsm::policy::customerAesKey(Persistence::Session));
     try {
         s2->wrapKey(hsm::Mechanism::aesKeyWrapPad(), wrapper, customer);
         FAIL() << "a customer key copy was wrapped out";

@@ -25,8 +25,9 @@ struct State {
         if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         dir = tmpl;
         fs::create_directory(dir / "tokens");
-        std::ofstream(dir / "softhsm2.conf") << "directories.tokendir = " << (dir / "tokens").string()
-                                              << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+        std::ofstream(dir / "softhsm2.conf")
+            << "directories.tokendir = " << (dir / "tokens").string()
+            << "\nobjectstore.backend = file\nlog.level = ERROR\n";
         ::setenv("SOFTHSM2_CONF", (dir / "softhsm2.conf").c_str(), 1);
         module = std::make_unique<hsm::Module>("softhsm2");
         initToken(kSpareLabel);
@@ -55,7 +56,7 @@ struct State {
 std::unique_ptr<State> g_state;
 
 class Environment : public ::testing::Environment {
-public:
+  public:
     void TearDown() override { g_state.reset(); }
 };
 const auto* const g_env = ::testing::AddGlobalTestEnvironment(new Environment);
@@ -67,10 +68,18 @@ State& state() {
 
 }  // namespace
 
-hsm::Module& testModule() { return *state().module; }
-hsm::Token& testToken() { return *state().token; }
-const fs::path& testTokenDir() { return state().dir; }
+hsm::Module& testModule() {
+    return *state().module;
+}
+hsm::Token& testToken() {
+    return *state().token;
+}
+const fs::path& testTokenDir() {
+    return state().dir;
+}
 
-hsm::SecretBytes secret(const std::string& s) { return hsm::SecretBytes::fromString(s); }
+hsm::SecretBytes secret(const std::string& s) {
+    return hsm::SecretBytes::fromString(s);
+}
 
 }  // namespace keyport::test

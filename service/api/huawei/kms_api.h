@@ -8,6 +8,7 @@
 
 namespace keyport::api::huawei {
 
-void addKmsRoutes(Router& router, Services& services, Authenticator& auth, Idempotency& idempotency);
+void addKmsRoutes(Router& router, Services& services, Authenticator& auth,
+                  Idempotency& idempotency);
 
 }  // namespace keyport::api::huawei

@@ -7,8 +7,8 @@
 
 #include "service/api/http.h"
 #include "service/api/json.h"
-#include "service/core/storage/key_store.h"
 #include "service/core/services.h"
+#include "service/core/storage/key_store.h"
 
 namespace keyport::api::huawei {
 
@@ -31,7 +31,8 @@ Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k);
 Poco::JSON::Object::Ptr keyInfoResponse(const KeyRecord& k);  // {"key_info":{...}}
 
 // Field helpers: decode or refuse naming the field.
-hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars, std::size_t maxChars);
+hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars,
+                       std::size_t maxChars);
 std::string checkedKeyId(const std::string& id);
 
 // Handlers, one per route (kms_key_handlers.cpp, kms_import_handlers.cpp,

@@ -13,7 +13,11 @@ constexpr std::size_t kMaxPlaintext = 4096;
 bool validUtf8(hsm::ByteView s) {
     for (std::size_t i = 0; i < s.size();) {
         const unsigned c = s[i];
-        const std::size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 4;
+        const std::size_t n = c < 0x80             ? 0
+                              : (c & 0xe0) == 0xc0 ? 1
+                              : (c & 0xf0) == 0xe0 ? 2
+                              : (c & 0xf8) == 0xf0 ? 3
+                                                   : 4;
         if (n == 4 || s.size() - i <= n) return false;
         for (std::size_t k = 1; k <= n; ++k) {
             if ((s[i + k] & 0xc0) != 0x80) return false;
@@ -29,7 +33,8 @@ EncryptionAlgorithm encryptionAlgorithm(const KmsCall& c) {
     auto a = parseEncryptionAlgorithm(*s);
     if (!a) {
         throw Error(ErrorCode::InvalidParameter,
-                    "encryption_algorithm must be SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+                    "encryption_algorithm must be SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or "
+                    "RSAES_OAEP_SHA_1",
                     "encryption_algorithm");
     }
     return *a;
@@ -45,7 +50,8 @@ hsm::Bytes hexField(const KmsCall& c, const std::string& name) {
 std::size_t dataKeyBytes(const KmsCall& c) {
     if (auto bits = c.body.optInteger("datakey_length", 8, 8192)) {
         if (*bits % 8 != 0) {
-            throw Error(ErrorCode::InvalidParameter, "datakey_length must be a multiple of 8 bits", "datakey_length");
+            throw Error(ErrorCode::InvalidParameter, "datakey_length must be a multiple of 8 bits",
+                        "datakey_length");
         }
         return static_cast<std::size_t>(*bits / 8);
     }
@@ -58,7 +64,8 @@ std::size_t dataKeyBytes(const KmsCall& c) {
 // decrypt-data and decrypt-datakey may name the key; it must be the one in the ciphertext.
 void checkNamedKey(const KmsCall& c, const std::string& actual) {
     if (c.body.has("key_id") && c.keyId() != actual) {
-        throw Error(ErrorCode::InvalidParameter, "cipher_text was not made with key_id", "cipher_text");
+        throw Error(ErrorCode::InvalidParameter, "cipher_text was not made with key_id",
+                    "cipher_text");
     }
 }
 
@@ -66,7 +73,8 @@ SigningAlgorithm signingAlgorithm(const KmsCall& c) {
     auto a = parseSigningAlgorithm(c.body.string("signing_algorithm"));
     if (!a) {
         throw Error(ErrorCode::InvalidParameter,
-                    "signing_algorithm must be one of RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, "
+                    "signing_algorithm must be one of RSASSA_PSS_SHA_256/384/512, "
+                    "RSASSA_PKCS1_V1_5_SHA_256/384/512, "
                     "ECDSA_SHA_256/384/512",
                     "signing_algorithm");
     }
@@ -77,7 +85,9 @@ MessageType messageType(const KmsCall& c) {
     auto s = c.body.optString("message_type");
     if (!s) return MessageType::Digest;
     auto t = parseMessageType(*s);
-    if (!t) throw Error(ErrorCode::InvalidParameter, "message_type must be DIGEST or RAW", "message_type");
+    if (!t)
+        throw Error(ErrorCode::InvalidParameter, "message_type must be DIGEST or RAW",
+                    "message_type");
     return *t;
 }
 
@@ -96,9 +106,11 @@ Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
     const std::string id = c.keyId();
     const std::string plain = c.body.string("plain_text");
     if (plain.empty() || plain.size() > kMaxPlaintext) {
-        throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes", "plain_text");
+        throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes",
+                    "plain_text");
     }
-    const auto ct = c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain), encryptionAlgorithm(c));
+    const auto ct =
+        c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain), encryptionAlgorithm(c));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", base64Encode(ct));
@@ -107,14 +119,16 @@ Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
 
 Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
     auto ct = base64Decode(c.body.string("cipher_text"));
-    if (!ct) throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
+    if (!ct)
+        throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
     const Decrypted d = c.services.crypto->decrypt(c.scope, *ct);
     checkNamedKey(c, d.keyId);
     const hsm::ByteView plain = d.plaintext.reveal();
     auto o = object();
     o->set("key_id", d.keyId);
     // plain_text is the text as encrypted; binary data is only in plain_text_base64.
-    o->set("plain_text", validUtf8(plain) ? std::string(plain.begin(), plain.end()) : std::string());
+    o->set("plain_text",
+           validUtf8(plain) ? std::string(plain.begin(), plain.end()) : std::string());
     o->set("plain_text_base64", base64Encode(plain));
     return o;
 }
@@ -143,21 +157,25 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
     const std::string id = c.keyId();
     const hsm::SecretBytes text(hexField(c, "plain_text"));
     const auto length = c.body.optInteger("datakey_plain_length", 1, 1024);
-    if (!length) throw Error(ErrorCode::MissingParameter, "datakey_plain_length is required", "datakey_plain_length");
+    if (!length)
+        throw Error(ErrorCode::MissingParameter, "datakey_plain_length is required",
+                    "datakey_plain_length");
     const auto n = static_cast<std::size_t>(*length);
     const hsm::ByteView all = text.reveal();
     if (all.size() != n + 32) {
         throw Error(ErrorCode::InvalidParameter,
-                    "plain_text must be the data key followed by its SHA-256 digest (datakey_plain_length + 32 bytes)",
+                    "plain_text must be the data key followed by its SHA-256 digest "
+                    "(datakey_plain_length + 32 bytes)",
                     "plain_text");
     }
     const hsm::ByteView dek = all.subspan(0, n);
     const hsm::Bytes dgst = digest(hsm::Hash::Sha256, dek);
     if (!hsm::constantTimeEqual(dgst, all.subspan(n))) {
-        throw Error(ErrorCode::InvalidParameter, "the SHA-256 digest in plain_text does not match the data key",
-                    "plain_text");
+        throw Error(ErrorCode::InvalidParameter,
+                    "the SHA-256 digest in plain_text does not match the data key", "plain_text");
     }
-    const auto ct = c.services.crypto->encrypt(c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault);
+    const auto ct =
+        c.services.crypto->encrypt(c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault);
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", hexEncode(ct));
@@ -173,8 +191,8 @@ Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
     const hsm::ByteView dek = d.plaintext.reveal();
     if (auto length = c.body.optInteger("datakey_cipher_length", 1, 1024);
         length && static_cast<std::size_t>(*length) != dek.size()) {
-        throw Error(ErrorCode::InvalidParameter, "datakey_cipher_length does not match the data key",
-                    "datakey_cipher_length");
+        throw Error(ErrorCode::InvalidParameter,
+                    "datakey_cipher_length does not match the data key", "datakey_cipher_length");
     }
     auto o = object();
     o->set("data_key", hexEncode(dek));
@@ -186,7 +204,8 @@ Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
 Poco::JSON::Object::Ptr sign(KmsCall& c) {
     const std::string id = c.keyId();
     const hsm::Bytes message = messageField(c);
-    const auto sig = c.services.crypto->sign(c.scope, id, message, signingAlgorithm(c), messageType(c));
+    const auto sig =
+        c.services.crypto->sign(c.scope, id, message, signingAlgorithm(c), messageType(c));
     auto o = object();
     o->set("key_id", id);
     o->set("signature", base64Encode(sig));
@@ -197,8 +216,10 @@ Poco::JSON::Object::Ptr verify(KmsCall& c) {
     const std::string id = c.keyId();
     const hsm::Bytes message = messageField(c);
     auto sig = base64Decode(c.body.string("signature"));
-    if (!sig || sig->empty()) throw Error(ErrorCode::InvalidParameter, "signature is not valid base64", "signature");
-    const bool ok = c.services.crypto->verify(c.scope, id, message, *sig, signingAlgorithm(c), messageType(c));
+    if (!sig || sig->empty())
+        throw Error(ErrorCode::InvalidParameter, "signature is not valid base64", "signature");
+    const bool ok =
+        c.services.crypto->verify(c.scope, id, message, *sig, signingAlgorithm(c), messageType(c));
     auto o = object();
     o->set("key_id", id);
     o->set("signature_valid", ok ? "true" : "false");
@@ -216,13 +237,16 @@ Poco::JSON::Object::Ptr getPublicKey(KmsCall& c) {
 
 Poco::JSON::Object::Ptr genRandom(KmsCall& c) {
     const auto bits = c.body.optInteger("random_data_length", 8, 8192);
-    if (!bits) throw Error(ErrorCode::MissingParameter, "random_data_length is required", "random_data_length");
+    if (!bits)
+        throw Error(ErrorCode::MissingParameter, "random_data_length is required",
+                    "random_data_length");
     if (*bits % 8 != 0) {
         throw Error(ErrorCode::InvalidParameter, "random_data_length must be a multiple of 8 bits",
                     "random_data_length");
     }
     auto o = object();
-    o->set("random_data", hexEncode(c.services.crypto->random(c.scope, static_cast<std::size_t>(*bits / 8))));
+    o->set("random_data",
+           hexEncode(c.services.crypto->random(c.scope, static_cast<std::size_t>(*bits / 8))));
     return o;
 }
 

@@ -5,7 +5,8 @@
 
 namespace keyport::api::huawei {
 
-hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars, std::size_t maxChars) {
+hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars,
+                       std::size_t maxChars) {
     const std::string text = c.body.string(name);
     const std::string pattern =
         "^[0-9a-zA-Z+/=]{" + std::to_string(minChars) + "," + std::to_string(maxChars) + "}$";
@@ -24,7 +25,8 @@ Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c) {
         auto a = parseWrappingAlgorithm(*s);
         if (!a) {
             throw Error(ErrorCode::InvalidParameter,
-                        "wrapping_algorithm must be RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1", "wrapping_algorithm");
+                        "wrapping_algorithm must be RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+                        "wrapping_algorithm");
         }
         algorithm = *a;
     }
@@ -32,7 +34,8 @@ Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c) {
     if (auto s = c.body.optString("wrapping_key_spec")) {
         auto spec = parseKeySpec(*s);
         if (!spec || !isRsa(*spec)) {
-            throw Error(ErrorCode::InvalidParameter, "wrapping_key_spec must be RSA_2048, RSA_3072 or RSA_4096",
+            throw Error(ErrorCode::InvalidParameter,
+                        "wrapping_key_spec must be RSA_2048, RSA_3072 or RSA_4096",
                         "wrapping_key_spec");
         }
         bits = rsaBits(*spec);
@@ -50,7 +53,8 @@ Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c) {
     ImportMaterial cmd;
     cmd.keyId = c.keyId();
     cmd.importToken = c.body.string("import_token");
-    base64Field(c, "import_token", 200, 6144);  // Huawei's pattern; the token itself is checked on-token
+    base64Field(c, "import_token", 200,
+                6144);  // Huawei's pattern; the token itself is checked on-token
     // 344 characters is an RSA-2048 ciphertext, Huawei's lower bound; the upper bound is
     // scaled to RSA-4096 (684) plus Huawei's slack of 16. The exact length is checked
     // against the wrapping key named by the import token.
@@ -58,7 +62,8 @@ Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c) {
     if (c.body.has("encrypted_privatekey")) {
         cmd.encryptedPrivateKey = base64Field(c, "encrypted_privatekey", 200, 6144);
     }
-    cmd.expirationTime = c.body.optInteger("expiration_time", 0, std::numeric_limits<std::int64_t>::max());
+    cmd.expirationTime =
+        c.body.optInteger("expiration_time", 0, std::numeric_limits<std::int64_t>::max());
     c.services.imports->import(c.scope, cmd);
     return nullptr;
 }

@@ -33,6 +33,7 @@ std::string stringToSign(const std::string& canonical, const std::string& sdkDat
 
 // Client side: adds X-Sdk-Date (if absent) and Authorization to req.headers, signing
 // every header present (names lowercased and sorted).
-void sign(Request& req, const std::string& accessKey, const std::string& secretKey, std::int64_t now);
+void sign(Request& req, const std::string& accessKey, const std::string& secretKey,
+          std::int64_t now);
 
 }  // namespace keyport::api::huawei

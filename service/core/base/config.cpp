@@ -18,12 +18,29 @@ namespace {
 using Poco::Util::AbstractConfiguration;
 
 const std::set<std::string> kKnownKeys = {
-    "keyport.state_dir", "hsm.module", "hsm.softhsm.manage", "hsm.transport_key_bits",
-    "regions", "server.address", "server.port", "server.threads", "server.body_limit",
-    "database.path", "import.host_assisted_oaep", "import.wrapping_pair.max_age_hours",
-    "import.wrapping_pair.max_uses", "import.token_validity_seconds", "cache.keys", "secrets.deletion_window_seconds",
-    "operations.start_delay_ms", "demo.domain", "demo.project",
-    "demo.region", "demo.x_auth_token", "demo.access_key", "demo.secret_key",
+    "keyport.state_dir",
+    "hsm.module",
+    "hsm.softhsm.manage",
+    "hsm.transport_key_bits",
+    "regions",
+    "server.address",
+    "server.port",
+    "server.threads",
+    "server.body_limit",
+    "database.path",
+    "import.host_assisted_oaep",
+    "import.wrapping_pair.max_age_hours",
+    "import.wrapping_pair.max_uses",
+    "import.token_validity_seconds",
+    "cache.keys",
+    "secrets.deletion_window_seconds",
+    "operations.start_delay_ms",
+    "demo.domain",
+    "demo.project",
+    "demo.region",
+    "demo.x_auth_token",
+    "demo.access_key",
+    "demo.secret_key",
 };
 const std::regex kRegionTokenKey(R"(region\.([A-Za-z0-9_-]+)\.token)");
 const std::regex kRegionName(R"([A-Za-z0-9_-]{1,32})");
@@ -98,8 +115,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     }
 
     Config c;
-    c.stateDir = std::filesystem::absolute(required(conf, "keyport.state_dir", "./var"))
-                     .lexically_normal();
+    c.stateDir =
+        std::filesystem::absolute(required(conf, "keyport.state_dir", "./var")).lexically_normal();
     c.module = required(conf, "hsm.module", "softhsm2");
     c.manageSoftHsm = boolean(conf, "hsm.softhsm.manage", c.module == "softhsm2");
     const std::string bits = required(conf, "hsm.transport_key_bits", "3072");
@@ -108,9 +125,9 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     }
     c.transportKeyBits = std::stoul(bits);
 
-    Poco::StringTokenizer names(required(conf, "regions", ""), ",",
-                                Poco::StringTokenizer::TOK_TRIM |
-                                    Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    Poco::StringTokenizer names(
+        required(conf, "regions", ""), ",",
+        Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
     std::set<std::string> seenNames, seenLabels;
     for (const auto& name : names) {
         if (!std::regex_match(name, kRegionName)) {
@@ -125,7 +142,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
             throw ConfigError("config key '" + key + "': a token label has at most 32 bytes");
         }
         if (label.find('/') != std::string::npos || label.front() == '.') {
-            throw ConfigError("config key '" + key + "': label must not contain '/' or start with '.'");
+            throw ConfigError("config key '" + key +
+                              "': label must not contain '/' or start with '.'");
         }
         if (!seenLabels.insert(label).second) {
             throw ConfigError("config key '" + key + "': token label '" + label + "' used twice");
@@ -142,14 +160,17 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
                      .lexically_normal();
     c.hostAssistedOaep = boolean(conf, "import.host_assisted_oaep", false);
     c.wrappingPairMaxAgeSeconds =
-        static_cast<std::int64_t>(number(conf, "import.wrapping_pair.max_age_hours", 24, 1, 24 * 365)) * 3600;
+        static_cast<std::int64_t>(
+            number(conf, "import.wrapping_pair.max_age_hours", 24, 1, 24 * 365)) *
+        3600;
     c.wrappingPairMaxUses = number(conf, "import.wrapping_pair.max_uses", 100000, 1, 1000000000);
-    c.importTokenValiditySeconds =
-        static_cast<std::int64_t>(number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
+    c.importTokenValiditySeconds = static_cast<std::int64_t>(
+        number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
     c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
     c.secretDeletionWindowSeconds = static_cast<std::int64_t>(
         number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
-    c.operationStartDelayMs = static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
+    c.operationStartDelayMs =
+        static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;
         d.domain = required(conf, "demo.domain", "");

@@ -16,7 +16,7 @@ class AbstractConfiguration;
 namespace keyport {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -37,7 +37,7 @@ struct DemoCredential {
 
 struct ServerConfig {
     std::string address = "127.0.0.1";
-    unsigned port = 8080;  // 0: an ephemeral port (tests)
+    unsigned port = 8080;   // 0: an ephemeral port (tests)
     unsigned threads = 64;  // Poco serves a keep-alive connection on one thread
     std::size_t bodyLimit = 64 * 1024;
 };
@@ -56,7 +56,7 @@ struct Config {
     std::int64_t importTokenValiditySeconds = 24 * 3600;  // Huawei: 24 h
     std::size_t keyCacheSize = 4096;
     std::int64_t secretDeletionWindowSeconds = 7 * 24 * 3600;  // secrets.deletion_window_seconds
-    std::int64_t operationStartDelayMs = 0;  // operations.start_delay_ms (tests)
+    std::int64_t operationStartDelayMs = 0;                    // operations.start_delay_ms (tests)
     std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }

@@ -70,37 +70,53 @@ constexpr std::array<std::pair<SignatureScheme, std::string_view>, 3> kSchemes{{
 
 }  // namespace
 
-std::string_view name(EncryptionAlgorithm v) { return lookupName(kEncryption, v); }
+std::string_view name(EncryptionAlgorithm v) {
+    return lookupName(kEncryption, v);
+}
 std::optional<EncryptionAlgorithm> parseEncryptionAlgorithm(std::string_view s) {
     return lookup(kEncryption, s);
 }
-std::optional<MessageType> parseMessageType(std::string_view s) { return lookup(kMessageTypes, s); }
+std::optional<MessageType> parseMessageType(std::string_view s) {
+    return lookup(kMessageTypes, s);
+}
 
 std::string name(SigningAlgorithm v) {
-    return std::string(lookupName(kSchemes, v.scheme)) + std::string(lookupName(kSigHashes, v.hash));
+    return std::string(lookupName(kSchemes, v.scheme)) +
+           std::string(lookupName(kSigHashes, v.hash));
 }
 
 std::optional<SigningAlgorithm> parseSigningAlgorithm(std::string_view s) {
     for (const auto& [scheme, prefix] : kSchemes) {
         if (s.substr(0, prefix.size()) != prefix) continue;
-        if (auto h = lookup(kSigHashes, s.substr(prefix.size()))) return SigningAlgorithm{scheme, *h};
+        if (auto h = lookup(kSigHashes, s.substr(prefix.size())))
+            return SigningAlgorithm{scheme, *h};
     }
     return std::nullopt;
 }
 
-bool isSymmetric(KeySpec s) { return s == KeySpec::Aes256; }
-bool isRsa(KeySpec s) { return rsaBits(s) != 0; }
+bool isSymmetric(KeySpec s) {
+    return s == KeySpec::Aes256;
+}
+bool isRsa(KeySpec s) {
+    return rsaBits(s) != 0;
+}
 
 unsigned rsaBits(KeySpec s) {
     switch (s) {
-        case KeySpec::Rsa2048: return 2048;
-        case KeySpec::Rsa3072: return 3072;
-        case KeySpec::Rsa4096: return 4096;
-        default: return 0;
+        case KeySpec::Rsa2048:
+            return 2048;
+        case KeySpec::Rsa3072:
+            return 3072;
+        case KeySpec::Rsa4096:
+            return 4096;
+        default:
+            return 0;
     }
 }
 
-std::size_t aesBytes(KeySpec s) { return s == KeySpec::Aes256 ? 32 : 0; }
+std::size_t aesBytes(KeySpec s) {
+    return s == KeySpec::Aes256 ? 32 : 0;
+}
 
 std::optional<hsm::Curve> ecCurve(KeySpec s) {
     if (s == KeySpec::EcP256) return hsm::Curve::P256;
@@ -112,17 +128,35 @@ hsm::Hash oaepHash(WrappingAlgorithm a) {
     return a == WrappingAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
 }
 
-std::string_view name(KeySpec v) { return lookupName(kSpecs, v); }
-std::string_view name(KeyUsage v) { return lookupName(kUsages, v); }
-std::string_view name(Origin v) { return lookupName(kOrigins, v); }
-std::string_view name(WrappingAlgorithm v) { return lookupName(kWrapping, v); }
-std::string_view name(UnwrapPath v) { return lookupName(kPaths, v); }
-std::optional<KeySpec> parseKeySpec(std::string_view s) { return lookup(kSpecs, s); }
-std::optional<KeyUsage> parseKeyUsage(std::string_view s) { return lookup(kUsages, s); }
-std::optional<Origin> parseOrigin(std::string_view s) { return lookup(kOrigins, s); }
+std::string_view name(KeySpec v) {
+    return lookupName(kSpecs, v);
+}
+std::string_view name(KeyUsage v) {
+    return lookupName(kUsages, v);
+}
+std::string_view name(Origin v) {
+    return lookupName(kOrigins, v);
+}
+std::string_view name(WrappingAlgorithm v) {
+    return lookupName(kWrapping, v);
+}
+std::string_view name(UnwrapPath v) {
+    return lookupName(kPaths, v);
+}
+std::optional<KeySpec> parseKeySpec(std::string_view s) {
+    return lookup(kSpecs, s);
+}
+std::optional<KeyUsage> parseKeyUsage(std::string_view s) {
+    return lookup(kUsages, s);
+}
+std::optional<Origin> parseOrigin(std::string_view s) {
+    return lookup(kOrigins, s);
+}
 std::optional<WrappingAlgorithm> parseWrappingAlgorithm(std::string_view s) {
     return lookup(kWrapping, s);
 }
-std::optional<UnwrapPath> parseUnwrapPath(std::string_view s) { return lookup(kPaths, s); }
+std::optional<UnwrapPath> parseUnwrapPath(std::string_view s) {
+    return lookup(kPaths, s);
+}
 
 }  // namespace keyport

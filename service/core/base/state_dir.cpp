@@ -36,11 +36,14 @@ void prepareStateDir(const Config& config) {
     makePrivateDir(config.pinDir());
     if (!config.manageSoftHsm) return;
     makePrivateDir(config.tokenDir());
-    const std::string conf = "# Written by keyport; edit keyport.properties instead.\n"
-                             "directories.tokendir = " + config.tokenDir().string() + "\n"
-                             "objectstore.backend = file\n"
-                             "log.level = ERROR\n"
-                             "slots.removable = false\n";
+    const std::string conf =
+        "# Written by keyport; edit keyport.properties instead.\n"
+        "directories.tokendir = " +
+        config.tokenDir().string() +
+        "\n"
+        "objectstore.backend = file\n"
+        "log.level = ERROR\n"
+        "slots.removable = false\n";
     if (readFile(config.softhsmConf()) != conf) {
         const fs::path tmp = config.softhsmConf().string() + ".tmp";
         {

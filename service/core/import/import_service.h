@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "service/core/keys/key_service.h"
 #include "service/core/import/wrapping_pairs.h"
+#include "service/core/keys/key_service.h"
 
 namespace keyport {
 
@@ -31,7 +31,7 @@ struct ImportOptions {
 };
 
 class ImportService {
-public:
+  public:
     ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options);
 
     ImportParameters parameters(const ProjectScope& scope, const std::string& keyId,
@@ -41,7 +41,7 @@ public:
     KeyRecord import(const ProjectScope& scope, const ImportMaterial& cmd);
     KeyRecord deleteMaterial(const ProjectScope& scope, const std::string& keyId);
 
-private:
+  private:
     UnwrapPath pathFor(Region& region, WrappingAlgorithm algorithm, const WrappingPair& pair) const;
 
     KeyService& keys_;

@@ -13,7 +13,8 @@ constexpr std::size_t kNonce = 16;
 constexpr std::size_t kMac = 32;
 
 void putU64(hsm::Bytes& out, std::int64_t v) {
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
+    for (int i = 7; i >= 0; --i)
+        out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
 }
 
 void putString(hsm::Bytes& out, const std::string& s) {

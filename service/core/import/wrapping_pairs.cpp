@@ -1,5 +1,5 @@
-#include "service/core/storage/sql_values.h"
 #include "service/core/import/wrapping_pairs.h"
+#include "service/core/storage/sql_values.h"
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
@@ -30,7 +30,9 @@ std::int64_t nowSeconds() {
 std::optional<hsm::ObjectHandle> findPrivate(Region& region, const std::string& label) {
     return region.token->withOwnerSession([&](hsm::Session& s) {
         hsm::AttributeTemplate t;
-        t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_PRIVATE_KEY}).set(CKA_LABEL, label).set(CKA_TOKEN, true);
+        t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_PRIVATE_KEY})
+            .set(CKA_LABEL, label)
+            .set(CKA_TOKEN, true);
         return s.findOne(t);
     });
 }

@@ -34,7 +34,7 @@ struct WrappingPairPolicy {
 };
 
 class WrappingPairs {
-public:
+  public:
     WrappingPairs(Database& db, RegionTokens& regions, WrappingPairPolicy policy);
 
     // The pair to hand out now for (region, bits), counting one use; makes a new pair
@@ -49,7 +49,7 @@ public:
 
     const WrappingPairPolicy& policy() const { return policy_; }
 
-private:
+  private:
     struct Current {
         std::shared_ptr<const WrappingPair> pair;
         std::uint64_t uses = 0;
@@ -60,7 +60,7 @@ private:
     Database& db_;
     RegionTokens& regions_;
     WrappingPairPolicy policy_;
-    std::mutex mutex_;     // guards the maps
+    std::mutex mutex_;        // guards the maps
     std::mutex keygenMutex_;  // one keygen at a time; others keep using the old pair
     std::map<std::pair<std::string, unsigned>, Current> current_;
     std::map<std::string, std::shared_ptr<const WrappingPair>> byId_;

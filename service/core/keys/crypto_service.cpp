@@ -1,10 +1,10 @@
 #include "service/core/keys/crypto_service.h"
 
 #include "hsm/error.h"
-#include "service/core/keys/ciphertext.h"
 #include "service/core/base/errors.h"
-#include "service/core/tokens/oaep.h"
+#include "service/core/keys/ciphertext.h"
 #include "service/core/keys/public_crypto.h"
+#include "service/core/tokens/oaep.h"
 
 namespace keyport {
 namespace {

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "service/core/storage/database.h"
-#include "service/core/tokens/key_material.h"
 #include "service/core/storage/key_store.h"
 #include "service/core/storage/record_cache.h"
+#include "service/core/tokens/key_material.h"
 
 namespace keyport {
 

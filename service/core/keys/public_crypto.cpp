@@ -15,10 +15,14 @@ using namespace hsm;
 
 const EVP_MD* md(Hash h) {
     switch (h) {
-        case Hash::Sha1: return EVP_sha1();
-        case Hash::Sha256: return EVP_sha256();
-        case Hash::Sha384: return EVP_sha384();
-        case Hash::Sha512: return EVP_sha512();
+        case Hash::Sha1:
+            return EVP_sha1();
+        case Hash::Sha256:
+            return EVP_sha256();
+        case Hash::Sha384:
+            return EVP_sha384();
+        case Hash::Sha512:
+            return EVP_sha512();
     }
     return EVP_sha256();
 }
@@ -35,8 +39,9 @@ ossl::PKey parseSpki(ByteView spki) {
 Bytes digest(Hash hash, ByteView message) {
     Bytes out(EVP_MAX_MD_SIZE);
     unsigned len = 0;
-    ossl::check(EVP_Digest(message.data(), message.size(), out.data(), &len, md(hash), nullptr) == 1,
-                "EVP_Digest");
+    ossl::check(
+        EVP_Digest(message.data(), message.size(), out.data(), &len, md(hash), nullptr) == 1,
+        "EVP_Digest");
     out.resize(len);
     return out;
 }
@@ -55,7 +60,8 @@ bool verifyDigest(ByteView spki, SigningAlgorithm algorithm, ByteView dgst, Byte
         ossl::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1,
                     "EVP_PKEY_CTX_set_rsa_padding");
     }
-    const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
+    const int rc =
+        EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), dgst.data(), dgst.size());
     ERR_clear_error();  // a bad signature is an answer, not an error
     return rc == 1;
 }
@@ -72,8 +78,9 @@ Bytes rsaOaepEncrypt(ByteView spki, Hash hash, ByteView plaintext) {
     ossl::check(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plaintext.data(), plaintext.size()) == 1,
                 "EVP_PKEY_encrypt");
     Bytes out(len);
-    ossl::check(EVP_PKEY_encrypt(ctx.get(), out.data(), &len, plaintext.data(), plaintext.size()) == 1,
-                "EVP_PKEY_encrypt");
+    ossl::check(
+        EVP_PKEY_encrypt(ctx.get(), out.data(), &len, plaintext.data(), plaintext.size()) == 1,
+        "EVP_PKEY_encrypt");
     out.resize(len);
     return out;
 }

@@ -21,7 +21,9 @@ namespace {
 
 constexpr std::size_t kMaxBatch = 256;
 
-void exec(Poco::Data::Session& s, const std::string& sql) { s << sql, now; }
+void exec(Poco::Data::Session& s, const std::string& sql) {
+    s << sql, now;
+}
 
 }  // namespace
 

@@ -19,7 +19,7 @@
 namespace keyport {
 
 class Database {
-public:
+  public:
     // Opens (creating if needed) the SQLite file and applies pending migrations.
     explicit Database(const std::filesystem::path& file);
     ~Database();
@@ -52,7 +52,7 @@ public:
     int schemaVersion();
     std::uint64_t commits() const;  // batches committed, for tests and benchmarks
 
-private:
+  private:
     struct Job;
     struct Lease {
         explicit Lease(Database& db);

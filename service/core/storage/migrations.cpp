@@ -54,7 +54,8 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX secrets_by_primary ON secrets (primary_id) WHERE primary_id IS NOT NULL",
             "CREATE TABLE secret_versions (secret_id TEXT NOT NULL REFERENCES secrets(id)"
             " ON DELETE CASCADE, version_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-            " created_ms INTEGER NOT NULL, kms_key_id TEXT NOT NULL, wrapped_data_key BLOB NOT NULL,"
+            " created_ms INTEGER NOT NULL, kms_key_id TEXT NOT NULL, wrapped_data_key BLOB NOT "
+            "NULL,"
             " iv BLOB NOT NULL, ciphertext BLOB NOT NULL, is_binary INTEGER NOT NULL,"
             " PRIMARY KEY (secret_id, version_id))",
             "CREATE TABLE secret_stages (secret_id TEXT NOT NULL REFERENCES secrets(id)"
@@ -65,7 +66,8 @@ const std::vector<std::vector<std::string>>& migrations() {
         {
             "ALTER TABLE keys ADD COLUMN multi_zone INTEGER NOT NULL DEFAULT 0",
             "CREATE TABLE operations (id TEXT PRIMARY KEY, domain_id TEXT NOT NULL,"
-            " project_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, zone TEXT NOT NULL,"
+            " project_id TEXT NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, zone TEXT NOT "
+            "NULL,"
             " state TEXT NOT NULL, reason TEXT, message TEXT, reference_id TEXT,"
             " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)",
             "CREATE INDEX operations_pending ON operations (state) WHERE state = 'pending'",
@@ -77,7 +79,8 @@ const std::vector<std::vector<std::string>>& migrations() {
         },
         // 5: replica groups are looked up on every replicate and describe: index them.
         {
-            "CREATE INDEX keys_by_primary ON keys (primary_key_id) WHERE primary_key_id IS NOT NULL",
+            "CREATE INDEX keys_by_primary ON keys (primary_key_id) WHERE primary_key_id IS NOT "
+            "NULL",
         },
     };
     return steps;

@@ -30,17 +30,20 @@ inline Poco::Nullable<Poco::Data::BLOB> nullableBlob(const std::optional<hsm::By
     return Poco::Data::BLOB(v->data(), v->size());
 }
 
-inline std::optional<std::int64_t> optInt(const Poco::Data::RecordSet& rs, std::size_t col, std::size_t row) {
+inline std::optional<std::int64_t> optInt(const Poco::Data::RecordSet& rs, std::size_t col,
+                                          std::size_t row) {
     if (rs.isNull(col, row)) return std::nullopt;
     return rs.value(col, row).convert<std::int64_t>();
 }
 
-inline std::optional<std::string> optString(const Poco::Data::RecordSet& rs, std::size_t col, std::size_t row) {
+inline std::optional<std::string> optString(const Poco::Data::RecordSet& rs, std::size_t col,
+                                            std::size_t row) {
     if (rs.isNull(col, row)) return std::nullopt;
     return rs.value(col, row).convert<std::string>();
 }
 
-inline std::optional<hsm::Bytes> optBlob(const Poco::Data::RecordSet& rs, std::size_t col, std::size_t row) {
+inline std::optional<hsm::Bytes> optBlob(const Poco::Data::RecordSet& rs, std::size_t col,
+                                         std::size_t row) {
     if (rs.isNull(col, row)) return std::nullopt;
     return blobValue(rs, col, row);
 }

@@ -10,8 +10,8 @@
 #include <unordered_map>
 
 #include "service/core/storage/database.h"
-#include "service/core/tokens/key_material.h"
 #include "service/core/storage/record_cache.h"
+#include "service/core/tokens/key_material.h"
 
 namespace keyport {
 

@@ -18,7 +18,8 @@ hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
     if (isRsa(spec)) {
         auto t = hsm::policy::customerRsaPrivate(Persistence::Session);
         // A key is used for what its key_usage says, nothing else.
-        t.set(CKA_SIGN, usage == KeyUsage::SignVerify).set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
+        t.set(CKA_SIGN, usage == KeyUsage::SignVerify)
+            .set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
         return t;
     }
     return hsm::policy::customerEcPrivate(Persistence::Session);
@@ -52,14 +53,16 @@ std::shared_ptr<OpenKey> KeyMaterial::open(const KeyRecord& key) {
 }
 
 std::shared_ptr<OpenKey> KeyMaterial::openEnvelope(const KeyRecord& cmk) {
-    if (!isSymmetric(cmk.spec)) throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
+    if (!isSymmetric(cmk.spec))
+        throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
     return openCached(cmk.id + kEnvelopeSuffix, cmk, [&] {
         return openWith(regions_.region(cmk.region), *cmk.blob, hsm::policy::envelopeCmk());
     });
 }
 
-std::shared_ptr<OpenKey> KeyMaterial::openCached(const std::string& cacheKey, const KeyRecord& key,
-                                                 const std::function<std::shared_ptr<OpenKey>()>& openFresh) {
+std::shared_ptr<OpenKey> KeyMaterial::openCached(
+    const std::string& cacheKey, const KeyRecord& key,
+    const std::function<std::shared_ptr<OpenKey>()>& openFresh) {
     if (!key.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
     {
         std::lock_guard lock(mutex_);

@@ -19,7 +19,7 @@ namespace keyport {
 // A usable session copy of one key's material. The object is destroyed when the last
 // holder lets go, so eviction never pulls a key from under an operation in flight.
 class OpenKey {
-public:
+  public:
     OpenKey(Region& region, hsm::ObjectHandle handle) : region_(region), handle_(handle) {}
     ~OpenKey();
     OpenKey(const OpenKey&) = delete;
@@ -28,13 +28,13 @@ public:
     hsm::ObjectHandle handle() const { return handle_; }
     Region& region() const { return region_; }
 
-private:
+  private:
     Region& region_;
     hsm::ObjectHandle handle_;
 };
 
 class KeyMaterial {
-public:
+  public:
     KeyMaterial(RegionTokens& regions, std::size_t cacheSize = 4096);
 
     // KWP-wraps an extractable transient key under the region KEK.
@@ -47,13 +47,14 @@ public:
     // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
     std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
     // Unwraps a blob into a new session copy with an explicit policy template.
-    std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob, const hsm::AttributeTemplate& tmpl);
+    std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob,
+                                      const hsm::AttributeTemplate& tmpl);
     // Drops the cached copies (material deleted, expired or changed).
     void evict(const std::string& keyId);
 
     RegionTokens& regions() { return regions_; }
 
-private:
+  private:
     struct Entry {
         std::shared_ptr<OpenKey> key;
         hsm::Bytes blob;  // what the copy was opened from: a changed blob is a miss

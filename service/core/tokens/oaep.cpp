@@ -9,10 +9,14 @@ namespace {
 
 const EVP_MD* md(hsm::Hash h) {
     switch (h) {
-        case hsm::Hash::Sha1: return EVP_sha1();
-        case hsm::Hash::Sha256: return EVP_sha256();
-        case hsm::Hash::Sha384: return EVP_sha384();
-        case hsm::Hash::Sha512: return EVP_sha512();
+        case hsm::Hash::Sha1:
+            return EVP_sha1();
+        case hsm::Hash::Sha256:
+            return EVP_sha256();
+        case hsm::Hash::Sha384:
+            return EVP_sha384();
+        case hsm::Hash::Sha512:
+            return EVP_sha512();
     }
     return EVP_sha256();
 }
@@ -29,7 +33,8 @@ void xorMgf1(std::span<std::uint8_t> out, hsm::ByteView seed, const EVP_MD* dige
         b[seed.size() + 1] = static_cast<std::uint8_t>(counter >> 16);
         b[seed.size() + 2] = static_cast<std::uint8_t>(counter >> 8);
         b[seed.size() + 3] = static_cast<std::uint8_t>(counter);
-        hsm::ossl::check(EVP_Digest(b.data(), b.size(), h, nullptr, digest, nullptr) == 1, "EVP_Digest");
+        hsm::ossl::check(EVP_Digest(b.data(), b.size(), h, nullptr, digest, nullptr) == 1,
+                         "EVP_Digest");
         for (std::size_t i = 0; i < hLen && done < out.size(); ++i, ++done) out[done] ^= h[i];
     }
     OPENSSL_cleanse(h, sizeof h);

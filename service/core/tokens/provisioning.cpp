@@ -106,8 +106,8 @@ ProvisionResult provisionRegion(const Config& config, hsm::Module& module,
         so.login(CKU_SO, soPin);
         so.initPin(userPin);
         so.logout();
-        result.outcome = fresh ? ProvisionResult::Outcome::Created
-                               : ProvisionResult::Outcome::Reinitialized;
+        result.outcome =
+            fresh ? ProvisionResult::Outcome::Created : ProvisionResult::Outcome::Reinitialized;
     }
 
     hsm::Session s(module.functions(), *slot);
@@ -121,10 +121,14 @@ ProvisionResult provisionRegion(const Config& config, hsm::Module& module,
 
 const char* outcomeName(ProvisionResult::Outcome o) {
     switch (o) {
-        case ProvisionResult::Outcome::Created: return "created";
-        case ProvisionResult::Outcome::Completed: return "completed";
-        case ProvisionResult::Outcome::Unchanged: return "unchanged";
-        case ProvisionResult::Outcome::Reinitialized: return "reinitialized";
+        case ProvisionResult::Outcome::Created:
+            return "created";
+        case ProvisionResult::Outcome::Completed:
+            return "completed";
+        case ProvisionResult::Outcome::Unchanged:
+            return "unchanged";
+        case ProvisionResult::Outcome::Reinitialized:
+            return "reinitialized";
     }
     return "?";
 }
@@ -152,12 +156,14 @@ std::vector<RegionStatus> tokenStatus(const Config& config, hsm::Module& module)
         st.present = slotOf(module, region.tokenLabel).has_value();
         if (st.present) {
             try {
-                hsm::Token token(module, region.tokenLabel, readPinFile(config.userPinFile(region)));
-                StaticObjects found = token.withOwnerSession(
-                    [](hsm::Session& s) { return StaticObjects::find(s); });
+                hsm::Token token(module, region.tokenLabel,
+                                 readPinFile(config.userPinFile(region)));
+                StaticObjects found =
+                    token.withOwnerSession([](hsm::Session& s) { return StaticObjects::find(s); });
                 if (!found.kek) st.missing.push_back(kKekLabel);
                 if (!found.mac) st.missing.push_back(kMacLabel);
-                if (!found.transportPublic || !found.transportPrivate) st.missing.push_back(kTransportLabel);
+                if (!found.transportPublic || !found.transportPrivate)
+                    st.missing.push_back(kTransportLabel);
                 if (!found.marker) st.missing.push_back(kMarkerLabel);
                 st.provisioned = found.complete();
                 st.capabilities = hsm::probeCapabilities(token);

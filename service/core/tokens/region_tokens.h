@@ -26,7 +26,7 @@ struct Region {
 };
 
 class RegionTokens {
-public:
+  public:
     // Opens and logs in to each region's token with the PIN from its PIN file. A missing
     // token stops start-up with a message that says to provision it. With
     // `requireProvisioned`, a token without its static objects does too, and every token
@@ -38,7 +38,7 @@ public:
     bool has(const std::string& name) const { return regions_.count(name) > 0; }
     const std::map<std::string, Region>& all() const { return regions_; }
 
-private:
+  private:
     std::map<std::string, Region> regions_;
 };
 
