@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev sqlite3
   googletest libgtest-dev libgmock-dev
   curl ca-certificates
+  clang-format
 )
 
 missing=()

@@ -11,6 +11,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: keyport <command> [options]\n"
+    "       keyport --version\n"
     "\n"
     "  token init   --config FILE [--define key=value ...] [--reinitialize]\n"
     "               provision every configured region token (idempotent); an existing\n"
@@ -52,6 +53,10 @@ int main(int argc, char** argv) {
         if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
             std::fputs(kUsage, stdout);
             return args.empty() ? 2 : 0;
+        }
+        if (args[0] == "--version" || args[0] == "version") {
+            std::printf("keyport %s\n", KEYPORT_VERSION);
+            return 0;
         }
         if (cmd == "token init") return tokenInit(rest);
         if (cmd == "token status") return tokenStatus(rest);

@@ -22,6 +22,7 @@ class Keyportd : public Poco::Util::ServerApplication {
     void defineOptions(OptionSet& options) override {
         ServerApplication::defineOptions(options);
         options.addOption(Option("help", "h", "print this help and exit"));
+        options.addOption(Option("version", "V", "print the version and exit"));
         options.addOption(Option("config", "c", "the keyport.properties file (required)")
                               .argument("FILE")
                               .repeatable(false));
@@ -35,6 +36,9 @@ class Keyportd : public Poco::Util::ServerApplication {
         if (name == "help") {
             help_ = true;
             stopOptionsProcessing();
+        } else if (name == "version") {
+            version_ = true;
+            stopOptionsProcessing();
         } else if (name == "config") {
             configFile_ = value;
         } else if (name == "define") {
@@ -43,11 +47,17 @@ class Keyportd : public Poco::Util::ServerApplication {
     }
 
     int main(const std::vector<std::string>& args) override {
+        if (version_) {
+            std::cout << "keyportd " << KEYPORT_VERSION << "\n";
+            return EXIT_OK;
+        }
         if (help_) {
             Poco::Util::HelpFormatter help(options());
             help.setCommand(commandName());
             help.setUsage("--config FILE [--define key=value ...]");
-            help.setHeader("Keyport: HSM-backed key import and replication (Huawei KMS dialect).");
+            help.setHeader(
+                "Keyport: HSM-backed key import and replication (Huawei KMS and CSMS, Exoscale "
+                "KMS, NAVER Cloud KMS dialects).");
             help.format(std::cout);
             return EXIT_OK;
         }
@@ -94,6 +104,7 @@ class Keyportd : public Poco::Util::ServerApplication {
     }
 
     bool help_ = false;
+    bool version_ = false;
     std::string configFile_;
     std::vector<std::string> defines_;
 };

@@ -55,11 +55,6 @@ void expectError(const HttpResult& r, const Expect& e, const std::string& what) 
     EXPECT_FALSE(r.str("error_msg").empty()) << what;
 }
 
-std::string stringBody(const std::string& field, const std::string& value) {
-    const std::string j = jsonBody({{field, value}});
-    return j.substr(1, j.size() - 2);  // "field":"value"
-}
-
 std::string latest(const Csms& c, const std::string& project, const std::string& name) {
     const auto r = c.in(project, "GET", "secrets/" + name + "/versions/latest");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -78,9 +73,10 @@ std::vector<std::string> stagesOf(const HttpResult& r) {
 TEST(Csms, StringAndBinarySecretsRoundTripByteForByte) {
     const auto c = demo();
     const std::string text = "p@ss wörd \"quoted\" \\ and a newline\n";
-    auto r = c("POST", "secrets",
-               "{" + stringBody("name", "db-password") + "," + stringBody("secret_string", text) +
-                   R"(,"description":"the database"})");
+    auto r =
+        c("POST", "secrets",
+          jsonBody(
+              {{"name", "db-password"}, {"secret_string", text}, {"description", "the database"}}));
     ASSERT_EQ(r.status, 200) << r.body;
     const auto secret = r.json->getObject("secret");
     EXPECT_EQ(secret->getValue<std::string>("name"), "db-password");

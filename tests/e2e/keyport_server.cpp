@@ -129,8 +129,9 @@ CliResult runKeyport(const std::vector<std::string>& args) {
         ("keyport-cli-" + std::to_string(::getpid()) + "-" +
          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) + ".err");
     std::string cmd = shellQuote(KEYPORT_CLI_PATH);
-    for (const auto& a : args) cmd += " " + shellQuote(a);
-    cmd += " </dev/null 2>" + shellQuote(errFile.string());
+    // append(): see tests/cli/cli_runner.cpp (GCC 12's false -Wrestrict at -O3).
+    for (const auto& a : args) cmd.append(" ").append(shellQuote(a));
+    cmd.append(" </dev/null 2>").append(shellQuote(errFile.string()));
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) throw std::runtime_error("popen failed");
     CliResult r;
