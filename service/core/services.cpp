@@ -18,8 +18,8 @@ Services::Services(Config c) : config(std::move(c)) {
     policy.tokenValiditySeconds = config.importTokenValiditySeconds;
     policy.hostDecrypt = config.hostAssistedOaep;
     pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
-    imports =
-        std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
+    imports = std::make_unique<ImportService>(*keys, *material, *regions, *pairs,
+                                              ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy);
     operations = std::make_unique<ReplicationOperations>(*db, *keys, *tenancy, *replication,

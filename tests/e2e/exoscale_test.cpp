@@ -201,6 +201,21 @@ TEST(Exoscale, SignatureVectors) {
                   "no credential");
 }
 
+// Core names inputs neutrally; Exoscale's client sent `ciphertext`, and a refused
+// replication of a single-zone key is "Not Multizone" as the spec titles it.
+TEST(Exoscale, ErrorsNameExoscaleFields) {
+    const std::string id = createKey("exo-err-fields", false);
+    auto r = exo("POST", "/v2/kms-key/" + id + "/decrypt",
+                 R"({"ciphertext":")" + b64(hsm::Bytes(64, 7)) + "\"}");
+    expectProblem(r, {400, "Invalid Argument"}, "a ciphertext Keyport never made");
+    EXPECT_EQ(r.str("detail").rfind("ciphertext ", 0), 0u) << r.body;
+    EXPECT_EQ(r.str("detail").find("cipher_text"), std::string::npos) << r.body;
+
+    r = exo("POST", "/v2/kms-key/" + id + "/replicate", R"({"zone":"cn-south-1"})");
+    expectProblem(r, {400, "Not Multizone"}, "replicate a single-zone key");
+    EXPECT_EQ(r.str("detail").find("not-multizone"), std::string::npos) << r.body;
+}
+
 TEST(Exoscale, IsolationAndBadInput) {
     const std::string id = createKey("exo-isolated", true);
     const auto other = server().addCredential("exo-other-domain",
@@ -223,7 +238,7 @@ TEST(Exoscale, IsolationAndBadInput) {
                   {404, "Key Not Found"}, "another domain's key, replicate");
     const auto op = exo("POST", "/v2/kms-key/" + id + "/replicate", R"({"zone":"cn-south-1"})");
     expectProblem(exo("GET", "/v2/operation/" + op.str("id"), "", "cn-north-4", other),
-                  {404, "Key Not Found"}, "another domain's operation");
+                  {404, "Not Found"}, "another domain's operation");
 
     struct Case {
         std::string what, method, path, body;

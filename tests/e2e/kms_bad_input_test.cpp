@@ -75,6 +75,26 @@ TEST(KmsBadInput, RequestShape) {
     EXPECT_EQ(keyCount(c), before) << "a refused create-key made a key";
 }
 
+// Core names inputs neutrally; the KMS dialect must tell its client about the fields the
+// client sent (plain_text, cipher_text), with the rule's limit.
+TEST(KmsBadInput, ErrorsNameHuaweiFields) {
+    const KmsClient c = demo();
+    const std::string rsa = c.createKey("err-fields-rsa", "RSA_2048", "ENCRYPT_DECRYPT");
+    auto r = c.call("encrypt-data", jsonBody({{"key_id", rsa},
+                                              {"plain_text", std::string(191, 'x')},
+                                              {"encryption_algorithm", "RSAES_OAEP_SHA_256"}}));
+    expectKmsError(r, {400, "KMS.0308"}, "plaintext over the RSA-2048 OAEP-SHA-256 limit");
+    const std::string tooLong = r.json->getObject("error")->getValue<std::string>("error_msg");
+    EXPECT_NE(tooLong.find("\"plain_text\""), std::string::npos) << tooLong;
+    EXPECT_NE(tooLong.find("at most 190 bytes"), std::string::npos) << tooLong;
+
+    r = c.call("decrypt-data", jsonBody({{"cipher_text", b64(hsm::Bytes(64, 7))}}));
+    expectKmsError(r, {400, "KMS.0308"}, "a ciphertext Keyport never made");
+    const std::string notOurs = r.json->getObject("error")->getValue<std::string>("error_msg");
+    EXPECT_NE(notOurs.find("cipher_text is not a Keyport ciphertext"), std::string::npos)
+        << notOurs;
+}
+
 TEST(KmsBadInput, BodyOverTheLimitIs413) {
     const auto c = demoClient();
     const std::string big = "{\"key_alias\":\"" + std::string(70 * 1024, 'a') + "\"}";

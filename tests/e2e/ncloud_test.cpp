@@ -79,6 +79,24 @@ HttpResult decrypt(const std::string& tag, const std::string& ct,
                region);
 }
 
+// Core names inputs neutrally; NAVER's client sent `plaintext` and `ciphertext`, so that
+// is what its errors must say (not Huawei's plain_text / cipher_text).
+TEST(Ncloud, ErrorsNameNaverFields) {
+    const std::string rsa = createKey("errFieldsRsa", "global", "RSA2048");
+    auto r = ncp("POST", "/kms/v1/keys/" + rsa + "/encrypt",
+                 R"({"plaintext":")" + b64(hsm::Bytes(191, 'x')) + "\"}");
+    expectError(r, 400, "INVALID_REQUEST", "plaintext over the RSA-2048 limit");
+    EXPECT_EQ(r.str("msg").rfind("plaintext is too long", 0), 0u) << r.body;
+    EXPECT_NE(r.str("msg").find("at most 190 bytes"), std::string::npos) << r.body;
+    EXPECT_EQ(r.str("msg").find("plain_text"), std::string::npos) << r.body;
+
+    const std::string aes = createKey("errFieldsAes");
+    r = decrypt(aes, "ncpkms:v1:" + b64(hsm::Bytes(64, 7)));
+    expectError(r, 400, "INVALID_REQUEST", "a ciphertext Keyport never made");
+    EXPECT_EQ(r.str("msg").rfind("ciphertext ", 0), 0u) << r.body;
+    EXPECT_EQ(r.str("msg").find("cipher_text"), std::string::npos) << r.body;
+}
+
 TEST(Ncloud, KeysAndCiphertexts) {
     const std::string tag = createKey("alpha");
     EXPECT_EQ(tag.size(), 52u);

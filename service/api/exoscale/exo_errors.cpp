@@ -2,10 +2,90 @@
 
 #include <cctype>
 
+#include "service/api/error_text.h"
 #include "service/api/json.h"
 
 namespace keyport::api::exoscale {
 namespace {
+
+// The request fields of Exoscale's KMS spec (egoscale v3 source.yaml, ../shared/specs).
+std::string_view exoField(Input input) {
+    switch (input) {
+        case Input::None:
+            return "";
+        case Input::KeyId:
+            return "id";
+        case Input::KeyAlias:
+            return "name";
+        case Input::KeySpec:
+            return "key-spec";
+        case Input::KeyUsage:
+            return "usage";
+        case Input::KeyDescription:
+            return "description";
+        case Input::PendingDays:
+            return "delay-days";
+        case Input::ListMarker:
+            return "marker";
+        case Input::ListLimit:
+            return "limit";
+        case Input::TagKey:
+            return "tag";
+        case Input::TagValue:
+            return "tag";
+        case Input::Plaintext:
+            return "plaintext";
+        case Input::Ciphertext:
+            return "ciphertext";
+        case Input::EncryptionAlgorithm:
+            return "algorithm";
+        case Input::EncryptionContext:
+            return "encryption-context";
+        case Input::SigningAlgorithm:
+            return "algorithm";
+        case Input::Message:
+            return "message";
+        case Input::DataKeyLength:
+            return "bytes-count";
+        case Input::ImportToken:
+            return "import-token";
+        case Input::WrappedMaterial:
+            return "material";
+        case Input::WrappedPrivateKey:
+            return "material";
+        case Input::WrappingAlgorithm:
+            return "algorithm";
+        case Input::ExpirationTime:
+            return "expiration";
+        case Input::Sequence:
+            return "sequence";
+        case Input::TargetRegion:
+            return "zone";
+        case Input::TargetProject:
+            return "zone";
+        case Input::Operation:
+            return "id";
+        case Input::Project:
+            return "zone";
+        case Input::SecretName:
+            return "name";
+        case Input::NewSecretName:
+            return "name";
+        case Input::SecretStage:
+            return "stage";
+        case Input::SecretString:
+            return "secret";
+        case Input::SecretBinary:
+            return "secret";
+        case Input::SecretDescription:
+            return "description";
+        case Input::SecretCmk:
+            return "id";
+        case Input::SecretVersion:
+            return "version";
+    }
+    return "";
+}
 
 std::string slug(const std::string& title) {
     std::string s;
@@ -28,11 +108,15 @@ Response problem(int status, const std::string& title, const std::string& detail
 }
 
 Response problem(const Error& e) {
-    const std::string& d = e.what();
+    const std::string d = describe(e, exoField, ": ").message;
     switch (e.code()) {
         case ErrorCode::KeyNotFound:
         case ErrorCode::SecretNotFound:
             return problem(404, "Key Not Found", d);
+        case ErrorCode::OperationNotFound:
+            return problem(404, "Not Found", d);
+        case ErrorCode::KeyNotMultiZone:
+            return problem(400, "Not Multizone", d);
         case ErrorCode::KeyDisabled:
             return problem(400, "Key is Disabled", d);
         case ErrorCode::KeyPendingDeletion:
@@ -44,13 +128,14 @@ Response problem(const Error& e) {
         case ErrorCode::SecretExists:
             return problem(400, "Conflict", d);
         case ErrorCode::InvalidRequest:
-            if (e.field() == "not-multizone") return problem(400, "Not Multizone", d);
             return problem(400, "Invalid Request", d);
         case ErrorCode::MalformedRequest:
         case ErrorCode::InvalidParameter:
         case ErrorCode::MissingParameter:
         case ErrorCode::SequenceConflict:
-            return problem(400, "Invalid Argument", e.field().empty() ? d : e.field() + ": " + d);
+        case ErrorCode::PlaintextTooLong:
+        case ErrorCode::CiphertextInvalid:
+            return problem(400, "Invalid Argument", d);
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
         case ErrorCode::KeyNotExternal:
@@ -67,6 +152,7 @@ Response problem(const Error& e) {
             return problem(401, "Unauthorized", d);
         case ErrorCode::Forbidden:
             return problem(403, "Forbidden", d);
+        case ErrorCode::OperationInterrupted:
         case ErrorCode::Internal:
             break;
     }

@@ -1,8 +1,29 @@
 #include "service/api/huawei/csms_errors.h"
 
+#include "service/api/error_text.h"
+#include "service/api/huawei/kms_errors.h"
 #include "service/api/json.h"
 
 namespace keyport::api::huawei {
+namespace {
+
+// The request fields of Huawei's CSMS SDK models (services/csms/v1/model); KMS's for the
+// rest, as a CMK error on a secret route is about the secret's kms_key_id.
+std::string_view csmsField(Input input) {
+    switch (input) {
+        case Input::KeyId:
+            return "kms_key_id";
+        case Input::TargetRegion:
+            return "region";
+        case Input::TargetProject:
+        case Input::Project:
+            return "project_id";
+        default:
+            return kmsField(input);
+    }
+}
+
+}  // namespace
 
 Response csmsError(int status, const std::string& code, const std::string& message) {
     auto o = object();
@@ -12,9 +33,10 @@ Response csmsError(int status, const std::string& code, const std::string& messa
 }
 
 Response csmsError(const Error& e) {
-    const std::string& msg = e.what();
+    const ErrorText text = describe(e, csmsField);
+    const std::string& msg = text.message;
     const std::string field =
-        e.field().empty() ? std::string() : "invalid parameter \"" + e.field() + "\": ";
+        text.field.empty() ? std::string() : "invalid parameter \"" + text.field + "\": ";
     switch (e.code()) {
         case ErrorCode::MalformedRequest:
             return csmsError(400, "CSMS.0004", msg);
@@ -23,12 +45,16 @@ Response csmsError(const Error& e) {
         case ErrorCode::UsageMismatch:
         case ErrorCode::AlgorithmUnsupported:
         case ErrorCode::AliasExists:
+        case ErrorCode::PlaintextTooLong:
+        case ErrorCode::CiphertextInvalid:
             return csmsError(400, "CSMS.0002", field + msg);
         case ErrorCode::SecretNotFound:
+        case ErrorCode::OperationNotFound:
             return csmsError(404, "CSMS.0005", msg);
         case ErrorCode::SecretPendingDeletion:
             return csmsError(400, "CSMS.0103", msg);
         case ErrorCode::InvalidRequest:
+        case ErrorCode::KeyNotMultiZone:
         case ErrorCode::ReplicaExists:
         case ErrorCode::SecretExists:
         case ErrorCode::SecretReadOnly:
@@ -52,6 +78,7 @@ Response csmsError(const Error& e) {
             return csmsError(401, "CSMS.0401", msg);
         case ErrorCode::Forbidden:
             return csmsError(403, "CSMS.0403", msg);
+        case ErrorCode::OperationInterrupted:
         case ErrorCode::Internal:
             break;
     }

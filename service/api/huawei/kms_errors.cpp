@@ -1,8 +1,88 @@
 #include "service/api/huawei/kms_errors.h"
 
+#include "service/api/error_text.h"
 #include "service/api/json.h"
 
 namespace keyport::api::huawei {
+
+// The request fields of Huawei's KMS SDK models (huaweicloud-sdk-go-v3 services/kms/v2/model).
+std::string_view kmsField(Input input) {
+    switch (input) {
+        case Input::None:
+            return "";
+        case Input::KeyId:
+            return "key_id";
+        case Input::KeyAlias:
+            return "key_alias";
+        case Input::KeySpec:
+            return "key_spec";
+        case Input::KeyUsage:
+            return "key_usage";
+        case Input::KeyDescription:
+            return "key_description";
+        case Input::PendingDays:
+            return "pending_days";
+        case Input::ListMarker:
+            return "marker";
+        case Input::ListLimit:
+            return "limit";
+        case Input::TagKey:
+            return "key";
+        case Input::TagValue:
+            return "value";
+        case Input::Plaintext:
+            return "plain_text";
+        case Input::Ciphertext:
+            return "cipher_text";
+        case Input::EncryptionAlgorithm:
+            return "encryption_algorithm";
+        case Input::EncryptionContext:
+            return "additional_authenticated_data";
+        case Input::SigningAlgorithm:
+            return "signing_algorithm";
+        case Input::Message:
+            return "message";
+        case Input::DataKeyLength:
+            return "datakey_length";
+        case Input::ImportToken:
+            return "import_token";
+        case Input::WrappedMaterial:
+            return "encrypted_key_material";
+        case Input::WrappedPrivateKey:
+            return "encrypted_privatekey";
+        case Input::WrappingAlgorithm:
+            return "wrapping_algorithm";
+        case Input::ExpirationTime:
+            return "expiration_time";
+        case Input::Sequence:
+            return "sequence";
+        case Input::TargetRegion:
+            return "replica_region";
+        case Input::TargetProject:
+            return "replica_project_id";
+        case Input::Operation:
+            return "operation";
+        case Input::Project:
+            return "project_id";
+        case Input::SecretName:
+            return "secret_name";
+        case Input::NewSecretName:
+            return "name";
+        case Input::SecretStage:
+            return "stage_name";
+        case Input::SecretString:
+            return "secret_string";
+        case Input::SecretBinary:
+            return "secret_binary";
+        case Input::SecretDescription:
+            return "description";
+        case Input::SecretCmk:
+            return "kms_key_id";
+        case Input::SecretVersion:
+            return "version_id";
+    }
+    return "";
+}
 
 Response kmsError(int status, const std::string& code, const std::string& message) {
     auto inner = object();
@@ -14,16 +94,23 @@ Response kmsError(int status, const std::string& code, const std::string& messag
 }
 
 Response kmsError(const Error& e) {
-    const std::string& msg = e.what();
+    const ErrorText text = describe(e, kmsField);
+    const std::string& msg = text.message;
+    const auto invalid = [&](const std::string& field) {
+        if (field.empty()) return kmsError(400, "KMS.0308", msg);
+        return kmsError(400, "KMS.0308", "invalid parameter \"" + field + "\": " + msg);
+    };
     switch (e.code()) {
         case ErrorCode::MalformedRequest:
             return kmsError(400, "KMS.0202", msg);
         case ErrorCode::MissingParameter:
             return kmsError(400, "KMS.0204", msg);
         case ErrorCode::InvalidParameter:
-            if (e.field() == "key_id") return kmsError(400, "KMS.0205", msg);
-            if (e.field() == "sequence") return kmsError(400, "KMS.0206", msg);
-            return kmsError(400, "KMS.0308", "invalid parameter \"" + e.field() + "\": " + msg);
+        case ErrorCode::PlaintextTooLong:
+        case ErrorCode::CiphertextInvalid:
+            if (text.field == "key_id") return kmsError(400, "KMS.0205", msg);
+            if (text.field == "sequence") return kmsError(400, "KMS.0206", msg);
+            return invalid(text.field);
         case ErrorCode::KeyNotFound:
             return kmsError(404, "KMS.0207", msg);
         case ErrorCode::KeyDisabled:
@@ -38,32 +125,30 @@ Response kmsError(const Error& e) {
         case ErrorCode::KeyNotExternal:
             return kmsError(400, "KMS.0309", msg);
         case ErrorCode::UsageMismatch:
-            return kmsError(400, "KMS.0308", "invalid parameter \"key_id\": " + msg);
+            return invalid("key_id");
         case ErrorCode::ImportTokenInvalid:
         case ErrorCode::ImportTokenExpired:
         case ErrorCode::ImportTokenMismatch:
-            return kmsError(400, "KMS.0308", "invalid parameter \"import_token\": " + msg);
+            return invalid("import_token");
         case ErrorCode::MaterialInvalid:
             return kmsError(400, "KMS.0311", msg);
         case ErrorCode::MaterialMismatch:
-            return kmsError(400, "KMS.0308",
-                            "invalid parameter \"encrypted_key_material\": " + msg);
+            return invalid("encrypted_key_material");
         case ErrorCode::AlgorithmUnsupported:
-            return kmsError(400, "KMS.0308",
-                            "invalid parameter \"" +
-                                (e.field().empty() ? "wrapping_algorithm" : e.field()) +
-                                "\": " + msg);
+            return invalid(text.field.empty() ? "wrapping_algorithm" : text.field);
         case ErrorCode::AliasExists:
-            return kmsError(400, "KMS.0308", "invalid parameter \"key_alias\": " + msg);
+            return invalid("key_alias");
         case ErrorCode::SequenceConflict:
             return kmsError(400, "KMS.0206", msg);
         case ErrorCode::InvalidRequest:
+        case ErrorCode::KeyNotMultiZone:
             return kmsError(400, "KMS.0310", msg);
         // No Huawei code for "already replicated there"; KMS.0313 sits after 0312.
         case ErrorCode::ReplicaExists:
             return kmsError(400, "KMS.0313", msg);
         // Secrets errors do not arise on KMS routes; if one did, say it plainly.
         case ErrorCode::SecretNotFound:
+        case ErrorCode::OperationNotFound:
             return kmsError(404, "KMS.0207", msg);
         case ErrorCode::SecretExists:
         case ErrorCode::SecretPendingDeletion:
@@ -73,6 +158,7 @@ Response kmsError(const Error& e) {
             return kmsError(401, "KMS.0302", msg);
         case ErrorCode::Forbidden:
             return kmsError(403, "KMS.0307", msg);
+        case ErrorCode::OperationInterrupted:
         case ErrorCode::Internal:
             break;
     }

@@ -2,6 +2,7 @@
 
 #include "service/api/json.h"
 #include "service/api/ncloud/ncp_auth.h"
+#include "service/api/ncloud/ncp_errors.h"
 #include "service/api/region_selection.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
@@ -14,57 +15,6 @@ using Poco::JSON::Object;
 
 constexpr char kPrefix[] = "ncpkms:v1:";
 constexpr char kGlobal[] = "global";
-
-Response ncpError(int status, const std::string& code, const std::string& msg) {
-    auto o = object();
-    o->set("code", code);
-    o->set("msg", msg);
-    return Response::json(status, stringify(o));
-}
-
-Response ncpError(const Error& e) {
-    const std::string msg = e.field().empty() ? e.what() : e.field() + ": " + e.what();
-    switch (e.code()) {
-        case ErrorCode::KeyNotFound:
-        case ErrorCode::SecretNotFound:
-            return ncpError(404, "NOT_FOUND", msg);
-        case ErrorCode::AliasExists:
-        case ErrorCode::ReplicaExists:
-        case ErrorCode::SecretExists:
-            return ncpError(409, "CONFLICT", msg);
-        case ErrorCode::KeyDisabled:
-        case ErrorCode::KeyPendingDeletion:
-        case ErrorCode::KeyPendingImport:
-        case ErrorCode::KeyStateInvalid:
-        case ErrorCode::UsageMismatch:
-            return ncpError(422, "UNPROCESSABLE_ENTITY", msg);
-        case ErrorCode::Unauthorized:
-            return ncpError(401, "UNAUTHORIZED", msg);
-        case ErrorCode::Forbidden:
-            return ncpError(403, "FORBIDDEN", msg);
-        case ErrorCode::Internal:
-            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
-        default:
-            return ncpError(400, "INVALID_REQUEST", msg);
-    }
-}
-
-Response ncpAuthError(const AuthError& e) {
-    if (e.kind() == AuthFailure::Forbidden) return ncpError(403, "FORBIDDEN", e.what());
-    return ncpError(401, "UNAUTHORIZED", e.what());
-}
-
-Response ncpTransportError(int status, const std::string& message) {
-    switch (status) {
-        case 404:
-            return ncpError(404, "NOT_FOUND", message);
-        case 405:
-        case 413:
-            return ncpError(status, "INVALID_REQUEST", message);
-        default:
-            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
-    }
-}
 
 Object::Ptr ok(const Object::Ptr& data) {
     auto o = object();

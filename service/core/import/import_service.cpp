@@ -7,7 +7,7 @@
 #include "service/core/base/clock.h"
 #include "service/core/base/errors.h"
 #include "service/core/import/import_token.h"
-#include "service/core/tokens/oaep.h"
+#include "service/core/tokens/host_oaep.h"
 
 namespace keyport {
 namespace {
@@ -16,7 +16,7 @@ KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::st
     KeyRecord k = keys.get(scope, keyId);
     if (k.origin != Origin::External) {
         throw Error(ErrorCode::KeyNotExternal,
-                    "key " + keyId + " was not created with origin external");
+                    "key " + keyId + " was not created for imported material (origin external)");
     }
     if (k.state == KeyState::PendingDeletion) {
         throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
@@ -24,12 +24,15 @@ KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::st
     return k;
 }
 
-[[noreturn]] void undecryptable(const char* field) {
+[[noreturn]] void undecryptable() {
     throw Error(ErrorCode::MaterialInvalid,
-                std::string(field) +
-                    " could not be decrypted with the wrapping key of this "
-                    "import token (wrong public key, wrong OAEP hash or corrupted data)",
-                field);
+                "could not be decrypted with the wrapping key of this import token (wrong "
+                "public key, wrong OAEP hash or corrupted data)",
+                Input::WrappedMaterial);
+}
+
+[[noreturn]] void notThePrivateKey(std::string what) {
+    throw Error(ErrorCode::MaterialInvalid, "is not " + std::move(what), Input::WrappedPrivateKey);
 }
 
 // C_CreateObject of host-assisted material. SoftHSM 2.6.1 can leave a partial object after
@@ -50,8 +53,9 @@ hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl) {
 
 }  // namespace
 
-ImportService::ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options)
-    : keys_(keys), pairs_(pairs), options_(options) {}
+ImportService::ImportService(KeyService& keys, KeyMaterial& material, RegionTokens& regions,
+                             WrappingPairs& pairs, ImportOptions options)
+    : keys_(keys), material_(material), regions_(regions), pairs_(pairs), options_(options) {}
 
 UnwrapPath ImportService::pathFor(Region& region, WrappingAlgorithm algorithm,
                                   const WrappingPair& pair) const {
@@ -61,15 +65,15 @@ UnwrapPath ImportService::pathFor(Region& region, WrappingAlgorithm algorithm,
     }
     if (options_.hostAssistedOaep && pair.hostDecrypt) return UnwrapPath::HostAssisted;
     throw Error(ErrorCode::AlgorithmUnsupported,
-                "RSAES_OAEP_SHA_256 is not available on the token of region " + region.name +
-                    "; supported wrapping_algorithm: RSAES_OAEP_SHA_1",
-                "wrapping_algorithm");
+                "asks for OAEP with SHA-256, which the token of region " + region.name +
+                    " does not offer; OAEP with SHA-1 is supported",
+                Input::WrappingAlgorithm);
 }
 
 ImportParameters ImportService::parameters(const ProjectScope& scope, const std::string& keyId,
                                            WrappingAlgorithm algorithm, unsigned wrappingBits) {
     const KeyRecord k = externalKey(keys_, scope, keyId);
-    Region& region = keys_.material().regions().region(k.region);
+    Region& region = regions_.region(k.region);
     const auto pair = pairs_.current(k.region, wrappingBits);
     pathFor(region, algorithm, *pair);  // refuse now, not at import time
 
@@ -85,165 +89,173 @@ ImportParameters ImportService::parameters(const ProjectScope& scope, const std:
 }
 
 KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial& cmd) {
-    const KeyRecord k = externalKey(keys_, scope, cmd.keyId);
-    Region& region = keys_.material().regions().region(k.region);
-    const ImportToken t = ImportToken::verify(region, cmd.importToken);
-    if (t.keyId != k.id) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another key",
-                    "import_token");
-    }
-    if (t.projectId != scope.projectId) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another project",
-                    "import_token");
-    }
-    if (t.region != k.region) {
-        throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another region",
-                    "import_token");
-    }
+    const Accepted accepted = accept(scope, cmd);
+    const Sealed sealed = unwrapAndSeal(accepted, cmd);
+    return commit(scope, cmd, accepted, sealed);
+}
+
+// Every check that needs no token work: the key, the import token's MAC and bindings, the
+// wrapping pair and the shape of the wrapped inputs.
+ImportService::Accepted ImportService::accept(const ProjectScope& scope,
+                                              const ImportMaterial& cmd) {
+    KeyRecord k = externalKey(keys_, scope, cmd.keyId);
+    Region& region = regions_.region(k.region);
+    ImportToken t = ImportToken::verify(region, cmd.importToken);
+    const auto mismatch = [](const char* what) {
+        throw Error(ErrorCode::ImportTokenMismatch, std::string("was issued for another ") + what,
+                    Input::ImportToken);
+    };
+    if (t.keyId != k.id) mismatch("key");
+    if (t.projectId != scope.projectId) mismatch("project");
+    if (t.region != k.region) mismatch("region");
     const std::int64_t nowS = epochSeconds();
     if (t.expiresAt <= nowS) {
-        throw Error(ErrorCode::ImportTokenExpired,
-                    "import_token has expired; get new import parameters", "import_token");
+        throw Error(ErrorCode::ImportTokenExpired, "has expired; get new import parameters",
+                    Input::ImportToken);
     }
     if (cmd.expirationTime && *cmd.expirationTime <= nowS) {
-        throw Error(ErrorCode::InvalidParameter, "expiration_time is in the past",
-                    "expiration_time");
+        throw Error(ErrorCode::InvalidParameter, "is in the past", Input::ExpirationTime);
     }
-    const auto pair = pairs_.find(t.pairId);
+    auto pair = pairs_.find(t.pairId);
     if (!pair) {
         throw Error(ErrorCode::ImportTokenInvalid,
-                    "the wrapping key of this import_token no longer exists", "import_token");
+                    "names a wrapping key that no longer exists; get new import parameters",
+                    Input::ImportToken);
     }
     if (cmd.encryptedKeyMaterial.size() != pair->bits / 8) {
         throw Error(ErrorCode::InvalidParameter,
-                    "encrypted_key_material must be " + std::to_string(pair->bits / 8) +
-                        " bytes for the RSA-" + std::to_string(pair->bits) + " wrapping key, got " +
+                    "must be " + std::to_string(pair->bits / 8) + " bytes for the RSA-" +
+                        std::to_string(pair->bits) + " wrapping key, got " +
                         std::to_string(cmd.encryptedKeyMaterial.size()),
-                    "encrypted_key_material");
+                    Input::WrappedMaterial);
     }
     const bool symmetric = isSymmetric(k.spec);
     if (symmetric && cmd.encryptedPrivateKey) {
-        throw Error(ErrorCode::InvalidParameter, "encrypted_privatekey is only for asymmetric keys",
-                    "encrypted_privatekey");
+        throw Error(ErrorCode::InvalidParameter, "is only for asymmetric keys",
+                    Input::WrappedPrivateKey);
     }
     if (!symmetric && !cmd.encryptedPrivateKey) {
         throw Error(ErrorCode::MissingParameter,
-                    "encrypted_privatekey is required for " + std::string(name(k.spec)) + " keys",
-                    "encrypted_privatekey");
+                    "is required for " + std::string(name(k.spec)) + " keys",
+                    Input::WrappedPrivateKey);
     }
     const UnwrapPath path = pathFor(region, t.algorithm, *pair);
-    const hsm::Hash hash = oaepHash(t.algorithm);
+    return Accepted{std::move(k), region, std::move(t), std::move(pair), path};
+}
 
-    hsm::Bytes blob;
-    std::optional<hsm::Bytes> spki;
-    {
-        auto session = region.token->session();
-        hsm::ScopedObjects transients(*session);
-        // 1. The outer layer: RSA-OAEP under the wrapping pair, on-token or host-assisted.
-        const auto outerTemplate =
+// The outer layer: RSA-OAEP under the wrapping pair, on-token or host-assisted, into a
+// transient AES key (the key itself, or the temporary key of an asymmetric import).
+hsm::ObjectHandle ImportService::unwrapOuter(const Accepted& a, hsm::Session& session,
+                                             const ImportMaterial& cmd) const {
+    const bool symmetric = isSymmetric(a.key.spec);
+    const hsm::Hash hash = oaepHash(a.token.algorithm);
+    if (a.path == UnwrapPath::OnToken) {
+        const auto tmpl =
             symmetric ? hsm::policy::transientSecret(CKK_AES) : hsm::policy::importTransportKey();
-        hsm::ObjectHandle outer = CK_INVALID_HANDLE;
-        if (path == UnwrapPath::OnToken) {
-            try {
-                outer = transients.keep(
-                    session->unwrapKey(hsm::Mechanism::rsaOaep(hash), pair->privateKey,
-                                       cmd.encryptedKeyMaterial, outerTemplate));
-            } catch (const hsm::Error&) {
-                undecryptable("encrypted_key_material");
-            }
-        } else {
-            hsm::SecretBytes raw = session->decrypt(hsm::Mechanism::rsaX509(), pair->privateKey,
-                                                    cmd.encryptedKeyMaterial);
-            // Raw RSA returns the block without leading zeros on some tokens: left-pad.
-            hsm::SecretBytes block(pair->bits / 8);
-            if (raw.size() > block.size()) undecryptable("encrypted_key_material");
-            std::copy(raw.reveal().begin(), raw.reveal().end(),
-                      block.reveal().begin() + static_cast<long>(block.size() - raw.size()));
-            auto material = oaepDecode(block.reveal(), hash);
-            if (!material) undecryptable("encrypted_key_material");
-            outer = transients.keep(createFromHost(
-                *session,
-                hsm::policy::hostAssistedSecret(CKK_AES, material->reveal(), !symmetric)));
+        try {
+            return session.unwrapKey(hsm::Mechanism::rsaOaep(hash), a.pair->privateKey,
+                                     cmd.encryptedKeyMaterial, tmpl);
+        } catch (const hsm::Error&) {
+            undecryptable();
         }
+    }
+    const auto material = hostOaepDecrypt(session, a.pair->privateKey, a.pair->bits / 8,
+                                          cmd.encryptedKeyMaterial, hash);
+    if (!material) undecryptable();
+    return createFromHost(session,
+                          hsm::policy::hostAssistedSecret(CKK_AES, material->reveal(), !symmetric));
+}
 
-        if (symmetric) {
-            blob = keys_.material().seal(region, *session, outer);
+// Unwraps on-token, checks the material against the key spec and seals it under the KEK.
+ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
+                                                   const ImportMaterial& cmd) const {
+    const KeyRecord& k = a.key;
+    Sealed out;
+    {
+        auto session = a.region.token->session();
+        hsm::ScopedObjects transients(*session);
+        const hsm::ObjectHandle outer = transients.keep(unwrapOuter(a, *session, cmd));
+        if (isSymmetric(k.spec)) {
+            out.blob = material_.seal(a.region, *session, outer);
             // KWP pads to 8 bytes: a 32-byte key gives a 40-byte blob. SoftHSM reports
             // CKA_VALUE_LEN 0 for unwrapped AES keys, so the blob length is the check.
-            const std::size_t want = aesBytes(k.spec) + 8;
-            if (blob.size() != want) {
+            if (out.blob.size() != aesBytes(k.spec) + 8) {
                 throw Error(ErrorCode::MaterialInvalid,
-                            "key material is not a " + std::string(name(k.spec)) + " key (" +
+                            "is not a " + std::string(name(k.spec)) + " key (" +
                                 std::to_string(aesBytes(k.spec)) + " bytes expected)",
-                            "encrypted_key_material");
+                            Input::WrappedMaterial);
             }
-        } else {
-            // 2. The private key: PKCS#8 under AES-KWP with the temporary key.
-            const CK_KEY_TYPE type = isRsa(k.spec) ? CKK_RSA : CKK_EC;
-            hsm::ObjectHandle priv = CK_INVALID_HANDLE;
-            try {
-                priv = transients.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), outer,
-                                                          *cmd.encryptedPrivateKey,
-                                                          hsm::policy::transientPrivate(type)));
-            } catch (const hsm::Error&) {
-                throw Error(
-                    ErrorCode::MaterialInvalid,
-                    "encrypted_privatekey is not a " + std::string(name(k.spec)) +
-                        " private key wrapped (AES-KWP) with the key in encrypted_key_material",
-                    "encrypted_privatekey");
-            }
-            if (isRsa(k.spec)) {
-                const auto modulus = session->attribute(priv, CKA_MODULUS);
-                if (!modulus || modulus->size() * 8 != rsaBits(k.spec)) {
-                    throw Error(ErrorCode::MaterialInvalid,
-                                "encrypted_privatekey is not an RSA-" +
-                                    std::to_string(rsaBits(k.spec)) + " key",
-                                "encrypted_privatekey");
-                }
-                spki = hsm::publicKeySpki(*session, priv);
-            } else {
-                const auto params = session->attribute(priv, CKA_EC_PARAMS);
-                const auto want = hsm::curveParams(*ecCurve(k.spec));
-                if (!params ||
-                    !std::equal(params->begin(), params->end(), want.begin(), want.end())) {
-                    throw Error(ErrorCode::MaterialInvalid,
-                                std::string("encrypted_privatekey is not on the curve of ") +
-                                    std::string(name(k.spec)),
-                                "encrypted_privatekey");
-                }
-            }
-            blob = keys_.material().seal(region, *session, priv);
+            return out;
+        }
+        const hsm::ObjectHandle priv =
+            unwrapPrivate(k, transients, *session, outer, *cmd.encryptedPrivateKey);
+        if (isRsa(k.spec)) out.spki = hsm::publicKeySpki(*session, priv);
+        out.blob = material_.seal(a.region, *session, priv);
+    }
+    if (!out.spki) {
+        // EC: the point is recovered from signatures by a usable copy of the new blob.
+        auto copy = material_.openUncached(a.region, k.spec, out.blob, k.usage);
+        auto session = a.region.token->session();
+        out.spki = hsm::publicKeySpki(*session, copy->handle());
+    }
+    return out;
+}
+
+// The private key of an asymmetric import: PKCS#8 under AES-KWP with the temporary key,
+// unwrapped on-token and checked to be of the key's size or curve.
+hsm::ObjectHandle ImportService::unwrapPrivate(const KeyRecord& k, hsm::ScopedObjects& transients,
+                                               hsm::Session& session,
+                                               hsm::ObjectHandle temporaryKey,
+                                               hsm::ByteView wrapped) const {
+    const CK_KEY_TYPE type = isRsa(k.spec) ? CKK_RSA : CKK_EC;
+    hsm::ObjectHandle priv = CK_INVALID_HANDLE;
+    try {
+        priv = transients.keep(session.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), temporaryKey,
+                                                 wrapped, hsm::policy::transientPrivate(type)));
+    } catch (const hsm::Error&) {
+        notThePrivateKey("a " + std::string(name(k.spec)) +
+                         " private key wrapped (AES-KWP) with the imported temporary key");
+    }
+    if (isRsa(k.spec)) {
+        const auto modulus = session.attribute(priv, CKA_MODULUS);
+        if (!modulus || modulus->size() * 8 != rsaBits(k.spec)) {
+            notThePrivateKey("an RSA-" + std::to_string(rsaBits(k.spec)) + " key");
+        }
+    } else {
+        const auto params = session.attribute(priv, CKA_EC_PARAMS);
+        const auto want = hsm::curveParams(*ecCurve(k.spec));
+        if (!params || !std::equal(params->begin(), params->end(), want.begin(), want.end())) {
+            notThePrivateKey("on the curve of " + std::string(name(k.spec)));
         }
     }
-    if (!spki && !symmetric) {
-        // EC: the point is recovered from signatures by a usable copy of the new blob.
-        auto copy = keys_.material().openUncached(region, k.spec, blob, k.usage);
-        auto session = region.token->session();
-        spki = hsm::publicKeySpki(*session, copy->handle());
-    }
+    return priv;
+}
 
+// One transaction: the blob, the public key and the key's state together.
+KeyRecord ImportService::commit(const ProjectScope& scope, const ImportMaterial& cmd,
+                                const Accepted& a, const Sealed& sealed) {
     KeyRecord result = keys_.modify(scope, cmd.keyId, [&](Poco::Data::Session& s, KeyRecord& key) {
         if (key.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
         }
         if (key.blob) {
             // KWP is deterministic under one KEK: equal material gives an equal blob.
-            if (*key.blob != blob) {
+            if (*key.blob != sealed.blob) {
                 throw Error(ErrorCode::MaterialMismatch,
-                            "the key already has different key material; delete it first",
-                            "encrypted_key_material");
+                            "is not the key material the key already has; delete that first",
+                            Input::WrappedMaterial);
             }
         } else {
-            key.blob = blob;
-            key.publicSpki = spki;
+            key.blob = sealed.blob;
+            key.publicSpki = sealed.spki;
             key.state = KeyState::Enabled;
-            key.unwrapPath = path;
+            key.unwrapPath = a.path;
         }
         key.expirationTime = cmd.expirationTime;
         key_store::audit(s, key.id, "import",
-                         std::string(name(path)) + " " + std::string(name(t.algorithm)));
+                         std::string(name(a.path)) + " " + std::string(name(a.token.algorithm)));
     });
-    keys_.material().evict(result.id);
+    material_.evict(result.id);
     return result;
 }
 
@@ -263,7 +275,7 @@ KeyRecord ImportService::deleteMaterial(const ProjectScope& scope, const std::st
         key.state = KeyState::PendingImport;
         key_store::audit(s, key.id, "delete-material");
     });
-    keys_.material().evict(keyId);
+    material_.evict(keyId);
     return k;
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "hsm/scoped_objects.h"
+#include "service/core/import/import_token.h"
 #include "service/core/import/wrapping_pairs.h"
 #include "service/core/keys/key_service.h"
 
@@ -32,7 +34,8 @@ struct ImportOptions {
 
 class ImportService {
   public:
-    ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options);
+    ImportService(KeyService& keys, KeyMaterial& material, RegionTokens& regions,
+                  WrappingPairs& pairs, ImportOptions options);
 
     ImportParameters parameters(const ProjectScope& scope, const std::string& keyId,
                                 WrappingAlgorithm algorithm, unsigned wrappingBits);
@@ -42,9 +45,33 @@ class ImportService {
     KeyRecord deleteMaterial(const ProjectScope& scope, const std::string& keyId);
 
   private:
+    // What accept() established before any token work.
+    struct Accepted {
+        KeyRecord key;
+        Region& region;
+        ImportToken token;
+        std::shared_ptr<const WrappingPair> pair;
+        UnwrapPath path;
+    };
+    struct Sealed {
+        hsm::Bytes blob;                 // KWP(region KEK, material)
+        std::optional<hsm::Bytes> spki;  // asymmetric keys
+    };
+
     UnwrapPath pathFor(Region& region, WrappingAlgorithm algorithm, const WrappingPair& pair) const;
+    Accepted accept(const ProjectScope& scope, const ImportMaterial& cmd);
+    Sealed unwrapAndSeal(const Accepted& a, const ImportMaterial& cmd) const;
+    hsm::ObjectHandle unwrapOuter(const Accepted& a, hsm::Session& session,
+                                  const ImportMaterial& cmd) const;
+    hsm::ObjectHandle unwrapPrivate(const KeyRecord& k, hsm::ScopedObjects& transients,
+                                    hsm::Session& session, hsm::ObjectHandle temporaryKey,
+                                    hsm::ByteView wrapped) const;
+    KeyRecord commit(const ProjectScope& scope, const ImportMaterial& cmd, const Accepted& a,
+                     const Sealed& sealed);
 
     KeyService& keys_;
+    KeyMaterial& material_;
+    RegionTokens& regions_;
     WrappingPairs& pairs_;
     ImportOptions options_;
 };

@@ -24,8 +24,8 @@ void putString(hsm::Bytes& out, const std::string& s) {
 }
 
 [[noreturn]] void invalid(const char* why) {
-    throw Error(ErrorCode::ImportTokenInvalid, std::string("import_token is invalid: ") + why,
-                "import_token");
+    throw Error(ErrorCode::ImportTokenInvalid, std::string("is invalid: ") + why,
+                Input::ImportToken);
 }
 
 struct Reader {

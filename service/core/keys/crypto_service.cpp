@@ -4,7 +4,7 @@
 #include "service/core/base/errors.h"
 #include "service/core/keys/ciphertext.h"
 #include "service/core/keys/public_crypto.h"
-#include "service/core/tokens/oaep.h"
+#include "service/core/tokens/host_oaep.h"
 
 namespace keyport {
 namespace {
@@ -12,14 +12,15 @@ namespace {
 void requireUsage(const KeyRecord& k, KeyUsage usage) {
     if (k.usage != usage) {
         throw Error(ErrorCode::UsageMismatch,
-                    "key " + k.id + " is a " + std::string(name(k.usage)) + " key", "key_id");
+                    "names a " + std::string(name(k.usage)) + " key, which cannot do this",
+                    Input::KeyId);
     }
 }
 
 [[noreturn]] void undecryptable() {
-    throw Error(ErrorCode::InvalidParameter,
-                "cipher_text could not be decrypted: altered, truncated, or not made by this key",
-                "cipher_text");
+    throw Error(ErrorCode::CiphertextInvalid,
+                "could not be decrypted: altered, truncated, or not made by this key",
+                Input::Ciphertext);
 }
 
 std::uint8_t rsaVersion(EncryptionAlgorithm a) {
@@ -30,10 +31,10 @@ std::uint8_t rsaVersion(EncryptionAlgorithm a) {
 void checkSigningAlgorithm(const KeyRecord& k, SigningAlgorithm a) {
     const bool rsaScheme = a.scheme != SignatureScheme::Ecdsa;
     if (rsaScheme != isRsa(k.spec)) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "signing_algorithm " + name(a) + " does not fit a " +
-                        std::string(name(k.spec)) + " key",
-                    "signing_algorithm");
+        throw Error(
+            ErrorCode::InvalidParameter,
+            "names " + name(a) + ", which does not fit a " + std::string(name(k.spec)) + " key",
+            Input::SigningAlgorithm);
     }
 }
 
@@ -41,9 +42,9 @@ hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type)
     if (type == MessageType::Raw) return digest(a.hash, message);
     if (message.size() != hsm::hashSize(a.hash)) {
         throw Error(ErrorCode::InvalidParameter,
-                    "message must be a " + std::to_string(hsm::hashSize(a.hash)) +
-                        "-byte digest for " + name(a) + " (or set message_type RAW)",
-                    "message");
+                    "must be a " + std::to_string(hsm::hashSize(a.hash)) + "-byte digest for " +
+                        name(a) + " (or send the raw message as such)",
+                    Input::Message);
     }
     return hsm::Bytes(message.begin(), message.end());
 }
@@ -61,9 +62,8 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
     c.keyId = k.id;
     if (isSymmetric(k.spec)) {
         if (algorithm != EncryptionAlgorithm::SymmetricDefault) {
-            throw Error(ErrorCode::InvalidParameter,
-                        "AES keys use encryption_algorithm SYMMETRIC_DEFAULT",
-                        "encryption_algorithm");
+            throw Error(ErrorCode::InvalidParameter, "must be the symmetric default for an AES key",
+                        Input::EncryptionAlgorithm);
         }
         auto key = keys_.material().open(k);
         auto session = key->region().token->session();
@@ -76,18 +76,18 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
     }
     if (algorithm == EncryptionAlgorithm::SymmetricDefault) {
         throw Error(ErrorCode::InvalidParameter,
-                    "RSA keys use encryption_algorithm RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
-                    "encryption_algorithm");
+                    "must be RSA-OAEP with SHA-256 or SHA-1 for an RSA key",
+                    Input::EncryptionAlgorithm);
     }
     const hsm::Hash hash =
         algorithm == EncryptionAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
     const std::size_t limit = rsaBits(k.spec) / 8 - 2 * hsm::hashSize(hash) - 2;
     if (plaintext.size() > limit) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "plain_text is too long for " + std::string(name(k.spec)) + " with " +
-                        std::string(name(algorithm)) + " (at most " + std::to_string(limit) +
-                        " bytes)",
-                    "plain_text");
+        throw Error(
+            ErrorCode::PlaintextTooLong,
+            "is too long for this key and algorithm (at most " + std::to_string(limit) + " bytes)",
+            Input::Plaintext)
+            .withLimit(limit);
     }
     c.version = rsaVersion(algorithm);
     c.payload = rsaOaepEncrypt(*k.publicSpki, hash, plaintext);
@@ -99,8 +99,7 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
     auto c = Ciphertext::decode(ciphertext);
     if (c) c->context.assign(context.begin(), context.end());
     if (!c) {
-        throw Error(ErrorCode::InvalidParameter, "cipher_text is not a Keyport ciphertext",
-                    "cipher_text");
+        throw Error(ErrorCode::CiphertextInvalid, "is not a Keyport ciphertext", Input::Ciphertext);
     }
     // The ciphertext's key or its replica-group member in the caller's project: members share
     // material, and the associated data below still names the key that encrypted.
@@ -117,22 +116,12 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
             undecryptable();
         }
     }
-    if (!isRsa(k.spec) || c->payload.size() != rsaBits(k.spec) / 8) undecryptable();
-    hsm::SecretBytes raw;
-    try {
-        raw = session->decrypt(hsm::Mechanism::rsaX509(), key->handle(), c->payload);
-    } catch (const hsm::Error&) {
-        undecryptable();
-    }
-    // Raw RSA output: left-pad to the modulus size, then remove OAEP on the host (this is
-    // customer data, not key material).
-    hsm::SecretBytes block(rsaBits(k.spec) / 8);
-    if (raw.size() > block.size()) undecryptable();
-    std::copy(raw.reveal().begin(), raw.reveal().end(),
-              block.reveal().begin() + static_cast<long>(block.size() - raw.size()));
-    auto plain =
-        oaepDecode(block.reveal(),
-                   c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
+    if (!isRsa(k.spec)) undecryptable();
+    // Customer data, not key material: OAEP is removed on the host (SoftHSM 2.6.1 has no
+    // OAEP-SHA-256 decrypt), the same way the host-assisted import path does it.
+    auto plain = hostOaepDecrypt(
+        *session, key->handle(), rsaBits(k.spec) / 8, c->payload,
+        c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
     if (!plain) undecryptable();
     return {k.id, std::move(*plain)};
 }
@@ -141,7 +130,8 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
                                      std::size_t bytes, bool withPlaintext, hsm::ByteView context) {
     const KeyRecord k = keys_.usable(scope, keyId);
     if (!isSymmetric(k.spec)) {
-        throw Error(ErrorCode::InvalidParameter, "data keys need an AES_256 key", "key_id");
+        throw Error(ErrorCode::InvalidParameter,
+                    "names a key that cannot make data keys (AES only)", Input::KeyId);
     }
     auto session = keys_.material().regions().token(k.region).session();
     hsm::SecretBytes plain(session->random(bytes));
@@ -189,7 +179,8 @@ bool CryptoService::verify(const ProjectScope& scope, const std::string& keyId,
 hsm::Bytes CryptoService::publicKey(const ProjectScope& scope, const std::string& keyId) {
     const KeyRecord k = keys_.get(scope, keyId);
     if (isSymmetric(k.spec)) {
-        throw Error(ErrorCode::InvalidParameter, "symmetric keys have no public key", "key_id");
+        throw Error(ErrorCode::InvalidParameter, "names a symmetric key, which has no public key",
+                    Input::KeyId);
     }
     if (!k.publicSpki)
         throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");

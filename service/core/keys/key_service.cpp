@@ -13,7 +13,7 @@ namespace keyport {
 namespace {
 
 [[noreturn]] void notFound(const std::string& keyId) {
-    throw Error(ErrorCode::KeyNotFound, "key " + keyId + " does not exist", "key_id");
+    throw Error(ErrorCode::KeyNotFound, "key " + keyId + " does not exist", Input::KeyId);
 }
 
 // Another project's or domain's key is indistinguishable from a missing one; expired
@@ -72,11 +72,12 @@ KeyRecord KeyService::loadVisible(Poco::Data::Session& s, const ProjectScope& sc
 
 KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     if (cmd.spec == KeySpec::Aes256 && cmd.usage != KeyUsage::EncryptDecrypt) {
-        throw Error(ErrorCode::InvalidParameter, "AES_256 keys can only be ENCRYPT_DECRYPT",
-                    "key_usage");
+        throw Error(ErrorCode::InvalidParameter, "must be encrypt/decrypt for an AES key",
+                    Input::KeyUsage);
     }
     if (ecCurve(cmd.spec) && cmd.usage != KeyUsage::SignVerify) {
-        throw Error(ErrorCode::InvalidParameter, "EC keys can only be SIGN_VERIFY", "key_usage");
+        throw Error(ErrorCode::InvalidParameter, "must be sign/verify for an EC key",
+                    Input::KeyUsage);
     }
     KeyRecord k;
     k.id = newUuid();
@@ -104,8 +105,8 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         });
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists,
-                        "a key with alias '" + cmd.alias + "' already exists", "key_alias");
+            throw Error(ErrorCode::AliasExists, "'" + cmd.alias + "' is taken by another key",
+                        Input::KeyAlias);
         }
         throw;
     }
@@ -133,8 +134,8 @@ KeyRecord KeyService::move(const ProjectScope& scope, const std::string& keyId,
         KeyRecord k = loadVisible(s, scope, keyId);
         if (key_store::findByAlias(s, target.projectId, k.alias)) {
             throw Error(ErrorCode::AliasExists,
-                        "a key named " + k.alias + " already exists in region " + target.region,
-                        "keyName");
+                        "'" + k.alias + "' is taken by another key in region " + target.region,
+                        Input::KeyAlias);
         }
         key_store::move(s, k.id, target.projectId, target.region, targetBlob);
         key_store::audit(s, k.id, "migrate", scope.region + " -> " + target.region);
@@ -164,8 +165,8 @@ KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
         if (marker) {
             auto m = key_store::find(s, *marker);
             if (!m || m->projectId != scope.projectId) {
-                throw Error(ErrorCode::InvalidParameter,
-                            "marker does not name a key of this project", "marker");
+                throw Error(ErrorCode::InvalidParameter, "does not name a key of this project",
+                            Input::ListMarker);
             }
         }
         out.keys = key_store::list(s, scope.projectId, limit + 1, marker);
@@ -214,8 +215,7 @@ KeyRecord KeyService::disable(const ProjectScope& scope, const std::string& keyI
 KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
                                        int pendingDays) {
     if (pendingDays < 7 || pendingDays > 1096) {
-        throw Error(ErrorCode::InvalidParameter, "pending_days must be from 7 to 1096",
-                    "pending_days");
+        throw Error(ErrorCode::InvalidParameter, "must be from 7 to 1096 days", Input::PendingDays);
     }
     return modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& k) {
         if (k.state == KeyState::PendingDeletion) {
@@ -250,8 +250,8 @@ KeyRecord KeyService::updateAlias(const ProjectScope& scope, const std::string& 
         });
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists, "a key with alias '" + alias + "' already exists",
-                        "key_alias");
+            throw Error(ErrorCode::AliasExists, "'" + alias + "' is taken by another key",
+                        Input::KeyAlias);
         }
         throw;
     }
@@ -281,7 +281,7 @@ void KeyService::putTag(const ProjectScope& scope, const std::string& keyId, con
         loadVisible(s, scope, keyId);
         auto existing = key_store::tags(s, keyId);
         if (!existing.count(key) && existing.size() >= 20) {
-            throw Error(ErrorCode::InvalidParameter, "a key has at most 20 tags", "tag");
+            throw Error(ErrorCode::InvalidParameter, "a key has at most 20 tags").withLimit(20);
         }
         key_store::putTag(s, keyId, key, value);
     });
@@ -292,7 +292,8 @@ void KeyService::deleteTag(const ProjectScope& scope, const std::string& keyId,
     db_.write([&](Poco::Data::Session& s) {
         loadVisible(s, scope, keyId);
         if (!key_store::deleteTag(s, keyId, key)) {
-            throw Error(ErrorCode::InvalidParameter, "the key has no tag '" + key + "'", "key");
+            throw Error(ErrorCode::InvalidParameter, "names no tag of this key ('" + key + "')",
+                        Input::TagKey);
         }
     });
 }
@@ -348,8 +349,7 @@ void KeyService::insertReplica(const KeyRecord& replica,
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
             throw Error(ErrorCode::AliasExists,
-                        "a key with alias '" + replica.alias + "' already exists there",
-                        "key_alias");
+                        "'" + replica.alias + "' is taken by another key there", Input::KeyAlias);
         }
         throw;
     }

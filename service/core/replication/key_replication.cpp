@@ -51,12 +51,12 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     RegionTokens& regions = keys_.material().regions();
     if (!regions.has(cmd.replicaRegion)) {
         throw Error(ErrorCode::InvalidParameter,
-                    "region " + cmd.replicaRegion + " is not a region of this service",
-                    "replica_region");
+                    "names " + cmd.replicaRegion + ", which is not a region of this service",
+                    Input::TargetRegion);
     }
     if (cmd.replicaRegion == k.region) {
-        throw Error(ErrorCode::InvalidParameter, "the key already lives in region " + k.region,
-                    "replica_region");
+        throw Error(ErrorCode::InvalidParameter,
+                    "names " + k.region + ", where the key already lives", Input::TargetRegion);
     }
     const auto project = tenancy_.project(cmd.replicaProjectId);
     if (!project || project->domainId != source.domainId) {
@@ -65,9 +65,9 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     }
     if (project->region != cmd.replicaRegion) {
         throw Error(ErrorCode::InvalidParameter,
-                    "project " + cmd.replicaProjectId + " lives in region " + project->region +
-                        ", not " + cmd.replicaRegion,
-                    "replica_project_id");
+                    "names project " + cmd.replicaProjectId + ", which lives in region " +
+                        project->region + ", not " + cmd.replicaRegion,
+                    Input::TargetProject);
     }
     switch (k.state) {
         case KeyState::Enabled:
@@ -85,10 +85,10 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     }
     for (const KeyRecord& m : keys_.group(k)) {
         if (m.region == cmd.replicaRegion) {
-            throw Error(
-                ErrorCode::ReplicaExists,
-                "the key already has a replica in region " + cmd.replicaRegion + " (" + m.id + ")",
-                "replica_region");
+            throw Error(ErrorCode::ReplicaExists,
+                        "names " + cmd.replicaRegion + ", where the key already has a replica (" +
+                            m.id + ")",
+                        Input::TargetRegion);
         }
     }
 
@@ -110,16 +110,16 @@ KeyRecord KeyReplication::migrate(const ProjectScope& source, const std::string&
                                   const ProjectScope& target) {
     const KeyRecord k = keys_.get(source, keyId);
     if (target.region == k.region) {
-        throw Error(ErrorCode::InvalidParameter, "the key already lives in region " + k.region,
-                    "targetRegion");
+        throw Error(ErrorCode::InvalidParameter,
+                    "names " + k.region + ", where the key already lives", Input::TargetRegion);
     }
     if (k.primaryKeyId || keys_.group(k).size() > 1) {
         throw Error(ErrorCode::InvalidRequest, "a key with replicas cannot be migrated");
     }
     if (keys_.findByAlias(target, k.alias)) {
         throw Error(ErrorCode::AliasExists,
-                    "a key named " + k.alias + " already exists in region " + target.region,
-                    "keyName");
+                    "'" + k.alias + "' is taken by another key in region " + target.region,
+                    Input::KeyAlias);
     }
     const hsm::Bytes blob = transferMaterial(k, keys_.material().regions().region(target.region));
     return keys_.move(source, keyId, target, blob);

@@ -86,11 +86,11 @@ void ReplicationOperations::startWorker() {
 Operation ReplicationOperations::start(const ProjectScope& scope, const std::string& keyId,
                                        const std::string& zone) {
     const KeyRecord k = keys_.get(scope, keyId);
-    if (!k.multiZone)
-        throw Error(ErrorCode::InvalidRequest, "the key is not a multi-zone key", "not-multizone");
+    if (!k.multiZone) throw Error(ErrorCode::KeyNotMultiZone, "the key was not created multi-zone");
     if (!keys_.material().regions().has(zone) || zone == k.region) {
         throw Error(ErrorCode::InvalidParameter,
-                    "zone " + zone + " is not a zone this key can be replicated to", "zone");
+                    "names " + zone + ", which is not a zone this key can be replicated to",
+                    Input::TargetRegion);
     }
     for (const KeyRecord& m : keys_.group(k)) {
         if (m.region == zone)
@@ -121,7 +121,8 @@ Operation ReplicationOperations::start(const ProjectScope& scope, const std::str
 Operation ReplicationOperations::get(const ProjectScope& scope, const std::string& id) {
     auto o = load(id);
     if (!o || o->domainId != scope.domainId || o->projectId != scope.projectId) {
-        throw Error(ErrorCode::KeyNotFound, "operation " + id + " does not exist", "operation");
+        throw Error(ErrorCode::OperationNotFound, "operation " + id + " does not exist",
+                    Input::Operation);
     }
     return *o;
 }

@@ -17,23 +17,23 @@ bool validName(const std::string& s) {
     return std::regex_match(s, re);
 }
 
-void checkName(const std::string& value, const char* field) {
+void checkName(const std::string& value, Input input) {
     if (!validName(value)) {
-        throw Error(ErrorCode::InvalidParameter,
-                    std::string(field) + " must match ^[a-zA-Z0-9_-]{1,64}$", field);
+        throw Error(ErrorCode::InvalidParameter, "must match ^[a-zA-Z0-9_-]{1,64}$", input);
     }
 }
 
 void checkValue(const SecretValue& v) {
     if (v.bytes.empty() || v.bytes.size() > kMaxSecretValue) {
         throw Error(ErrorCode::InvalidParameter,
-                    "the secret value must be 1 to " + std::to_string(kMaxSecretValue) + " bytes",
-                    v.binary ? "secret_binary" : "secret_string");
+                    "must be 1 to " + std::to_string(kMaxSecretValue) + " bytes",
+                    v.binary ? Input::SecretBinary : Input::SecretString)
+            .withLimit(kMaxSecretValue);
     }
 }
 
 [[noreturn]] void secretNotFound(const std::string& name) {
-    throw Error(ErrorCode::SecretNotFound, "secret " + name + " does not exist", "secret_name");
+    throw Error(ErrorCode::SecretNotFound, "secret " + name + " does not exist", Input::SecretName);
 }
 
 std::string versionName(std::int64_t n) {
@@ -68,8 +68,8 @@ KeyRecord SecretService::cmkFor(const ProjectScope& scope,
         } catch (const Error& e) {
             if (e.code() != ErrorCode::KeyNotFound) throw;
             throw Error(ErrorCode::InvalidParameter,
-                        "kms_key_id " + *kmsKeyId + " is not a key of project " + scope.projectId,
-                        "kms_key_id");
+                        "names " + *kmsKeyId + ", which is not a key of project " + scope.projectId,
+                        Input::SecretCmk);
         }
     } else {
         k = keys_.findByAlias(scope, kDefaultCmkAlias);
@@ -87,25 +87,27 @@ KeyRecord SecretService::cmkFor(const ProjectScope& scope,
     }
     if (k->spec != KeySpec::Aes256 || k->usage != KeyUsage::EncryptDecrypt) {
         throw Error(ErrorCode::InvalidParameter,
-                    "kms_key_id " + k->id + " must be an AES_256 ENCRYPT_DECRYPT key",
-                    "kms_key_id");
+                    "names " + k->id + ", which is not an AES-256 encrypt/decrypt key",
+                    Input::SecretCmk);
     }
     if (k->region != scope.region) {
         throw Error(ErrorCode::InvalidParameter,
-                    "kms_key_id " + k->id + " is not in region " + scope.region, "kms_key_id");
+                    "names " + k->id + ", which is not in region " + scope.region,
+                    Input::SecretCmk);
     }
     if (k->state != KeyState::Enabled) {
         const std::string why = k->state == KeyState::Disabled          ? "is disabled"
                                 : k->state == KeyState::PendingDeletion ? "is pending deletion"
                                 : k->state == KeyState::PendingImport   ? "has no key material"
                                                                         : "is not enabled";
-        throw Error(ErrorCode::InvalidRequest, "the CMK " + k->id + " " + why, "kms_key_id");
+        throw Error(ErrorCode::InvalidRequest, "names " + k->id + ", a CMK that " + why,
+                    Input::SecretCmk);
     }
     return *k;
 }
 
 SecretService::Loaded SecretService::load(const ProjectScope& scope, const std::string& name) {
-    checkName(name, "secret_name");
+    checkName(name, Input::SecretName);
     return db_.read([&](Poco::Data::Session& s) {
         auto secret = secret_store::find(s, scope.projectId, name);
         if (!secret || secret->domainId != scope.domainId) secretNotFound(name);
@@ -148,11 +150,12 @@ VersionView SecretService::viewOf(const SecretRecord& s, const SecretVersion& v,
 }
 
 SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& cmd) {
-    checkName(cmd.name, "name");
+    checkName(cmd.name, Input::NewSecretName);
     checkValue(cmd.value);
     if (cmd.description.size() > 2048) {
-        throw Error(ErrorCode::InvalidParameter, "description is at most 2048 characters",
-                    "description");
+        throw Error(ErrorCode::InvalidParameter, "is at most 2048 characters",
+                    Input::SecretDescription)
+            .withLimit(2048);
     }
     std::lock_guard lock(lockFor(scope.projectId, cmd.name));
     const KeyRecord cmk = cmkFor(scope, cmd.kmsKeyId);
@@ -180,8 +183,8 @@ SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& 
                           cmd.value.binary};
     db_.write([&](Poco::Data::Session& s) {
         if (secret_store::find(s, scope.projectId, cmd.name)) {
-            throw Error(ErrorCode::SecretExists, "a secret named " + cmd.name + " already exists",
-                        "name");
+            throw Error(ErrorCode::SecretExists, "'" + cmd.name + "' is taken by another secret",
+                        Input::NewSecretName);
         }
         secret_store::insert(s, r);
         secret_store::insertVersion(s, v);
@@ -210,8 +213,9 @@ SecretView SecretService::update(const ProjectScope& scope, const std::string& n
     SecretRecord r = writable(scope, name);
     if (description) {
         if (description->size() > 2048) {
-            throw Error(ErrorCode::InvalidParameter, "description is at most 2048 characters",
-                        "description");
+            throw Error(ErrorCode::InvalidParameter, "is at most 2048 characters",
+                        Input::SecretDescription)
+                .withLimit(2048);
         }
         r.description = *description;
     }
@@ -337,8 +341,9 @@ VersionValue SecretService::getVersion(const ProjectScope& scope, const std::str
         if (x.versionId == id) v = &x;
     }
     if (!v)
-        throw Error(ErrorCode::SecretNotFound, "secret " + name + " has no version " + versionId,
-                    "version_id");
+        throw Error(ErrorCode::SecretNotFound,
+                    "names no version of secret " + name + " ('" + versionId + "')",
+                    Input::SecretVersion);
     // The CMK that wrapped this version, in the secret's project (checked as usable: a
     // disabled CMK stops reads as KMS would).
     const ProjectScope owner{l.secret.domainId, l.secret.projectId, l.secret.region};
@@ -350,7 +355,7 @@ VersionValue SecretService::getVersion(const ProjectScope& scope, const std::str
 
 VersionView SecretService::putStage(const ProjectScope& scope, const std::string& name,
                                     const std::string& stage, const std::string& versionId) {
-    checkName(stage, "stage_name");
+    checkName(stage, Input::SecretStage);
     std::lock_guard lock(lockFor(scope.projectId, name));
     SecretRecord r = writable(scope, name);
     const std::int64_t t = epochMillis();
@@ -359,7 +364,8 @@ VersionView SecretService::putStage(const ProjectScope& scope, const std::string
         auto v = secret_store::findVersion(s, r.id, versionId);
         if (!v)
             throw Error(ErrorCode::SecretNotFound,
-                        "secret " + name + " has no version " + versionId, "version_id");
+                        "names no version of secret " + name + " ('" + versionId + "')",
+                        Input::SecretVersion);
         std::vector<SecretRecord> all = secret_store::replicasOf(s, r.id);
         all.push_back(r);
         for (const auto& x : all) {
@@ -380,7 +386,7 @@ VersionView SecretService::putStage(const ProjectScope& scope, const std::string
 
 VersionView SecretService::getStage(const ProjectScope& scope, const std::string& name,
                                     const std::string& stage) {
-    checkName(stage, "stage_name");
+    checkName(stage, Input::SecretStage);
     const Loaded l = load(scope, name);
     auto it = l.stages.find(stage);
     if (it == l.stages.end())
@@ -398,17 +404,20 @@ std::string SecretService::replicate(const ProjectScope& scope, const std::strin
     const SecretRecord primary = writable(scope, name);
     if (!keys_.material().regions().has(region)) {
         throw Error(ErrorCode::InvalidParameter,
-                    "region " + region + " is not a region of this service", "region");
+                    "names " + region + ", which is not a region of this service",
+                    Input::TargetRegion);
     }
     if (region == primary.region) {
         throw Error(ErrorCode::InvalidRequest,
-                    "secret " + name + " already lives in region " + region, "region");
+                    "names " + region + ", where secret " + name + " already lives",
+                    Input::TargetRegion);
     }
     const auto project = tenancy_.projectInRegion(scope.domainId, region);
     if (!project) {
-        throw Error(ErrorCode::InvalidRequest,
-                    "your domain has no project in region " + region + "; create one there first",
-                    "region");
+        throw Error(
+            ErrorCode::InvalidRequest,
+            "names " + region + ", where your domain has no project; create one there first",
+            Input::TargetRegion);
     }
     const ProjectScope target{scope.domainId, project->id, region};
     const Loaded l = load(scope, name);
@@ -416,13 +425,14 @@ std::string SecretService::replicate(const ProjectScope& scope, const std::strin
         for (const auto& r : secret_store::replicasOf(s, primary.id)) {
             if (r.region == region) {
                 throw Error(ErrorCode::SecretExists,
-                            "secret " + name + " already has a replica in region " + region,
-                            "region");
+                            "names " + region + ", where secret " + name + " already has a replica",
+                            Input::TargetRegion);
             }
         }
         if (secret_store::find(s, target.projectId, name)) {
             throw Error(ErrorCode::SecretExists,
-                        "a secret named " + name + " already exists in region " + region, "region");
+                        "names " + region + ", where a secret named " + name + " already exists",
+                        Input::TargetRegion);
         }
         return 0;
     });

@@ -83,8 +83,8 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
             into(where), now;
         if (!owner.empty() && (owner[0] != domainId || where[0] != region)) {
             throw Error(ErrorCode::InvalidParameter,
-                        "project " + projectId + " already exists in another domain or region",
-                        "project");
+                        "names " + projectId + ", which exists in another domain or region",
+                        Input::Project);
         }
         if (owner.empty()) {
             std::vector<std::string> other;
@@ -92,9 +92,9 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
                 bind(region), into(other), now;
             if (!other.empty()) {
                 throw Error(ErrorCode::InvalidParameter,
-                            "domain " + domainId + " already has project " + other[0] +
-                                " in region " + region,
-                            "project");
+                            "is not needed: domain " + domainId + " already has project " +
+                                other[0] + " in region " + region,
+                            Input::Project);
             }
             s << "INSERT INTO projects (id, domain_id, region, created_at) VALUES (?, ?, ?, ?)",
                 bind(projectId), bind(domainId), bind(region), bind(t), now;

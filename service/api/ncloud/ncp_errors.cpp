@@ -1,0 +1,143 @@
+#include "service/api/ncloud/ncp_errors.h"
+
+#include "service/api/error_text.h"
+#include "service/api/json.h"
+
+namespace keyport::api::ncloud {
+namespace {
+
+// The request fields of NAVER Cloud KMS API 2.0.
+std::string_view ncpField(Input input) {
+    switch (input) {
+        case Input::None:
+            return "";
+        case Input::KeyId:
+            return "keyTag";
+        case Input::KeyAlias:
+            return "keyName";
+        case Input::KeySpec:
+            return "keyType";
+        case Input::KeyUsage:
+            return "keyType";
+        case Input::KeyDescription:
+            return "memo";
+        case Input::PendingDays:
+            return "pendingDays";
+        case Input::ListMarker:
+            return "pageNo";
+        case Input::ListLimit:
+            return "pageSize";
+        case Input::TagKey:
+            return "tag";
+        case Input::TagValue:
+            return "tag";
+        case Input::Plaintext:
+            return "plaintext";
+        case Input::Ciphertext:
+            return "ciphertext";
+        case Input::EncryptionAlgorithm:
+            return "algorithm";
+        case Input::EncryptionContext:
+            return "context";
+        case Input::SigningAlgorithm:
+            return "algorithm";
+        case Input::Message:
+            return "data";
+        case Input::DataKeyLength:
+            return "bits";
+        case Input::ImportToken:
+            return "importToken";
+        case Input::WrappedMaterial:
+            return "keyMaterial";
+        case Input::WrappedPrivateKey:
+            return "keyMaterial";
+        case Input::WrappingAlgorithm:
+            return "algorithm";
+        case Input::ExpirationTime:
+            return "expiration";
+        case Input::Sequence:
+            return "sequence";
+        case Input::TargetRegion:
+            return "targetRegion";
+        case Input::TargetProject:
+            return "targetRegion";
+        case Input::Operation:
+            return "operation";
+        case Input::Project:
+            return "region";
+        case Input::SecretName:
+            return "name";
+        case Input::NewSecretName:
+            return "name";
+        case Input::SecretStage:
+            return "stage";
+        case Input::SecretString:
+            return "secret";
+        case Input::SecretBinary:
+            return "secret";
+        case Input::SecretDescription:
+            return "memo";
+        case Input::SecretCmk:
+            return "keyTag";
+        case Input::SecretVersion:
+            return "version";
+    }
+    return "";
+}
+
+}  // namespace
+
+Response ncpError(int status, const std::string& code, const std::string& msg) {
+    auto o = object();
+    o->set("code", code);
+    o->set("msg", msg);
+    return Response::json(status, stringify(o));
+}
+
+Response ncpError(const Error& e) {
+    const std::string msg = describe(e, ncpField, ": ").message;
+    switch (e.code()) {
+        case ErrorCode::KeyNotFound:
+        case ErrorCode::SecretNotFound:
+        case ErrorCode::OperationNotFound:
+            return ncpError(404, "NOT_FOUND", msg);
+        case ErrorCode::AliasExists:
+        case ErrorCode::ReplicaExists:
+        case ErrorCode::SecretExists:
+            return ncpError(409, "CONFLICT", msg);
+        case ErrorCode::KeyDisabled:
+        case ErrorCode::KeyPendingDeletion:
+        case ErrorCode::KeyPendingImport:
+        case ErrorCode::KeyStateInvalid:
+        case ErrorCode::UsageMismatch:
+            return ncpError(422, "UNPROCESSABLE_ENTITY", msg);
+        case ErrorCode::Unauthorized:
+            return ncpError(401, "UNAUTHORIZED", msg);
+        case ErrorCode::Forbidden:
+            return ncpError(403, "FORBIDDEN", msg);
+        case ErrorCode::OperationInterrupted:
+        case ErrorCode::Internal:
+            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
+        default:
+            return ncpError(400, "INVALID_REQUEST", msg);
+    }
+}
+
+Response ncpAuthError(const AuthError& e) {
+    if (e.kind() == AuthFailure::Forbidden) return ncpError(403, "FORBIDDEN", e.what());
+    return ncpError(401, "UNAUTHORIZED", e.what());
+}
+
+Response ncpTransportError(int status, const std::string& message) {
+    switch (status) {
+        case 404:
+            return ncpError(404, "NOT_FOUND", message);
+        case 405:
+        case 413:
+            return ncpError(status, "INVALID_REQUEST", message);
+        default:
+            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
+    }
+}
+
+}  // namespace keyport::api::ncloud
