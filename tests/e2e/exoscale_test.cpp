@@ -293,7 +293,7 @@ TEST(Exoscale, IsolationAndBadInput) {
          "GET",
          "/v2/operation/00000000-0000-4000-8000-000000000000",
          "",
-         {404, "Key Not Found"}},
+         {404, "Not Found"}},
         {"unknown route", "GET", "/v2/kms-key/" + id + "/nothing", "", {404, "Not Found"}},
         {"wrong method", "DELETE", "/v2/kms-key/" + id, "", {405, "Method Not Allowed"}},
     };

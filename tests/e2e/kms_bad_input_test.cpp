@@ -78,8 +78,8 @@ TEST(KmsBadInput, RequestShape) {
 // Core names inputs neutrally; the KMS dialect must tell its client about the fields the
 // client sent (plain_text, cipher_text), with the rule's limit.
 TEST(KmsBadInput, ErrorsNameHuaweiFields) {
-    const KmsClient c = demo();
-    const std::string rsa = c.createKey("err-fields-rsa", "RSA_2048", "ENCRYPT_DECRYPT");
+    const auto c = demoClient();
+    const std::string rsa = c.createKey("err-fields-rsa", "RSA_2048", "ENCRYPT_DECRYPT", "kms");
     auto r = c.call("encrypt-data", jsonBody({{"key_id", rsa},
                                               {"plain_text", std::string(191, 'x')},
                                               {"encryption_algorithm", "RSAES_OAEP_SHA_256"}}));

@@ -135,7 +135,12 @@ Response kmsError(const Error& e) {
         case ErrorCode::MaterialMismatch:
             return invalid("encrypted_key_material");
         case ErrorCode::AlgorithmUnsupported:
-            return invalid(text.field.empty() ? "wrapping_algorithm" : text.field);
+            if (e.input() == Input::WrappingAlgorithm) {
+                return kmsError(400, "KMS.0308",
+                                "invalid parameter \"wrapping_algorithm\": " + msg +
+                                    "; supported wrapping_algorithm: RSAES_OAEP_SHA_1");
+            }
+            return invalid(text.field);
         case ErrorCode::AliasExists:
             return invalid("key_alias");
         case ErrorCode::SequenceConflict:

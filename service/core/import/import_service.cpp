@@ -66,7 +66,7 @@ UnwrapPath ImportService::pathFor(Region& region, WrappingAlgorithm algorithm,
     if (options_.hostAssistedOaep && pair.hostDecrypt) return UnwrapPath::HostAssisted;
     throw Error(ErrorCode::AlgorithmUnsupported,
                 "asks for OAEP with SHA-256, which the token of region " + region.name +
-                    " does not offer; OAEP with SHA-1 is supported",
+                    " does not offer (OAEP with SHA-1 it does)",
                 Input::WrappingAlgorithm);
 }
 
@@ -241,9 +241,10 @@ KeyRecord ImportService::commit(const ProjectScope& scope, const ImportMaterial&
         if (key.blob) {
             // KWP is deterministic under one KEK: equal material gives an equal blob.
             if (*key.blob != sealed.blob) {
-                throw Error(ErrorCode::MaterialMismatch,
-                            "is not the key material the key already has; delete that first",
-                            Input::WrappedMaterial);
+                throw Error(
+                    ErrorCode::MaterialMismatch,
+                    "is different from the key material the key already has; delete that first",
+                    Input::WrappedMaterial);
             }
         } else {
             key.blob = sealed.blob;
