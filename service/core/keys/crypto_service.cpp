@@ -144,7 +144,7 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
         throw Error(ErrorCode::InvalidParameter, "data keys need an AES_256 key", "key_id");
     }
     auto session = keys_.material().regions().token(k.region).session();
-    hsm::SecretBytes plain(session->random(bytes));
+    hsm::SecretBytes plain = session->randomSecret(bytes);
     DataKey dk{
         k.id,
         {},
