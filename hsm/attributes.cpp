@@ -5,8 +5,19 @@
 
 namespace hsm {
 
+AttributeTemplate::AttributeTemplate(const AttributeTemplate& other) {
+    entries_.reserve(other.entries_.size());
+    for (const auto& e : other.entries_)
+        entries_.push_back({e.type, SecretBytes(e.value.reveal())});
+}
+
+AttributeTemplate& AttributeTemplate::operator=(const AttributeTemplate& other) {
+    if (this != &other) *this = AttributeTemplate(other);
+    return *this;
+}
+
 AttributeTemplate& AttributeTemplate::set(CK_ATTRIBUTE_TYPE type, ByteView value) {
-    Bytes copy(value.begin(), value.end());
+    SecretBytes copy(value);
     auto it = std::find_if(entries_.begin(), entries_.end(),
                            [type](const Entry& e) { return e.type == type; });
     if (it != entries_.end()) {
@@ -42,7 +53,7 @@ CK_ATTRIBUTE* AttributeTemplate::data() const {
     view_.reserve(entries_.size());
     for (const auto& e : entries_) {
         view_.push_back(CK_ATTRIBUTE{
-            e.type, e.value.empty() ? nullptr : const_cast<std::uint8_t*>(e.value.data()),
+            e.type, e.value.empty() ? nullptr : const_cast<std::uint8_t*>(e.value.reveal().data()),
             static_cast<CK_ULONG>(e.value.size())});
     }
     return view_.empty() ? nullptr : view_.data();

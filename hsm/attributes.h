@@ -1,5 +1,7 @@
 // AttributeTemplate: a list of PKCS#11 attributes that owns the storage its CK_ATTRIBUTEs
-// point into, so a template can be built, copied and passed around safely.
+// point into, so a template can be built, copied and passed around safely. Every value
+// lives in SecretBytes (a CKA_VALUE may be plaintext key material): wiped when overwritten
+// or destroyed, and a copy is a deep copy into fresh SecretBytes.
 #pragma once
 
 #include <string_view>
@@ -12,6 +14,13 @@ namespace hsm {
 
 class AttributeTemplate {
   public:
+    AttributeTemplate() = default;
+    AttributeTemplate(const AttributeTemplate& other);
+    AttributeTemplate& operator=(const AttributeTemplate& other);
+    AttributeTemplate(AttributeTemplate&&) noexcept = default;
+    AttributeTemplate& operator=(AttributeTemplate&&) noexcept = default;
+    ~AttributeTemplate() = default;
+
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, bool value);
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, CK_ULONG value);
     AttributeTemplate& set(CK_ATTRIBUTE_TYPE type, ByteView value);
@@ -30,7 +39,7 @@ class AttributeTemplate {
   private:
     struct Entry {
         CK_ATTRIBUTE_TYPE type;
-        Bytes value;
+        SecretBytes value;
     };
     std::vector<Entry> entries_;
     mutable std::vector<CK_ATTRIBUTE> view_;

@@ -180,6 +180,14 @@ Bytes Session::random(std::size_t size) {
     return out;
 }
 
+SecretBytes Session::randomSecret(std::size_t size) {
+    SecretBytes out(size);
+    if (size > 0) {
+        check(fn_->C_GenerateRandom(handle_, out.reveal().data(), size), "C_GenerateRandom");
+    }
+    return out;
+}
+
 std::vector<ObjectHandle> Session::findObjects(const AttributeTemplate& tmpl, std::size_t max) {
     check(fn_->C_FindObjectsInit(handle_, tmpl.data(), tmpl.size()), "C_FindObjectsInit");
     std::vector<ObjectHandle> found(max);

@@ -56,6 +56,8 @@ class Session {
     // False for a signature that does not verify; throws for any other failure.
     bool verify(const Mechanism& m, ObjectHandle key, ByteView data, ByteView signature);
     Bytes random(std::size_t size);
+    // Randomness that becomes key material on the host (data keys): never in a plain vector.
+    SecretBytes randomSecret(std::size_t size);
 
     std::vector<ObjectHandle> findObjects(const AttributeTemplate& tmpl, std::size_t max = 64);
     std::optional<ObjectHandle> findOne(const AttributeTemplate& tmpl);

@@ -8,9 +8,12 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
+#include <openssl/crypto.h>
 
 #include <cstdio>
 #include <istream>
+
+#include "service/api/json.h"
 
 namespace keyport::api {
 namespace {
@@ -57,6 +60,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         for (const auto& [name, value] : res.headers) out.set(name, value);
         out.setContentLength(static_cast<std::streamsize>(res.body.size()));
         out.sendBuffer(res.body.data(), res.body.size());
+        // Either body may carry plaintext (a secret value, decrypted data, a data key).
+        wipe(req.body);
+        wipe(res.body);
     }
 
   private:
@@ -66,14 +72,17 @@ class Handler : public Poco::Net::HTTPRequestHandler {
             in.getContentLength64() > static_cast<std::int64_t>(bodyLimit_)) {
             return false;
         }
+        // One allocation when the length is declared: growing would free unwiped copies.
+        if (in.hasContentLength()) body.reserve(static_cast<std::size_t>(in.getContentLength64()));
         std::istream& s = in.stream();
         char buf[8192];
         while (s) {
             s.read(buf, sizeof buf);
             body.append(buf, static_cast<std::size_t>(s.gcount()));
-            if (body.size() > bodyLimit_) return false;
+            if (body.size() > bodyLimit_) break;
         }
-        return true;
+        OPENSSL_cleanse(buf, sizeof buf);
+        return body.size() <= bodyLimit_;
     }
 
     void drain(std::istream& s) const {

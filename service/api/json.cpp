@@ -3,13 +3,60 @@
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
+#include <openssl/crypto.h>
 
+#include <algorithm>
 #include <charconv>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 
 #include "service/core/base/errors.h"
 
 namespace keyport::api {
+namespace {
+
+// The output buffer of a response: a body may carry plaintext, so it grows by hand, wiping
+// each outgrown buffer before it is freed, and hands its string over without a copy.
+class WipingStringBuf : public std::streambuf {
+  public:
+    explicit WipingStringBuf(std::size_t capacity) { grow(capacity); }
+    ~WipingStringBuf() override { wipe(buf_); }
+
+    std::string take() {
+        buf_.resize(used());
+        std::string out = std::move(buf_);
+        buf_.clear();
+        setp(nullptr, nullptr);
+        return out;
+    }
+
+  protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        grow(buf_.size() * 2);
+        *pptr() = traits_type::to_char_type(c);
+        pbump(1);
+        return c;
+    }
+
+  private:
+    std::size_t used() const { return static_cast<std::size_t>(pptr() - pbase()); }
+
+    void grow(std::size_t capacity) {
+        const std::size_t n = pbase() != nullptr ? used() : 0;
+        std::string next(capacity, '\0');
+        std::copy(buf_.data(), buf_.data() + n, next.data());
+        wipe(buf_);
+        buf_ = std::move(next);
+        setp(buf_.data(), buf_.data() + buf_.size());
+        pbump(static_cast<int>(n));
+    }
+
+    std::string buf_;
+};
+
+}  // namespace
 
 JsonBody JsonBody::parse(const std::string& body) {
     Poco::JSON::Parser parser;
@@ -92,9 +139,21 @@ Poco::JSON::Object::Ptr object() {
 }
 
 std::string stringify(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream s;
+    WipingStringBuf buf(1024);
+    std::ostream s(&buf);
     o->stringify(s);
-    return s.str();
+    return buf.take();
+}
+
+void setSecret(Poco::JSON::Object::Ptr o, const std::string& name, std::string value) {
+    o->set(name, value);
+    wipe(value);
+}
+
+void wipe(std::string& s) noexcept {
+    s.resize(s.capacity());
+    OPENSSL_cleanse(s.data(), s.size());
+    s.clear();
 }
 
 std::string quote(const std::string& s) {

@@ -39,4 +39,17 @@ Poco::JSON::Object::Ptr object();
 std::string stringify(const Poco::JSON::Object::Ptr& o);
 std::string quote(const std::string& s);  // a JSON string literal
 
+// Secret text on its way into a response (base64 or hex of plaintext, a secret_string):
+// `o` gets its own copy and ours is wiped. Poco's copy lives in `o` until it is destroyed.
+void setSecret(Poco::JSON::Object::Ptr o, const std::string& name, std::string value);
+// Overwrites a string we own that held secret text (the capacity too, not just size()).
+void wipe(std::string& s) noexcept;
+
+// A request field holding secret text, copied out of the parsed body; wiped when it goes,
+// also when the handler throws.
+struct SecretText {
+    std::string text;
+    ~SecretText() { wipe(text); }
+};
+
 }  // namespace keyport::api

@@ -88,6 +88,14 @@ hsm::Bytes base64Field(const ExoCall& c, const std::string& name, bool required)
     return *b;
 }
 
+// A secret field (plaintext) decoded straight into SecretBytes.
+hsm::SecretBytes secretBase64Field(const ExoCall& c, const std::string& name) {
+    const SecretText v{c.body.string(name)};
+    auto b = base64DecodeSecret(v.text);
+    if (!b) throw Error(ErrorCode::InvalidParameter, "must be base64", name);
+    return std::move(*b);
+}
+
 Object::Ptr operationJson(const Operation& op) {
     auto o = object();
     o->set("id", op.id);
@@ -175,15 +183,15 @@ Object::Ptr cancelDeletion(ExoCall& c) {
 
 Object::Ptr encrypt(ExoCall& c) {
     exoscaleKey(c, c.keyId());
-    const hsm::Bytes plain = base64Field(c, "plaintext", true);
+    const hsm::SecretBytes plain = secretBase64Field(c, "plaintext");
     if (plain.empty() || plain.size() > 4096) {
         throw Error(ErrorCode::InvalidParameter, "must be 1 to 4096 bytes", "plaintext");
     }
     const hsm::Bytes context = base64Field(c, "encryption-context", false);
     auto o = object();
-    o->set("ciphertext",
-           base64Encode(c.services.crypto->encrypt(
-               c.scope, c.keyId(), plain, EncryptionAlgorithm::SymmetricDefault, context)));
+    o->set("ciphertext", base64Encode(c.services.crypto->encrypt(
+                             c.scope, c.keyId(), plain.reveal(),
+                             EncryptionAlgorithm::SymmetricDefault, context)));
     return o;
 }
 
@@ -198,7 +206,7 @@ Object::Ptr decrypt(ExoCall& c) {
                     "ciphertext");
     }
     auto o = object();
-    o->set("plaintext", base64Encode(d.plaintext.reveal()));
+    setSecret(o, "plaintext", base64Encode(d.plaintext.reveal()));
     return o;
 }
 
@@ -212,7 +220,7 @@ Object::Ptr generateDataKey(ExoCall& c) {
     const hsm::Bytes context = base64Field(c, "encryption-context", false);
     const DataKey dk = c.services.crypto->createDataKey(c.scope, c.keyId(), bytes, true, context);
     auto o = object();
-    o->set("plaintext", base64Encode(dk.plaintext.reveal()));
+    setSecret(o, "plaintext", base64Encode(dk.plaintext.reveal()));
     o->set("ciphertext", base64Encode(dk.ciphertext));
     return o;
 }

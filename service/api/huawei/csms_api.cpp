@@ -83,16 +83,25 @@ Object::Ptr versionMetadata(const VersionView& v) {
     return o;
 }
 
+// Our copy of a secret field, wiped on the way out (also on a throw).
+struct WipeOnExit {
+    std::optional<std::string>& s;
+    ~WipeOnExit() {
+        if (s) wipe(*s);
+    }
+};
+
 // Exactly one of secret_string and secret_binary (base64).
 SecretValue valueOf(const JsonBody& body) {
-    const auto text = body.optString("secret_string");
-    const auto binary = body.optString("secret_binary");
+    auto text = body.optString("secret_string");
+    auto binary = body.optString("secret_binary");
+    const WipeOnExit wipeText{text}, wipeBinary{binary};
     if (text.has_value() == binary.has_value()) {
         throw Error(ErrorCode::InvalidParameter,
                     "give exactly one of secret_string and secret_binary", "secret_string");
     }
-    if (text) return SecretValue{hsm::Bytes(text->begin(), text->end()), false};
-    auto decoded = base64Decode(*binary);
+    if (text) return SecretValue{hsm::SecretBytes::fromString(*text), false};
+    auto decoded = base64DecodeSecret(*binary);
     if (!decoded)
         throw Error(ErrorCode::InvalidParameter, "secret_binary must be base64", "secret_binary");
     return SecretValue{std::move(*decoded), true};
@@ -178,9 +187,9 @@ Object::Ptr getVersion(CsmsCall& c) {
     auto inner = object();
     inner->set("version_metadata", versionMetadata(v.meta));
     if (v.value.binary) {
-        inner->set("secret_binary", base64Encode(v.value.bytes));
+        setSecret(inner, "secret_binary", base64Encode(v.value.bytes.reveal()));
     } else {
-        inner->set("secret_string", std::string(v.value.bytes.begin(), v.value.bytes.end()));
+        setSecret(inner, "secret_string", std::string(v.value.bytes.revealString()));
     }
     auto o = object();
     o->set("version", inner);

@@ -40,6 +40,13 @@ EncryptionAlgorithm encryptionAlgorithm(const KmsCall& c) {
     return *a;
 }
 
+// A secret field (a data key) decoded straight into SecretBytes.
+hsm::SecretBytes secretHexField(const KmsCall& c, const std::string& name) {
+    auto b = hexDecodeSecret(SecretText{c.body.string(name)}.text);
+    if (!b) throw Error(ErrorCode::InvalidParameter, name + " must be a hexadecimal string", name);
+    return std::move(*b);
+}
+
 hsm::Bytes hexField(const KmsCall& c, const std::string& name) {
     auto b = hexDecode(c.body.string(name));
     if (!b) throw Error(ErrorCode::InvalidParameter, name + " must be a hexadecimal string", name);
@@ -104,13 +111,13 @@ hsm::Bytes messageField(const KmsCall& c) {
 
 Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
     const std::string id = c.keyId();
-    const std::string plain = c.body.string("plain_text");
-    if (plain.empty() || plain.size() > kMaxPlaintext) {
+    const SecretText plain{c.body.string("plain_text")};
+    if (plain.text.empty() || plain.text.size() > kMaxPlaintext) {
         throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes",
                     "plain_text");
     }
     const auto ct =
-        c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain), encryptionAlgorithm(c));
+        c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text), encryptionAlgorithm(c));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", base64Encode(ct));
@@ -127,9 +134,9 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
     auto o = object();
     o->set("key_id", d.keyId);
     // plain_text is the text as encrypted; binary data is only in plain_text_base64.
-    o->set("plain_text",
-           validUtf8(plain) ? std::string(plain.begin(), plain.end()) : std::string());
-    o->set("plain_text_base64", base64Encode(plain));
+    setSecret(o, "plain_text",
+              validUtf8(plain) ? std::string(plain.begin(), plain.end()) : std::string());
+    setSecret(o, "plain_text_base64", base64Encode(plain));
     return o;
 }
 
@@ -138,7 +145,7 @@ Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
     const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true);
     auto o = object();
     o->set("key_id", dk.keyId);
-    o->set("plain_text", hexEncode(dk.plaintext.reveal()));
+    setSecret(o, "plain_text", hexEncode(dk.plaintext.reveal()));
     o->set("cipher_text", hexEncode(dk.ciphertext));
     return o;
 }
@@ -155,7 +162,7 @@ Poco::JSON::Object::Ptr createDataKeyWithoutPlaintext(KmsCall& c) {
 // plain_text = hex(DEK) + hex(SHA-256(DEK)), as Huawei's SDKs send it.
 Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
     const std::string id = c.keyId();
-    const hsm::SecretBytes text(hexField(c, "plain_text"));
+    const hsm::SecretBytes text = secretHexField(c, "plain_text");
     const auto length = c.body.optInteger("datakey_plain_length", 1, 1024);
     if (!length)
         throw Error(ErrorCode::MissingParameter, "datakey_plain_length is required",
@@ -195,7 +202,7 @@ Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
                     "datakey_cipher_length does not match the data key", "datakey_cipher_length");
     }
     auto o = object();
-    o->set("data_key", hexEncode(dek));
+    setSecret(o, "data_key", hexEncode(dek));
     o->set("datakey_length", std::to_string(dek.size()));
     o->set("datakey_dgst", hexEncode(digest(hsm::Hash::Sha256, dek)));
     return o;

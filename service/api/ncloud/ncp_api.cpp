@@ -107,14 +107,14 @@ EncryptionAlgorithm algorithmFor(const KeyRecord& k) {
 
 Object::Ptr encrypt(NcpCall& c) {
     const KeyRecord k = byTag(c);
-    const auto plain = base64Decode(c.body.string("plaintext"));
+    const auto plain = base64DecodeSecret(SecretText{c.body.string("plaintext")}.text);
     if (!plain || plain->empty() || plain->size() > 4096) {
         throw Error(ErrorCode::InvalidParameter, "must be base64 of 1 to 4096 bytes", "plaintext");
     }
     if (ecCurve(k.spec)) throw Error(ErrorCode::UsageMismatch, "an ECDSA key cannot encrypt");
     auto d = object();
-    d->set("ciphertext", kPrefix + base64Encode(c.services.crypto->encrypt(c.scope, k.id, *plain,
-                                                                           algorithmFor(k))));
+    d->set("ciphertext", kPrefix + base64Encode(c.services.crypto->encrypt(
+                                       c.scope, k.id, plain->reveal(), algorithmFor(k))));
     return ok(d);
 }
 
@@ -132,7 +132,7 @@ Object::Ptr decrypt(NcpCall& c) {
     if (d.keyId != k.id)
         throw Error(ErrorCode::InvalidParameter, "was not made by this key", "ciphertext");
     auto o = object();
-    o->set("plaintext", base64Encode(d.plaintext.reveal()));
+    setSecret(o, "plaintext", base64Encode(d.plaintext.reveal()));
     return ok(o);
 }
 

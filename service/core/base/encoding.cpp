@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <span>
 #include <stdexcept>
 
 namespace keyport {
@@ -15,7 +16,10 @@ std::string base64Encode(hsm::ByteView bytes) {
     return out;
 }
 
-std::optional<hsm::Bytes> base64Decode(std::string_view text) {
+namespace {
+
+// Strict-alphabet check; returns the '=' padding count, or std::nullopt when not base64.
+std::optional<std::size_t> base64Padding(std::string_view text) {
     if (text.size() % 4 != 0) return std::nullopt;
     std::size_t pad = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -29,12 +33,33 @@ std::optional<hsm::Bytes> base64Decode(std::string_view text) {
             return std::nullopt;
         }
     }
+    return pad;
+}
+
+}  // namespace
+
+std::optional<hsm::Bytes> base64Decode(std::string_view text) {
+    const auto pad = base64Padding(text);
+    if (!pad) return std::nullopt;
     hsm::Bytes out(text.size() / 4 * 3);
     if (out.empty()) return out;
     const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
                                   static_cast<int>(text.size()));
     if (n < 0) return std::nullopt;
-    out.resize(static_cast<std::size_t>(n) - pad);
+    out.resize(static_cast<std::size_t>(n) - *pad);
+    return out;
+}
+
+std::optional<hsm::SecretBytes> base64DecodeSecret(std::string_view text) {
+    const auto pad = base64Padding(text);
+    if (!pad) return std::nullopt;
+    hsm::SecretBytes out(text.size() / 4 * 3);
+    if (out.empty()) return out;
+    const int n =
+        EVP_DecodeBlock(out.reveal().data(), reinterpret_cast<const unsigned char*>(text.data()),
+                        static_cast<int>(text.size()));
+    if (n < 0) return std::nullopt;
+    out.truncate(static_cast<std::size_t>(n) - *pad);
     return out;
 }
 
@@ -49,20 +74,37 @@ std::string hexEncode(hsm::ByteView bytes) {
     return out;
 }
 
-std::optional<hsm::Bytes> hexDecode(std::string_view text) {
-    if (text.size() % 2 != 0) return std::nullopt;
+namespace {
+
+// Decodes `text` into `out` (text.size() / 2 bytes); false on a non-hex character.
+bool hexInto(std::string_view text, std::span<std::uint8_t> out) {
     auto nibble = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
-    hsm::Bytes out(text.size() / 2);
     for (std::size_t i = 0; i < out.size(); ++i) {
         const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        if (hi < 0 || lo < 0) return false;
         out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
+    return true;
+}
+
+}  // namespace
+
+std::optional<hsm::Bytes> hexDecode(std::string_view text) {
+    if (text.size() % 2 != 0) return std::nullopt;
+    hsm::Bytes out(text.size() / 2);
+    if (!hexInto(text, out)) return std::nullopt;
+    return out;
+}
+
+std::optional<hsm::SecretBytes> hexDecodeSecret(std::string_view text) {
+    if (text.size() % 2 != 0) return std::nullopt;
+    hsm::SecretBytes out(text.size() / 2);
+    if (!hexInto(text, out.reveal())) return std::nullopt;
     return out;
 }
 

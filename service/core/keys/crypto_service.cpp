@@ -134,7 +134,7 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
                     "names a key that cannot make data keys (AES only)", Input::KeyId);
     }
     auto session = keys_.material().regions().token(k.region).session();
-    hsm::SecretBytes plain(session->random(bytes));
+    hsm::SecretBytes plain = session->randomSecret(bytes);
     DataKey dk{
         k.id,
         {},

@@ -45,16 +45,14 @@ Sealed seal(const Cmk& cmk, hsm::ByteView value, hsm::ByteView aad,
     return s;
 }
 
-hsm::Bytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Bytes& iv,
-                const hsm::Bytes& ciphertext, hsm::ByteView aad) {
+hsm::SecretBytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Bytes& iv,
+                      const hsm::Bytes& ciphertext, hsm::ByteView aad) {
     auto session = cmk.region->token->session();
     hsm::ScopedObjects scratch(*session);
     const auto dataKey =
         scratch.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), cmk.key->handle(),
                                         wrappedDataKey, hsm::policy::openedDataKey()));
-    const hsm::SecretBytes plain =
-        session->decrypt(hsm::Mechanism::aesGcm(iv, aad), dataKey, ciphertext);
-    return hsm::Bytes(plain.reveal().begin(), plain.reveal().end());
+    return session->decrypt(hsm::Mechanism::aesGcm(iv, aad), dataKey, ciphertext);
 }
 
 hsm::Bytes rewrap(const Cmk& from, const hsm::Bytes& wrappedDataKey, const Cmk& to) {

@@ -30,8 +30,9 @@ hsm::Bytes associatedData(const std::string& secretName, const std::string& vers
 
 Sealed seal(const Cmk& cmk, hsm::ByteView value, hsm::ByteView aad,
             const std::vector<Cmk>& replicas);
-hsm::Bytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Bytes& iv,
-                const hsm::Bytes& ciphertext, hsm::ByteView aad);
+// The value, in host memory only as SecretBytes.
+hsm::SecretBytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hsm::Bytes& iv,
+                      const hsm::Bytes& ciphertext, hsm::ByteView aad);
 // The data key wrapped under `from` re-wrapped under `to` (another region) via a transfer
 // blob; never in plaintext on the host.
 hsm::Bytes rewrap(const Cmk& from, const hsm::Bytes& wrappedDataKey, const Cmk& to);

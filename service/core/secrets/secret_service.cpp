@@ -170,8 +170,8 @@ SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& 
     r.createdMs = r.updatedMs = epochMillis();
     r.nextVersion = 2;
     const std::string vid = versionName(1);
-    const auto sealed =
-        envelope::seal(cmkOf(cmk), cmd.value.bytes, envelope::associatedData(r.name, vid), {});
+    const auto sealed = envelope::seal(cmkOf(cmk), cmd.value.bytes.reveal(),
+                                       envelope::associatedData(r.name, vid), {});
     const SecretVersion v{r.id,
                           vid,
                           1,
@@ -280,8 +280,8 @@ VersionView SecretService::putVersion(const ProjectScope& scope, const std::stri
     }
     const std::int64_t seq = r.nextVersion;
     const std::string vid = versionName(seq);
-    const auto sealed =
-        envelope::seal(cmkOf(cmk), value.bytes, envelope::associatedData(r.name, vid), targets);
+    const auto sealed = envelope::seal(cmkOf(cmk), value.bytes.reveal(),
+                                       envelope::associatedData(r.name, vid), targets);
     const std::int64_t t = epochMillis();
     std::map<std::string, std::string> stages;
     db_.write([&](Poco::Data::Session& s) {
@@ -348,8 +348,8 @@ VersionValue SecretService::getVersion(const ProjectScope& scope, const std::str
     // disabled CMK stops reads as KMS would).
     const ProjectScope owner{l.secret.domainId, l.secret.projectId, l.secret.region};
     const KeyRecord cmk = keys_.usable(owner, v->kmsKeyId);
-    hsm::Bytes plain = envelope::open(cmkOf(cmk), v->wrappedDataKey, v->iv, v->ciphertext,
-                                      envelope::associatedData(l.secret.name, v->versionId));
+    hsm::SecretBytes plain = envelope::open(cmkOf(cmk), v->wrappedDataKey, v->iv, v->ciphertext,
+                                            envelope::associatedData(l.secret.name, v->versionId));
     return VersionValue{viewOf(l.secret, *v, l.stages), SecretValue{std::move(plain), v->binary}};
 }
 

@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxSecretValue = 32 * 1024;
 inline constexpr std::size_t kMaxVersionsKept = 20;
 
 struct SecretValue {
-    hsm::Bytes bytes;
+    hsm::SecretBytes bytes;
     bool binary = false;  // secret_binary (base64 on the wire) rather than secret_string
 };
 
