@@ -10,7 +10,7 @@ Services::Services(Config c) : config(std::move(c)) {
     regions = std::make_unique<RegionTokens>(config, *module, /*requireProvisioned=*/true);
     db = std::make_unique<Database>(config.database);
     material = std::make_unique<KeyMaterial>(*regions, config.keyCacheSize);
-    tenancy = std::make_unique<Tenancy>(*db, *material);
+    tenancy = std::make_unique<Tenancy>(*db, *regions, *material);
     keys = std::make_unique<KeyService>(*db, *material);
     WrappingPairPolicy policy;
     policy.maxAgeSeconds = config.wrappingPairMaxAgeSeconds;
@@ -22,8 +22,8 @@ Services::Services(Config c) : config(std::move(c)) {
         std::make_unique<ImportService>(*keys, *pairs, ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy);
-    operations = std::make_unique<ReplicationOperations>(*db, *keys, *tenancy, *replication,
-                                                         config.operationStartDelayMs);
+    operations = std::make_unique<ReplicationOperations>(
+        *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets =
         std::make_unique<SecretService>(*db, *keys, *tenancy, config.secretDeletionWindowSeconds);
 }
