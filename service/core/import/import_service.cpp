@@ -50,8 +50,9 @@ hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl) {
 
 }  // namespace
 
-ImportService::ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options)
-    : keys_(keys), pairs_(pairs), options_(options) {}
+ImportService::ImportService(KeyService& keys, WrappingPairs& pairs, RegionTokens& regions,
+                             KeyMaterial& material, ImportOptions options)
+    : keys_(keys), pairs_(pairs), regions_(regions), material_(material), options_(options) {}
 
 UnwrapPath ImportService::pathFor(Region& region, WrappingAlgorithm algorithm,
                                   const WrappingPair& pair) const {
@@ -69,7 +70,7 @@ UnwrapPath ImportService::pathFor(Region& region, WrappingAlgorithm algorithm,
 ImportParameters ImportService::parameters(const ProjectScope& scope, const std::string& keyId,
                                            WrappingAlgorithm algorithm, unsigned wrappingBits) {
     const KeyRecord k = externalKey(keys_, scope, keyId);
-    Region& region = keys_.material().regions().region(k.region);
+    Region& region = regions_.region(k.region);
     const auto pair = pairs_.current(k.region, wrappingBits);
     pathFor(region, algorithm, *pair);  // refuse now, not at import time
 
@@ -86,7 +87,7 @@ ImportParameters ImportService::parameters(const ProjectScope& scope, const std:
 
 KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial& cmd) {
     const KeyRecord k = externalKey(keys_, scope, cmd.keyId);
-    Region& region = keys_.material().regions().region(k.region);
+    Region& region = regions_.region(k.region);
     const ImportToken t = ImportToken::verify(region, cmd.importToken);
     if (t.keyId != k.id) {
         throw Error(ErrorCode::ImportTokenMismatch, "import_token was issued for another key",
@@ -167,7 +168,7 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
         }
 
         if (symmetric) {
-            blob = keys_.material().seal(region, *session, outer);
+            blob = material_.seal(region, *session, outer);
             // KWP pads to 8 bytes: a 32-byte key gives a 40-byte blob. SoftHSM reports
             // CKA_VALUE_LEN 0 for unwrapped AES keys, so the blob length is the check.
             const std::size_t want = aesBytes(k.spec) + 8;
@@ -212,12 +213,12 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
                                 "encrypted_privatekey");
                 }
             }
-            blob = keys_.material().seal(region, *session, priv);
+            blob = material_.seal(region, *session, priv);
         }
     }
     if (!spki && !symmetric) {
         // EC: the point is recovered from signatures by a usable copy of the new blob.
-        auto copy = keys_.material().openUncached(region, k.spec, blob, k.usage);
+        auto copy = material_.openUncached(region, k.spec, blob, k.usage);
         auto session = region.token->session();
         spki = hsm::publicKeySpki(*session, copy->handle());
     }
@@ -243,7 +244,7 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
         key_store::audit(s, key.id, "import",
                          std::string(name(path)) + " " + std::string(name(t.algorithm)));
     });
-    keys_.material().evict(result.id);
+    material_.evict(result.id);
     return result;
 }
 
@@ -263,7 +264,7 @@ KeyRecord ImportService::deleteMaterial(const ProjectScope& scope, const std::st
         key.state = KeyState::PendingImport;
         key_store::audit(s, key.id, "delete-material");
     });
-    keys_.material().evict(keyId);
+    material_.evict(keyId);
     return k;
 }
 

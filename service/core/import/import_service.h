@@ -8,6 +8,8 @@
 
 #include "service/core/import/wrapping_pairs.h"
 #include "service/core/keys/key_service.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -32,7 +34,8 @@ struct ImportOptions {
 
 class ImportService {
   public:
-    ImportService(KeyService& keys, WrappingPairs& pairs, ImportOptions options);
+    ImportService(KeyService& keys, WrappingPairs& pairs, RegionTokens& regions,
+                  KeyMaterial& material, ImportOptions options);
 
     ImportParameters parameters(const ProjectScope& scope, const std::string& keyId,
                                 WrappingAlgorithm algorithm, unsigned wrappingBits);
@@ -46,6 +49,8 @@ class ImportService {
 
     KeyService& keys_;
     WrappingPairs& pairs_;
+    RegionTokens& regions_;
+    KeyMaterial& material_;
     ImportOptions options_;
 };
 

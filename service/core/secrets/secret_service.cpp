@@ -52,8 +52,14 @@ std::vector<std::string> stagesOf(const std::map<std::string, std::string>& stag
 }  // namespace
 
 SecretService::SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
+                             RegionTokens& regions, KeyMaterial& material,
                              std::int64_t deletionWindowSeconds)
-    : db_(db), keys_(keys), tenancy_(tenancy), deletionWindowMs_(deletionWindowSeconds * 1000) {}
+    : db_(db),
+      keys_(keys),
+      tenancy_(tenancy),
+      regions_(regions),
+      material_(material),
+      deletionWindowMs_(deletionWindowSeconds * 1000) {}
 
 std::mutex& SecretService::lockFor(const std::string& projectId, const std::string& name) {
     return stripes_[std::hash<std::string>{}(projectId + "/" + name) % stripes_.size()];
@@ -396,7 +402,7 @@ std::string SecretService::replicate(const ProjectScope& scope, const std::strin
                                      const std::optional<std::string>& kmsKeyId) {
     std::lock_guard lock(lockFor(scope.projectId, name));
     const SecretRecord primary = writable(scope, name);
-    if (!keys_.material().regions().has(region)) {
+    if (!regions_.has(region)) {
         throw Error(ErrorCode::InvalidParameter,
                     "region " + region + " is not a region of this service", "region");
     }
@@ -457,7 +463,7 @@ SecretVersion SecretService::copyFor(const ProjectScope& primaryScope, const Sec
 }
 
 envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
-    return {&keys_.material().regions().region(k.region), keys_.material().openEnvelope(k)};
+    return {&regions_.region(k.region), material_.openEnvelope(k)};
 }
 
 std::size_t SecretService::purgeDue() {

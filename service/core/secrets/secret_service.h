@@ -15,6 +15,8 @@
 #include "service/core/secrets/secret_envelope.h"
 #include "service/core/storage/secret_store.h"
 #include "service/core/tenancy/tenancy.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -63,8 +65,8 @@ struct VersionValue {
 
 class SecretService {
   public:
-    SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
-                  std::int64_t deletionWindowSeconds);
+    SecretService(Database& db, KeyService& keys, Tenancy& tenancy, RegionTokens& regions,
+                  KeyMaterial& material, std::int64_t deletionWindowSeconds);
 
     SecretView create(const ProjectScope& scope, const CreateSecret& cmd);
     SecretView describe(const ProjectScope& scope, const std::string& name);
@@ -119,6 +121,8 @@ class SecretService {
     Database& db_;
     KeyService& keys_;
     Tenancy& tenancy_;
+    RegionTokens& regions_;
+    KeyMaterial& material_;
     std::int64_t deletionWindowMs_;
     std::array<std::mutex, 64> stripes_;  // serialises writes to one secret and its replicas
 };
