@@ -56,58 +56,21 @@ SecretService::SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
                              std::int64_t deletionWindowSeconds)
     : db_(db),
       keys_(keys),
-      tenancy_(tenancy),
-      regions_(regions),
-      material_(material),
-      deletionWindowMs_(deletionWindowSeconds * 1000) {}
+      deletionWindowMs_(deletionWindowSeconds * 1000),
+      cmks_(keys, regions, material),
+      replication_(db, keys, tenancy, regions, cmks_, locks_) {}
 
 std::mutex& SecretService::lockFor(const std::string& projectId, const std::string& name) {
-    return stripes_[std::hash<std::string>{}(projectId + "/" + name) % stripes_.size()];
+    return locks_.lockFor(projectId, name);
 }
 
 KeyRecord SecretService::cmkFor(const ProjectScope& scope,
                                 const std::optional<std::string>& kmsKeyId) {
-    std::optional<KeyRecord> k;
-    if (kmsKeyId && *kmsKeyId != kDefaultCmkAlias) {
-        try {
-            k = keys_.get(scope, *kmsKeyId);
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::KeyNotFound) throw;
-            throw Error(ErrorCode::InvalidParameter,
-                        "kms_key_id " + *kmsKeyId + " is not a key of project " + scope.projectId,
-                        "kms_key_id");
-        }
-    } else {
-        k = keys_.findByAlias(scope, kDefaultCmkAlias);
-        if (!k) {
-            try {
-                k = keys_.create(scope,
-                                 CreateKey{kDefaultCmkAlias, "default CMK of CSMS secrets",
-                                           KeySpec::Aes256, KeyUsage::EncryptDecrypt, Origin::Kms});
-            } catch (const Error& e) {
-                if (e.code() != ErrorCode::AliasExists) throw;
-                k = keys_.findByAlias(scope, kDefaultCmkAlias);  // another request made it first
-            }
-        }
-        if (!k) throw Error(ErrorCode::Internal, "the default CMK could not be created");
-    }
-    if (k->spec != KeySpec::Aes256 || k->usage != KeyUsage::EncryptDecrypt) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "kms_key_id " + k->id + " must be an AES_256 ENCRYPT_DECRYPT key",
-                    "kms_key_id");
-    }
-    if (k->region != scope.region) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "kms_key_id " + k->id + " is not in region " + scope.region, "kms_key_id");
-    }
-    if (k->state != KeyState::Enabled) {
-        const std::string why = k->state == KeyState::Disabled          ? "is disabled"
-                                : k->state == KeyState::PendingDeletion ? "is pending deletion"
-                                : k->state == KeyState::PendingImport   ? "has no key material"
-                                                                        : "is not enabled";
-        throw Error(ErrorCode::InvalidRequest, "the CMK " + k->id + " " + why, "kms_key_id");
-    }
-    return *k;
+    return cmks_.cmkFor(scope, kmsKeyId);
+}
+
+envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
+    return cmks_.cmkOf(k);
 }
 
 SecretService::Loaded SecretService::load(const ProjectScope& scope, const std::string& name) {
@@ -275,11 +238,7 @@ VersionView SecretService::putVersion(const ProjectScope& scope, const std::stri
     const auto replicas =
         db_.read([&](Poco::Data::Session& s) { return secret_store::replicasOf(s, r.id); });
     const KeyRecord cmk = cmkFor(scope, r.kmsKeyId);
-    std::vector<envelope::Cmk> targets;
-    for (const auto& rep : replicas) {
-        targets.push_back(
-            cmkOf(keys_.get(ProjectScope{rep.domainId, rep.projectId, rep.region}, rep.kmsKeyId)));
-    }
+    const std::vector<envelope::Cmk> targets = replication_.replicaCmks(replicas);
     const std::int64_t seq = r.nextVersion;
     const std::string vid = versionName(seq);
     const auto sealed =
@@ -402,68 +361,7 @@ std::string SecretService::replicate(const ProjectScope& scope, const std::strin
                                      const std::optional<std::string>& kmsKeyId) {
     std::lock_guard lock(lockFor(scope.projectId, name));
     const SecretRecord primary = writable(scope, name);
-    if (!regions_.has(region)) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "region " + region + " is not a region of this service", "region");
-    }
-    if (region == primary.region) {
-        throw Error(ErrorCode::InvalidRequest,
-                    "secret " + name + " already lives in region " + region, "region");
-    }
-    const auto project = tenancy_.projectInRegion(scope.domainId, region);
-    if (!project) {
-        throw Error(ErrorCode::InvalidRequest,
-                    "your domain has no project in region " + region + "; create one there first",
-                    "region");
-    }
-    const ProjectScope target{scope.domainId, project->id, region};
-    const Loaded l = load(scope, name);
-    db_.read([&](Poco::Data::Session& s) {
-        for (const auto& r : secret_store::replicasOf(s, primary.id)) {
-            if (r.region == region) {
-                throw Error(ErrorCode::SecretExists,
-                            "secret " + name + " already has a replica in region " + region,
-                            "region");
-            }
-        }
-        if (secret_store::find(s, target.projectId, name)) {
-            throw Error(ErrorCode::SecretExists,
-                        "a secret named " + name + " already exists in region " + region, "region");
-        }
-        return 0;
-    });
-    const KeyRecord targetCmk = cmkFor(target, kmsKeyId);
-
-    SecretRecord replica = primary;
-    replica.id = newUuid();
-    replica.projectId = target.projectId;
-    replica.region = region;
-    replica.kmsKeyId = targetCmk.id;
-    replica.primaryId = primary.id;
-    replica.createdMs = replica.updatedMs = epochMillis();
-    std::vector<SecretVersion> copies;
-    for (const auto& v : l.versions) copies.push_back(copyFor(scope, v, replica, targetCmk));
-    db_.write([&](Poco::Data::Session& s) {
-        secret_store::insert(s, replica);
-        for (const auto& c : copies) secret_store::insertVersion(s, c);
-        for (const auto& [stage, vid] : l.stages)
-            secret_store::putStage(s, replica.id, stage, vid, replica.createdMs);
-    });
-    return replica.id;
-}
-
-SecretVersion SecretService::copyFor(const ProjectScope& primaryScope, const SecretVersion& v,
-                                     const SecretRecord& replica, const KeyRecord& replicaCmk) {
-    const KeyRecord from = keys_.get(primaryScope, v.kmsKeyId);
-    SecretVersion c = v;
-    c.secretId = replica.id;
-    c.kmsKeyId = replicaCmk.id;
-    c.wrappedDataKey = envelope::rewrap(cmkOf(from), v.wrappedDataKey, cmkOf(replicaCmk));
-    return c;
-}
-
-envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
-    return {&regions_.region(k.region), material_.openEnvelope(k)};
+    return replication_.create(scope, name, primary, region, kmsKeyId);
 }
 
 std::size_t SecretService::purgeDue() {
@@ -479,36 +377,7 @@ std::size_t SecretService::purgeDue() {
 }
 
 std::size_t SecretService::resync() {
-    std::size_t copied = 0;
-    const auto replicas =
-        db_.read([&](Poco::Data::Session& s) { return secret_store::allReplicas(s); });
-    for (const auto& rep : replicas) {
-        const auto primary = db_.read(
-            [&](Poco::Data::Session& s) { return secret_store::findById(s, *rep.primaryId); });
-        if (!primary) continue;
-        const ProjectScope pscope{primary->domainId, primary->projectId, primary->region};
-        std::lock_guard lock(lockFor(primary->projectId, primary->name));
-        const Loaded p = load(pscope, primary->name);
-        const auto have =
-            db_.read([&](Poco::Data::Session& s) { return secret_store::versions(s, rep.id); });
-        const ProjectScope rscope{rep.domainId, rep.projectId, rep.region};
-        const KeyRecord rc = keys_.get(rscope, rep.kmsKeyId);
-        std::vector<SecretVersion> missing;
-        for (const auto& v : p.versions) {
-            const bool present = std::any_of(have.begin(), have.end(), [&](const SecretVersion& h) {
-                return h.versionId == v.versionId;
-            });
-            if (!present) missing.push_back(copyFor(pscope, v, rep, rc));
-        }
-        if (missing.empty()) continue;
-        db_.write([&](Poco::Data::Session& s) {
-            for (const auto& c : missing) secret_store::insertVersion(s, c);
-            for (const auto& [stage, vid] : p.stages)
-                secret_store::putStage(s, rep.id, stage, vid, epochMillis());
-        });
-        copied += missing.size();
-    }
-    return copied;
+    return replication_.resync();
 }
 
 }  // namespace keyport
