@@ -1,36 +1,28 @@
 #include "service/api/idempotency.h"
 
-#include <Poco/Data/LOB.h>
+#include <algorithm>
 
 #include "service/core/base/clock.h"
 #include "service/core/base/errors.h"
+#include "service/core/storage/idempotency_store.h"
 
 namespace keyport::api {
-
-using namespace Poco::Data::Keywords;
-using Poco::Data::BLOB;
 
 std::optional<Idempotency::Seen> Idempotency::lookup(const std::string& projectId,
                                                      const std::string& sequence,
                                                      const hsm::Bytes& requestHash) {
-    return db_.read([&](Poco::Data::Session& s) -> std::optional<Seen> {
-        std::vector<BLOB> hash;
-        std::vector<int> status;
-        std::vector<std::string> body;
-        s << "SELECT request_hash, status, body FROM idempotency WHERE project_id = ? AND sequence "
-             "= ?",
-            bind(projectId), bind(sequence), into(hash), into(status), into(body), now;
-        if (hash.empty()) return std::nullopt;
-        const auto& stored = hash[0].content();
-        if (stored.size() != requestHash.size() ||
-            !std::equal(stored.begin(), stored.end(), requestHash.begin())) {
-            throw Error(ErrorCode::SequenceConflict,
-                        "sequence " + sequence + " was already used for a different request",
-                        "sequence");
-        }
-        if (status[0] == 0) return Seen{std::nullopt};
-        return Seen{Response::json(status[0], body[0])};
-    });
+    const auto row = db_.read(
+        [&](Poco::Data::Session& s) { return idempotency_store::find(s, projectId, sequence); });
+    if (!row) return std::nullopt;
+    const auto& stored = row->requestHash;
+    if (stored.size() != requestHash.size() ||
+        !std::equal(stored.begin(), stored.end(), requestHash.begin())) {
+        throw Error(ErrorCode::SequenceConflict,
+                    "sequence " + sequence + " was already used for a different request",
+                    "sequence");
+    }
+    if (row->status == 0) return Seen{std::nullopt};
+    return Seen{Response::json(row->status, row->body)};
 }
 
 void Idempotency::record(const std::string& projectId, const std::string& sequence,
@@ -38,13 +30,10 @@ void Idempotency::record(const std::string& projectId, const std::string& sequen
                          bool storeResponse) {
     const int status = storeResponse ? response.status : 0;
     const std::string body = storeResponse ? response.body : std::string();
+    // Two concurrent first uses: the first to commit wins, the other keeps its answer.
+    const IdempotencyRow row{requestHash, status, body};
     db_.write([&](Poco::Data::Session& s) {
-        // Two concurrent first uses: the first to commit wins, the other keeps its answer.
-        s << "INSERT OR IGNORE INTO idempotency (project_id, sequence, request_hash, status, body, "
-             "created_at)"
-             " VALUES (?, ?, ?, ?, ?, ?)",
-            bind(projectId), bind(sequence), bind(BLOB(requestHash.data(), requestHash.size())),
-            bind(status), bind(body), bind(epochSeconds()), now;
+        idempotency_store::insert(s, projectId, sequence, row, epochSeconds());
     });
 }
 

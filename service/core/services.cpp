@@ -10,8 +10,8 @@ Services::Services(Config c) : config(std::move(c)) {
     regions = std::make_unique<RegionTokens>(config, *module, /*requireProvisioned=*/true);
     db = std::make_unique<Database>(config.database);
     material = std::make_unique<KeyMaterial>(*regions, config.keyCacheSize);
-    tenancy = std::make_unique<Tenancy>(*db, *material);
-    keys = std::make_unique<KeyService>(*db, *material);
+    tenancy = std::make_unique<Tenancy>(*db, *regions, *material);
+    keys = std::make_unique<KeyService>(*db, *regions, *material);
     WrappingPairPolicy policy;
     policy.maxAgeSeconds = config.wrappingPairMaxAgeSeconds;
     policy.maxUses = config.wrappingPairMaxUses;
@@ -20,12 +20,12 @@ Services::Services(Config c) : config(std::move(c)) {
     pairs = std::make_unique<WrappingPairs>(*db, *regions, policy);
     imports = std::make_unique<ImportService>(*keys, *material, *regions, *pairs,
                                               ImportOptions{config.hostAssistedOaep});
-    crypto = std::make_unique<CryptoService>(*keys);
-    replication = std::make_unique<KeyReplication>(*keys, *tenancy);
-    operations = std::make_unique<ReplicationOperations>(*db, *keys, *tenancy, *replication,
-                                                         config.operationStartDelayMs);
-    secrets =
-        std::make_unique<SecretService>(*db, *keys, *tenancy, config.secretDeletionWindowSeconds);
+    crypto = std::make_unique<CryptoService>(*keys, *regions, *material);
+    replication = std::make_unique<KeyReplication>(*keys, *tenancy, *regions, *material);
+    operations = std::make_unique<ReplicationOperations>(
+        *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
+    secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,
+                                              config.secretDeletionWindowSeconds);
 }
 
 void Services::startServing() {

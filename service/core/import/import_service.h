@@ -10,6 +10,8 @@
 #include "service/core/import/import_token.h"
 #include "service/core/import/wrapping_pairs.h"
 #include "service/core/keys/key_service.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 

@@ -1,8 +1,4 @@
 #include "service/core/import/wrapping_pairs.h"
-#include "service/core/storage/sql_values.h"
-
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/RecordSet.h>
 
 #include <chrono>
 #include <set>
@@ -12,12 +8,10 @@
 #include "hsm/public_key.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
+#include "service/core/storage/wrapping_pair_store.h"
 
 namespace keyport {
 namespace {
-
-using namespace Poco::Data::Keywords;
-using Poco::Data::BLOB;
 
 constexpr char kLabelPrefix[] = "keyport-wrap-";
 
@@ -42,30 +36,23 @@ std::optional<hsm::ObjectHandle> findPrivate(Region& region, const std::string& 
 WrappingPairs::WrappingPairs(Database& db, RegionTokens& regions, WrappingPairPolicy policy)
     : db_(db), regions_(regions), policy_(policy) {
     // Load live pairs; the newest of each (region, bits) becomes current.
-    db_.read([&](Poco::Data::Session& s) {
-        Poco::Data::Statement st(s);
-        st << "SELECT id, region, bits, public_spki, host_decrypt, created_at, retired_at"
-              " FROM wrapping_pairs"
-              " WHERE destroy_after IS NULL OR destroy_after > ? ORDER BY created_at",
-            bind(nowSeconds()), now;
-        Poco::Data::RecordSet rs(st);
-        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
-            auto p = std::make_shared<WrappingPair>();
-            p->id = rs.value(0, r).convert<std::string>();
-            p->region = rs.value(1, r).convert<std::string>();
-            p->bits = rs.value(2, r).convert<unsigned>();
-            p->publicSpki = blobValue(rs, 3, r);
-            p->hostDecrypt = rs.value(4, r).convert<int>() != 0;
-            p->createdAt = rs.value(5, r).convert<std::int64_t>();
-            if (!regions_.has(p->region)) continue;
-            auto handle = findPrivate(regions_.region(p->region), kLabelPrefix + p->id);
-            if (!handle) continue;  // reconcile() forgets it
-            p->privateKey = *handle;
-            byId_[p->id] = p;
-            if (rs.isNull(6, r)) current_[{p->region, p->bits}] = Current{p, 0};
-        }
-        return 0;
-    });
+    const auto rows = db_.read(
+        [&](Poco::Data::Session& s) { return wrapping_pair_store::live(s, nowSeconds()); });
+    for (const WrappingPairRow& row : rows) {
+        auto p = std::make_shared<WrappingPair>();
+        p->id = row.id;
+        p->region = row.region;
+        p->bits = row.bits;
+        p->publicSpki = row.publicSpki;
+        p->hostDecrypt = row.hostDecrypt;
+        p->createdAt = row.createdAt;
+        if (!regions_.has(p->region)) continue;
+        auto handle = findPrivate(regions_.region(p->region), kLabelPrefix + p->id);
+        if (!handle) continue;  // reconcile() forgets it
+        p->privateKey = *handle;
+        byId_[p->id] = p;
+        if (!row.retired) current_[{p->region, p->bits}] = Current{p, 0};
+    }
 }
 
 std::shared_ptr<const WrappingPair> WrappingPairs::create(Region& region, unsigned bits) {
@@ -87,14 +74,9 @@ std::shared_ptr<const WrappingPair> WrappingPairs::create(Region& region, unsign
         p->publicSpki = hsm::publicKeySpki(*s, kp.publicKey);
     }
     try {
-        db_.write([&](Poco::Data::Session& s) {
-            const int host = p->hostDecrypt ? 1 : 0;
-            s << "INSERT INTO wrapping_pairs (id, region, bits, label, public_spki, host_decrypt,"
-                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                bind(p->id), bind(p->region), bind(static_cast<int>(bits)), bind(label),
-                bind(BLOB(p->publicSpki.data(), p->publicSpki.size())), bind(host),
-                bind(p->createdAt), now;
-        });
+        const WrappingPairRow row{p->id,         p->region,      bits,        label,
+                                  p->publicSpki, p->hostDecrypt, p->createdAt};
+        db_.write([&](Poco::Data::Session& s) { wrapping_pair_store::insert(s, row); });
     } catch (...) {
         // Not recorded, so not usable: don't leave the objects behind.
         region.token->withOwnerSession([&](hsm::Session& s) {
@@ -110,10 +92,8 @@ std::shared_ptr<const WrappingPair> WrappingPairs::create(Region& region, unsign
 void WrappingPairs::retire(const WrappingPair& pair) {
     const std::int64_t t = nowSeconds();
     const std::int64_t destroyAfter = t + policy_.tokenValiditySeconds + 60;
-    db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE wrapping_pairs SET retired_at = ?, destroy_after = ? WHERE id = ?", bind(t),
-            bind(destroyAfter), bind(pair.id), now;
-    });
+    db_.write(
+        [&](Poco::Data::Session& s) { wrapping_pair_store::retire(s, pair.id, t, destroyAfter); });
 }
 
 std::shared_ptr<const WrappingPair> WrappingPairs::current(const std::string& regionName,
@@ -165,11 +145,9 @@ void WrappingPairs::reconcile() {
     std::set<std::string> known;
     std::vector<std::string> expired;
     db_.read([&](Poco::Data::Session& s) {
-        std::vector<std::string> ids;
-        s << "SELECT id FROM wrapping_pairs", into(ids), now;
+        const auto ids = wrapping_pair_store::allIds(s);
         known.insert(ids.begin(), ids.end());
-        s << "SELECT id FROM wrapping_pairs WHERE destroy_after IS NOT NULL AND destroy_after <= ?",
-            bind(t), into(expired), now;
+        expired = wrapping_pair_store::dueForDestruction(s, t);
         return 0;
     });
     std::set<std::string> expiredSet(expired.begin(), expired.end());
@@ -207,7 +185,7 @@ void WrappingPairs::reconcile() {
     if (!gone.empty()) {
         db_.write([&](Poco::Data::Session& s) {
             for (const auto& id : gone) {
-                s << "DELETE FROM wrapping_pairs WHERE id = ?", bind(id), now;
+                wrapping_pair_store::remove(s, id);
             }
         });
     }

@@ -51,7 +51,8 @@ hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type)
 
 }  // namespace
 
-CryptoService::CryptoService(KeyService& keys) : keys_(keys) {}
+CryptoService::CryptoService(KeyService& keys, RegionTokens& regions, KeyMaterial& material)
+    : keys_(keys), regions_(regions), material_(material) {}
 
 hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& keyId,
                                   hsm::ByteView plaintext, EncryptionAlgorithm algorithm,
@@ -65,7 +66,7 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
             throw Error(ErrorCode::InvalidParameter, "must be the symmetric default for an AES key",
                         Input::EncryptionAlgorithm);
         }
-        auto key = keys_.material().open(k);
+        auto key = material_.open(k);
         auto session = key->region().token->session();
         c.version = Ciphertext::kAesGcm;
         c.context.assign(context.begin(), context.end());
@@ -105,7 +106,7 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
     // material, and the associated data below still names the key that encrypted.
     const KeyRecord k = keys_.usableMember(scope, c->keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
-    auto key = keys_.material().open(k);
+    auto key = material_.open(k);
     auto session = key->region().token->session();
     if (c->version == Ciphertext::kAesGcm) {
         if (!isSymmetric(k.spec)) undecryptable();
@@ -133,7 +134,7 @@ DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::strin
         throw Error(ErrorCode::InvalidParameter,
                     "names a key that cannot make data keys (AES only)", Input::KeyId);
     }
-    auto session = keys_.material().regions().token(k.region).session();
+    auto session = regions_.token(k.region).session();
     hsm::SecretBytes plain = session->randomSecret(bytes);
     DataKey dk{
         k.id,
@@ -150,7 +151,7 @@ hsm::Bytes CryptoService::sign(const ProjectScope& scope, const std::string& key
     requireUsage(k, KeyUsage::SignVerify);
     checkSigningAlgorithm(k, algorithm);
     const hsm::Bytes dgst = toDigest(message, algorithm, type);
-    auto key = keys_.material().open(k);
+    auto key = material_.open(k);
     auto session = key->region().token->session();
     switch (algorithm.scheme) {
         case SignatureScheme::RsaPkcs1: {
@@ -188,7 +189,7 @@ hsm::Bytes CryptoService::publicKey(const ProjectScope& scope, const std::string
 }
 
 hsm::Bytes CryptoService::random(const ProjectScope& scope, std::size_t bytes) {
-    auto session = keys_.material().regions().token(scope.region).session();
+    auto session = regions_.token(scope.region).session();
     return session->random(bytes);
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "service/core/keys/key_service.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -21,7 +23,7 @@ struct DataKey {
 
 class CryptoService {
   public:
-    explicit CryptoService(KeyService& keys);
+    CryptoService(KeyService& keys, RegionTokens& regions, KeyMaterial& material);
 
     // Returns the encoded Ciphertext.
     // `context`: extra associated data (AES only), needed again to decrypt.
@@ -42,6 +44,8 @@ class CryptoService {
 
   private:
     KeyService& keys_;
+    RegionTokens& regions_;
+    KeyMaterial& material_;
 };
 
 }  // namespace keyport

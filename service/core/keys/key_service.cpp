@@ -63,7 +63,8 @@ void applyExpiry(KeyRecord& k, std::int64_t nowSeconds) {
     }
 }
 
-KeyService::KeyService(Database& db, KeyMaterial& material) : db_(db), material_(material) {}
+KeyService::KeyService(Database& db, RegionTokens& regions, KeyMaterial& material)
+    : db_(db), regions_(regions), material_(material) {}
 
 KeyRecord KeyService::loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
                                   const std::string& keyId) {
@@ -96,7 +97,7 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         k.state = KeyState::PendingImport;
     } else {
         k.state = KeyState::Enabled;
-        generateMaterial(material_, material_.regions().region(scope.region), k);
+        generateMaterial(material_, regions_.region(scope.region), k);
     }
     try {
         db_.write([&](Poco::Data::Session& s) {

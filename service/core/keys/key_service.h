@@ -12,6 +12,7 @@
 #include "service/core/storage/key_store.h"
 #include "service/core/storage/record_cache.h"
 #include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -41,7 +42,7 @@ struct KeyList {
 
 class KeyService {
   public:
-    KeyService(Database& db, KeyMaterial& material);
+    KeyService(Database& db, RegionTokens& regions, KeyMaterial& material);
 
     KeyRecord create(const ProjectScope& scope, const CreateKey& cmd);
     // The key as the caller may see it (KeyNotFound otherwise), expiry applied.
@@ -101,13 +102,13 @@ class KeyService {
     std::size_t expireDue();
 
     Database& db() { return db_; }
-    KeyMaterial& material() { return material_; }
 
   private:
     KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope,
                           const std::string& keyId);
 
     Database& db_;
+    RegionTokens& regions_;
     KeyMaterial& material_;
     // Key rows by id, as stored (expiry is applied on every read). Only this class writes
     // the keys table, and it invalidates after each commit.

@@ -27,7 +27,7 @@ hsm::AttributeTemplate transientOf(KeySpec spec) {
 
 hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) {
     if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
-    Region& source = keys_.material().regions().region(k.region);
+    Region& source = regions_.region(k.region);
     TransferBlob blob;
     {
         auto s = source.token->session();
@@ -42,14 +42,13 @@ hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) 
     auto t = target.token->session();
     hsm::ScopedObjects scratch(*t);
     const auto arrived = scratch.keep(importKey(target, *t, *received, transientOf(k.spec)));
-    return keys_.material().seal(target, *t, arrived);
+    return material_.seal(target, *t, arrived);
 }
 
 KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::string& keyId,
                                     const ReplicateKey& cmd) {
     const KeyRecord k = keys_.get(source, keyId);
-    RegionTokens& regions = keys_.material().regions();
-    if (!regions.has(cmd.replicaRegion)) {
+    if (!regions_.has(cmd.replicaRegion)) {
         throw Error(ErrorCode::InvalidParameter,
                     "names " + cmd.replicaRegion + ", which is not a region of this service",
                     Input::TargetRegion);
@@ -101,7 +100,7 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     r.createdAtMs = epochMillis();
     r.deletionDateMs.reset();
     r.primaryKeyId = k.primaryKeyId.value_or(k.id);
-    r.blob = transferMaterial(k, regions.region(cmd.replicaRegion));
+    r.blob = transferMaterial(k, regions_.region(cmd.replicaRegion));
     keys_.insertReplica(r, cmd.tags);
     return r;
 }
@@ -121,7 +120,7 @@ KeyRecord KeyReplication::migrate(const ProjectScope& source, const std::string&
                     "'" + k.alias + "' is taken by another key in region " + target.region,
                     Input::KeyAlias);
     }
-    const hsm::Bytes blob = transferMaterial(k, keys_.material().regions().region(target.region));
+    const hsm::Bytes blob = transferMaterial(k, regions_.region(target.region));
     return keys_.move(source, keyId, target, blob);
 }
 

@@ -10,6 +10,8 @@
 
 #include "service/core/keys/key_service.h"
 #include "service/core/tenancy/tenancy.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -23,7 +25,8 @@ struct ReplicateKey {
 
 class KeyReplication {
   public:
-    KeyReplication(KeyService& keys, Tenancy& tenancy) : keys_(keys), tenancy_(tenancy) {}
+    KeyReplication(KeyService& keys, Tenancy& tenancy, RegionTokens& regions, KeyMaterial& material)
+        : keys_(keys), tenancy_(tenancy), regions_(regions), material_(material) {}
 
     KeyRecord replicate(const ProjectScope& source, const std::string& keyId,
                         const ReplicateKey& cmd);
@@ -40,6 +43,8 @@ class KeyReplication {
   private:
     KeyService& keys_;
     Tenancy& tenancy_;
+    RegionTokens& regions_;
+    KeyMaterial& material_;
 };
 
 }  // namespace keyport

@@ -1,42 +1,13 @@
 #include "service/core/replication/replication_operations.h"
 
-#include <Poco/Data/RecordSet.h>
-
 #include <chrono>
 
 #include "service/core/base/clock.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
-#include "service/core/storage/sql_values.h"
 
 namespace keyport {
 namespace {
-
-using namespace Poco::Data::Keywords;
-
-constexpr char kColumns[] =
-    "id, domain_id, project_id, key_id, zone, state, reason, message, reference_id, created_ms, "
-    "updated_ms";
-
-std::optional<Operation> readOne(Poco::Data::Session& s, const std::string& id) {
-    Poco::Data::Statement st(s);
-    st << "SELECT " << kColumns << " FROM operations WHERE id = ?", bind(id), now;
-    Poco::Data::RecordSet rs(st);
-    if (rs.rowCount() == 0) return std::nullopt;
-    Operation o;
-    o.id = str(rs, 0, 0);
-    o.domainId = str(rs, 1, 0);
-    o.projectId = str(rs, 2, 0);
-    o.keyId = str(rs, 3, 0);
-    o.zone = str(rs, 4, 0);
-    o.state = str(rs, 5, 0);
-    o.reason = optString(rs, 6, 0);
-    o.message = optString(rs, 7, 0);
-    o.referenceId = optString(rs, 8, 0);
-    o.createdMs = rs.value(9, 0).convert<std::int64_t>();
-    o.updatedMs = rs.value(10, 0).convert<std::int64_t>();
-    return o;
-}
 
 // Exoscale's failure reasons for the domain's refusals.
 std::string reasonOf(ErrorCode c) {
@@ -62,9 +33,11 @@ std::string reasonOf(ErrorCode c) {
 
 }  // namespace
 
-ReplicationOperations::ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy,
-                                             KeyReplication& replication, std::int64_t startDelayMs)
+ReplicationOperations::ReplicationOperations(Database& db, RegionTokens& regions, KeyService& keys,
+                                             Tenancy& tenancy, KeyReplication& replication,
+                                             std::int64_t startDelayMs)
     : db_(db),
+      regions_(regions),
       keys_(keys),
       tenancy_(tenancy),
       replication_(replication),
@@ -87,7 +60,7 @@ Operation ReplicationOperations::start(const ProjectScope& scope, const std::str
                                        const std::string& zone) {
     const KeyRecord k = keys_.get(scope, keyId);
     if (!k.multiZone) throw Error(ErrorCode::KeyNotMultiZone, "the key was not created multi-zone");
-    if (!keys_.material().regions().has(zone) || zone == k.region) {
+    if (!regions_.has(zone) || zone == k.region) {
         throw Error(ErrorCode::InvalidParameter,
                     "names " + zone + ", which is not a zone this key can be replicated to",
                     Input::TargetRegion);
@@ -103,13 +76,7 @@ Operation ReplicationOperations::start(const ProjectScope& scope, const std::str
     o.keyId = keyId;
     o.zone = zone;
     o.createdMs = o.updatedMs = epochMillis();
-    db_.write([&](Poco::Data::Session& s) {
-        s << "INSERT INTO operations (id, domain_id, project_id, kind, key_id, zone, state, "
-             "created_ms, updated_ms)"
-             " VALUES (?, ?, ?, 'replicate', ?, ?, 'pending', ?, ?)",
-            bind(o.id), bind(o.domainId), bind(o.projectId), bind(o.keyId), bind(o.zone),
-            bind(o.createdMs), bind(o.updatedMs), now;
-    });
+    db_.write([&](Poco::Data::Session& s) { operation_store::insert(s, o); });
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(o.id);
@@ -128,17 +95,12 @@ Operation ReplicationOperations::get(const ProjectScope& scope, const std::strin
 }
 
 std::optional<Operation> ReplicationOperations::load(const std::string& id) {
-    return db_.read([&](Poco::Data::Session& s) { return readOne(s, id); });
+    return db_.read([&](Poco::Data::Session& s) { return operation_store::find(s, id); });
 }
 
 void ReplicationOperations::finish(Operation op) {
     op.updatedMs = epochMillis();
-    db_.write([&](Poco::Data::Session& s) {
-        s << "UPDATE operations SET state = ?, reason = ?, message = ?, reference_id = ?, "
-             "updated_ms = ? WHERE id = ?",
-            bind(op.state), bind(nullable(op.reason)), bind(nullable(op.message)),
-            bind(nullable(op.referenceId)), bind(op.updatedMs), bind(op.id), now;
-    });
+    db_.write([&](Poco::Data::Session& s) { operation_store::save(s, op); });
 }
 
 void ReplicationOperations::run(const std::string& id) {
@@ -170,11 +132,8 @@ void ReplicationOperations::run(const std::string& id) {
 }
 
 std::size_t ReplicationOperations::recover() {
-    const auto ids = db_.read([&](Poco::Data::Session& s) {
-        std::vector<std::string> v;
-        s << "SELECT id FROM operations WHERE state = 'pending'", into(v), now;
-        return v;
-    });
+    const auto ids =
+        db_.read([&](Poco::Data::Session& s) { return operation_store::pendingIds(s); });
     for (const auto& id : ids) {
         auto op = load(id);
         if (!op) continue;

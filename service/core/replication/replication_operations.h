@@ -15,28 +15,16 @@
 #include <thread>
 
 #include "service/core/replication/key_replication.h"
+#include "service/core/storage/operation_store.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
-
-struct Operation {
-    std::string id;
-    std::string domainId;
-    std::string projectId;
-    std::string keyId;
-    std::string zone;
-    std::string state = "pending";  // pending, success, failure, timeout
-    std::optional<std::string> reason;
-    std::optional<std::string> message;
-    std::optional<std::string> referenceId;  // the replica key
-    std::int64_t createdMs = 0;
-    std::int64_t updatedMs = 0;
-};
 
 class ReplicationOperations {
   public:
     // startDelayMs holds each operation before it runs (0 in production; tests use it to kill
     // a server while an operation is certainly pending).
-    ReplicationOperations(Database& db, KeyService& keys, Tenancy& tenancy,
+    ReplicationOperations(Database& db, RegionTokens& regions, KeyService& keys, Tenancy& tenancy,
                           KeyReplication& replication, std::int64_t startDelayMs);
     ~ReplicationOperations();
 
@@ -52,6 +40,7 @@ class ReplicationOperations {
     void loop();
 
     Database& db_;
+    RegionTokens& regions_;
     KeyService& keys_;
     Tenancy& tenancy_;
     KeyReplication& replication_;

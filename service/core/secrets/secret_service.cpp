@@ -52,58 +52,25 @@ std::vector<std::string> stagesOf(const std::map<std::string, std::string>& stag
 }  // namespace
 
 SecretService::SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
+                             RegionTokens& regions, KeyMaterial& material,
                              std::int64_t deletionWindowSeconds)
-    : db_(db), keys_(keys), tenancy_(tenancy), deletionWindowMs_(deletionWindowSeconds * 1000) {}
+    : db_(db),
+      keys_(keys),
+      deletionWindowMs_(deletionWindowSeconds * 1000),
+      cmks_(keys, regions, material),
+      replication_(db, keys, tenancy, regions, cmks_, locks_) {}
 
 std::mutex& SecretService::lockFor(const std::string& projectId, const std::string& name) {
-    return stripes_[std::hash<std::string>{}(projectId + "/" + name) % stripes_.size()];
+    return locks_.lockFor(projectId, name);
 }
 
 KeyRecord SecretService::cmkFor(const ProjectScope& scope,
                                 const std::optional<std::string>& kmsKeyId) {
-    std::optional<KeyRecord> k;
-    if (kmsKeyId && *kmsKeyId != kDefaultCmkAlias) {
-        try {
-            k = keys_.get(scope, *kmsKeyId);
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::KeyNotFound) throw;
-            throw Error(ErrorCode::InvalidParameter,
-                        "names " + *kmsKeyId + ", which is not a key of project " + scope.projectId,
-                        Input::SecretCmk);
-        }
-    } else {
-        k = keys_.findByAlias(scope, kDefaultCmkAlias);
-        if (!k) {
-            try {
-                k = keys_.create(scope,
-                                 CreateKey{kDefaultCmkAlias, "default CMK of CSMS secrets",
-                                           KeySpec::Aes256, KeyUsage::EncryptDecrypt, Origin::Kms});
-            } catch (const Error& e) {
-                if (e.code() != ErrorCode::AliasExists) throw;
-                k = keys_.findByAlias(scope, kDefaultCmkAlias);  // another request made it first
-            }
-        }
-        if (!k) throw Error(ErrorCode::Internal, "the default CMK could not be created");
-    }
-    if (k->spec != KeySpec::Aes256 || k->usage != KeyUsage::EncryptDecrypt) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "names " + k->id + ", which is not an AES-256 encrypt/decrypt key",
-                    Input::SecretCmk);
-    }
-    if (k->region != scope.region) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "names " + k->id + ", which is not in region " + scope.region,
-                    Input::SecretCmk);
-    }
-    if (k->state != KeyState::Enabled) {
-        const std::string why = k->state == KeyState::Disabled          ? "is disabled"
-                                : k->state == KeyState::PendingDeletion ? "is pending deletion"
-                                : k->state == KeyState::PendingImport   ? "has no key material"
-                                                                        : "is not enabled";
-        throw Error(ErrorCode::InvalidRequest, "names " + k->id + ", a CMK that " + why,
-                    Input::SecretCmk);
-    }
-    return *k;
+    return cmks_.cmkFor(scope, kmsKeyId);
+}
+
+envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
+    return cmks_.cmkOf(k);
 }
 
 SecretService::Loaded SecretService::load(const ProjectScope& scope, const std::string& name) {
@@ -273,11 +240,7 @@ VersionView SecretService::putVersion(const ProjectScope& scope, const std::stri
     const auto replicas =
         db_.read([&](Poco::Data::Session& s) { return secret_store::replicasOf(s, r.id); });
     const KeyRecord cmk = cmkFor(scope, r.kmsKeyId);
-    std::vector<envelope::Cmk> targets;
-    for (const auto& rep : replicas) {
-        targets.push_back(
-            cmkOf(keys_.get(ProjectScope{rep.domainId, rep.projectId, rep.region}, rep.kmsKeyId)));
-    }
+    const std::vector<envelope::Cmk> targets = replication_.replicaCmks(replicas);
     const std::int64_t seq = r.nextVersion;
     const std::string vid = versionName(seq);
     const auto sealed = envelope::seal(cmkOf(cmk), value.bytes.reveal(),
@@ -402,72 +365,7 @@ std::string SecretService::replicate(const ProjectScope& scope, const std::strin
                                      const std::optional<std::string>& kmsKeyId) {
     std::lock_guard lock(lockFor(scope.projectId, name));
     const SecretRecord primary = writable(scope, name);
-    if (!keys_.material().regions().has(region)) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "names " + region + ", which is not a region of this service",
-                    Input::TargetRegion);
-    }
-    if (region == primary.region) {
-        throw Error(ErrorCode::InvalidRequest,
-                    "names " + region + ", where secret " + name + " already lives",
-                    Input::TargetRegion);
-    }
-    const auto project = tenancy_.projectInRegion(scope.domainId, region);
-    if (!project) {
-        throw Error(
-            ErrorCode::InvalidRequest,
-            "names " + region + ", where your domain has no project; create one there first",
-            Input::TargetRegion);
-    }
-    const ProjectScope target{scope.domainId, project->id, region};
-    const Loaded l = load(scope, name);
-    db_.read([&](Poco::Data::Session& s) {
-        for (const auto& r : secret_store::replicasOf(s, primary.id)) {
-            if (r.region == region) {
-                throw Error(ErrorCode::SecretExists,
-                            "names " + region + ", where secret " + name + " already has a replica",
-                            Input::TargetRegion);
-            }
-        }
-        if (secret_store::find(s, target.projectId, name)) {
-            throw Error(ErrorCode::SecretExists,
-                        "names " + region + ", where a secret named " + name + " already exists",
-                        Input::TargetRegion);
-        }
-        return 0;
-    });
-    const KeyRecord targetCmk = cmkFor(target, kmsKeyId);
-
-    SecretRecord replica = primary;
-    replica.id = newUuid();
-    replica.projectId = target.projectId;
-    replica.region = region;
-    replica.kmsKeyId = targetCmk.id;
-    replica.primaryId = primary.id;
-    replica.createdMs = replica.updatedMs = epochMillis();
-    std::vector<SecretVersion> copies;
-    for (const auto& v : l.versions) copies.push_back(copyFor(scope, v, replica, targetCmk));
-    db_.write([&](Poco::Data::Session& s) {
-        secret_store::insert(s, replica);
-        for (const auto& c : copies) secret_store::insertVersion(s, c);
-        for (const auto& [stage, vid] : l.stages)
-            secret_store::putStage(s, replica.id, stage, vid, replica.createdMs);
-    });
-    return replica.id;
-}
-
-SecretVersion SecretService::copyFor(const ProjectScope& primaryScope, const SecretVersion& v,
-                                     const SecretRecord& replica, const KeyRecord& replicaCmk) {
-    const KeyRecord from = keys_.get(primaryScope, v.kmsKeyId);
-    SecretVersion c = v;
-    c.secretId = replica.id;
-    c.kmsKeyId = replicaCmk.id;
-    c.wrappedDataKey = envelope::rewrap(cmkOf(from), v.wrappedDataKey, cmkOf(replicaCmk));
-    return c;
-}
-
-envelope::Cmk SecretService::cmkOf(const KeyRecord& k) {
-    return {&keys_.material().regions().region(k.region), keys_.material().openEnvelope(k)};
+    return replication_.create(scope, name, primary, region, kmsKeyId);
 }
 
 std::size_t SecretService::purgeDue() {
@@ -483,36 +381,7 @@ std::size_t SecretService::purgeDue() {
 }
 
 std::size_t SecretService::resync() {
-    std::size_t copied = 0;
-    const auto replicas =
-        db_.read([&](Poco::Data::Session& s) { return secret_store::allReplicas(s); });
-    for (const auto& rep : replicas) {
-        const auto primary = db_.read(
-            [&](Poco::Data::Session& s) { return secret_store::findById(s, *rep.primaryId); });
-        if (!primary) continue;
-        const ProjectScope pscope{primary->domainId, primary->projectId, primary->region};
-        std::lock_guard lock(lockFor(primary->projectId, primary->name));
-        const Loaded p = load(pscope, primary->name);
-        const auto have =
-            db_.read([&](Poco::Data::Session& s) { return secret_store::versions(s, rep.id); });
-        const ProjectScope rscope{rep.domainId, rep.projectId, rep.region};
-        const KeyRecord rc = keys_.get(rscope, rep.kmsKeyId);
-        std::vector<SecretVersion> missing;
-        for (const auto& v : p.versions) {
-            const bool present = std::any_of(have.begin(), have.end(), [&](const SecretVersion& h) {
-                return h.versionId == v.versionId;
-            });
-            if (!present) missing.push_back(copyFor(pscope, v, rep, rc));
-        }
-        if (missing.empty()) continue;
-        db_.write([&](Poco::Data::Session& s) {
-            for (const auto& c : missing) secret_store::insertVersion(s, c);
-            for (const auto& [stage, vid] : p.stages)
-                secret_store::putStage(s, rep.id, stage, vid, epochMillis());
-        });
-        copied += missing.size();
-    }
-    return copied;
+    return replication_.resync();
 }
 
 }  // namespace keyport

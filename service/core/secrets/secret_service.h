@@ -1,10 +1,10 @@
 // SecretService: Huawei CSMS secrets — envelope-encrypted versions (a fresh on-token data
 // key per version, AES-256-GCM with the secret name and version id as associated data, the
-// data key stored wrapped under the CMK), stages, scheduled deletion, and replica secrets
-// in other regions whose data keys travel only as transfer blobs.
+// data key stored wrapped under the CMK), stages, scheduled deletion; replica secrets in other
+// regions (whose data keys travel only as transfer blobs) are SecretReplication's, in
+// secret_replication.h.
 #pragma once
 
-#include <array>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -12,13 +12,16 @@
 #include <vector>
 
 #include "service/core/keys/key_service.h"
+#include "service/core/secrets/secret_cmks.h"
 #include "service/core/secrets/secret_envelope.h"
+#include "service/core/secrets/secret_replication.h"
 #include "service/core/storage/secret_store.h"
 #include "service/core/tenancy/tenancy.h"
+#include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
-inline constexpr char kDefaultCmkAlias[] = "csms/default";
 inline constexpr char kStageCurrent[] = "SYSCURRENT";
 inline constexpr char kStagePrevious[] = "SYSPREVIOUS";
 inline constexpr std::size_t kMaxSecretValue = 32 * 1024;
@@ -63,8 +66,8 @@ struct VersionValue {
 
 class SecretService {
   public:
-    SecretService(Database& db, KeyService& keys, Tenancy& tenancy,
-                  std::int64_t deletionWindowSeconds);
+    SecretService(Database& db, KeyService& keys, Tenancy& tenancy, RegionTokens& regions,
+                  KeyMaterial& material, std::int64_t deletionWindowSeconds);
 
     SecretView create(const ProjectScope& scope, const CreateSecret& cmd);
     SecretView describe(const ProjectScope& scope, const std::string& name);
@@ -88,7 +91,8 @@ class SecretService {
     VersionView getStage(const ProjectScope& scope, const std::string& name,
                          const std::string& stage);
 
-    // Creates the replica in the domain's project in `region`; returns its id.
+    // Creates the replica in the domain's project in `region`; returns its id
+    // (SecretReplication).
     std::string replicate(const ProjectScope& scope, const std::string& name,
                           const std::string& region, const std::optional<std::string>& kmsKeyId);
 
@@ -111,16 +115,14 @@ class SecretService {
                        const std::map<std::string, std::string>& stages);
     SecretView viewOf(const SecretRecord& s);
     envelope::Cmk cmkOf(const KeyRecord& k);
-    // Version `v` of a primary, its data key re-wrapped for `replica` under `replicaCmk`.
-    SecretVersion copyFor(const ProjectScope& primaryScope, const SecretVersion& v,
-                          const SecretRecord& replica, const KeyRecord& replicaCmk);
     std::mutex& lockFor(const std::string& projectId, const std::string& name);
 
     Database& db_;
     KeyService& keys_;
-    Tenancy& tenancy_;
     std::int64_t deletionWindowMs_;
-    std::array<std::mutex, 64> stripes_;  // serialises writes to one secret and its replicas
+    SecretCmks cmks_;
+    SecretLocks locks_;
+    SecretReplication replication_;  // the replica secrets in other regions
 };
 
 }  // namespace keyport

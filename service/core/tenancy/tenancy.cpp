@@ -1,8 +1,4 @@
 #include "service/core/tenancy/tenancy.h"
-#include "service/core/storage/sql_values.h"
-
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/RecordSet.h>
 
 #include <array>
 
@@ -14,9 +10,6 @@
 
 namespace keyport {
 namespace {
-
-using namespace Poco::Data::Keywords;
-using Poco::Data::BLOB;
 
 constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{
     {{Role::Admin, "admin"}, {Role::User, "user"}, {Role::ReadOnly, "readonly"}}};
@@ -50,14 +43,15 @@ std::optional<Role> parseRole(std::string_view s) {
     return std::nullopt;
 }
 
-Tenancy::Tenancy(Database& db, KeyMaterial& material) : db_(db), material_(material) {}
+Tenancy::Tenancy(Database& db, RegionTokens& regions, KeyMaterial& material)
+    : db_(db), regions_(regions), material_(material) {}
 
 IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::string& projectId,
                                         const std::string& region, Role role,
                                         const std::optional<std::string>& token,
                                         const std::optional<std::string>& accessKey,
                                         const std::optional<std::string>& secretKey) {
-    Region& r = material_.regions().region(region);
+    Region& r = regions_.region(region);
     IssuedCredential c;
     c.principal = Principal{"", domainId, projectId, region, role};
     hsm::Bytes blob;
@@ -76,97 +70,63 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
     const hsm::Bytes hash = tokenHash(c.xAuthToken);
     db_.write([&](Poco::Data::Session& s) {
         const auto t = epochSeconds();
-        s << "INSERT OR IGNORE INTO domains (id, created_at) VALUES (?, ?)", bind(domainId),
-            bind(t), now;
-        std::vector<std::string> owner, where;
-        s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId), into(owner),
-            into(where), now;
-        if (!owner.empty() && (owner[0] != domainId || where[0] != region)) {
+        tenancy_store::ensureDomain(s, domainId, t);
+        const auto existing = tenancy_store::findProject(s, projectId);
+        if (existing && (existing->domainId != domainId || existing->region != region)) {
             throw Error(ErrorCode::InvalidParameter,
                         "names " + projectId + ", which exists in another domain or region",
                         Input::Project);
         }
-        if (owner.empty()) {
-            std::vector<std::string> other;
-            s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId),
-                bind(region), into(other), now;
-            if (!other.empty()) {
+        if (!existing) {
+            const auto other = tenancy_store::projectInRegion(s, domainId, region);
+            if (other) {
                 throw Error(ErrorCode::InvalidParameter,
                             "is not needed: domain " + domainId + " already has project " +
-                                other[0] + " in region " + region,
+                                other->id + " in region " + region,
                             Input::Project);
             }
-            s << "INSERT INTO projects (id, domain_id, region, created_at) VALUES (?, ?, ?, ?)",
-                bind(projectId), bind(domainId), bind(region), bind(t), now;
+            tenancy_store::insertProject(s, Project{projectId, domainId, region}, t);
         }
-        s << "INSERT INTO credentials (access_key, domain_id, project_id, role, token_hash, "
-             "secret_region,"
-             " secret_blob, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            bind(c.principal.accessKey), bind(domainId), bind(projectId),
-            bind(std::string(name(role))), bind(BLOB(hash.data(), hash.size())), bind(region),
-            bind(BLOB(blob.data(), blob.size())), bind(t), now;
+        tenancy_store::insertCredential(
+            s, NewCredential{c.principal.accessKey, domainId, projectId, std::string(name(role)),
+                             hash, region, blob, t});
     });
     return c;
 }
 
-std::optional<Principal> Tenancy::principalWhere(const std::string& column,
-                                                 const std::string& value) {
-    return db_.read([&](Poco::Data::Session& s) -> std::optional<Principal> {
-        Poco::Data::Statement st(s);
-        st << "SELECT c.access_key, c.domain_id, c.project_id, p.region, c.role FROM credentials c"
-              " JOIN projects p ON p.id = c.project_id WHERE c."
-           << column << " = ?",
-            bind(value), now;
-        Poco::Data::RecordSet rs(st);
-        if (rs.rowCount() == 0) return std::nullopt;
-        Principal p;
-        p.accessKey = rs.value(0, 0).convert<std::string>();
-        p.domainId = rs.value(1, 0).convert<std::string>();
-        p.projectId = rs.value(2, 0).convert<std::string>();
-        p.region = rs.value(3, 0).convert<std::string>();
-        p.role = parseRole(rs.value(4, 0).convert<std::string>()).value_or(Role::ReadOnly);
-        return p;
-    });
+std::optional<Principal> Tenancy::principalByAccessKey(const std::string& accessKey) {
+    const auto row =
+        db_.read([&](Poco::Data::Session& s) { return tenancy_store::credential(s, accessKey); });
+    if (!row) return std::nullopt;
+    return Principal{row->accessKey, row->domainId, row->projectId, row->region,
+                     parseRole(row->role).value_or(Role::ReadOnly)};
 }
 
 std::optional<Principal> Tenancy::byToken(std::string_view token) {
     const hsm::Bytes hash = tokenHash(token);
     return principalsByTokenHash_.get(hexEncode(hash), [&] {
-        return db_.read([&](Poco::Data::Session& s) -> std::optional<Principal> {
-            std::vector<std::string> ak;
-            s << "SELECT access_key FROM credentials WHERE token_hash = ?",
-                bind(BLOB(hash.data(), hash.size())), into(ak), now;
-            if (ak.empty()) return std::nullopt;
-            return principalWhere("access_key", ak[0]);
-        });
+        const auto ak = db_.read(
+            [&](Poco::Data::Session& s) { return tenancy_store::accessKeyByTokenHash(s, hash); });
+        if (!ak) return std::optional<Principal>();
+        return principalByAccessKey(*ak);
     });
 }
 
 std::optional<Principal> Tenancy::byAccessKey(const std::string& accessKey) {
-    return principalsByAccessKey_.get(accessKey,
-                                      [&] { return principalWhere("access_key", accessKey); });
+    return principalsByAccessKey_.get(accessKey, [&] { return principalByAccessKey(accessKey); });
 }
 
 std::optional<Project> Tenancy::project(const std::string& projectId) {
     return projects_.get(projectId, [&] {
-        return db_.read([&](Poco::Data::Session& s) -> std::optional<Project> {
-            std::vector<std::string> domain, region;
-            s << "SELECT domain_id, region FROM projects WHERE id = ?", bind(projectId),
-                into(domain), into(region), now;
-            if (domain.empty()) return std::nullopt;
-            return Project{projectId, domain[0], region[0]};
-        });
+        return db_.read(
+            [&](Poco::Data::Session& s) { return tenancy_store::findProject(s, projectId); });
     });
 }
 
 std::optional<Project> Tenancy::projectInRegion(const std::string& domainId,
                                                 const std::string& region) {
-    return db_.read([&](Poco::Data::Session& s) -> std::optional<Project> {
-        std::vector<std::string> id;
-        s << "SELECT id FROM projects WHERE domain_id = ? AND region = ?", bind(domainId),
-            bind(region), into(id), now;
-        if (id.empty()) return std::nullopt;
-        return Project{id[0], domainId, region};
+    return db_.read([&](Poco::Data::Session& s) {
+        return tenancy_store::projectInRegion(s, domainId, region);
     });
 }
 
@@ -178,16 +138,10 @@ bool Tenancy::verifyHmac(const std::string& accessKey, hsm::ByteView message, hs
         if (it != secrets_.end()) key = it->second.open;
     }
     if (!key) {
-        auto row = db_.read([&](Poco::Data::Session& s) -> std::optional<Secret> {
-            Poco::Data::Statement st(s);
-            st << "SELECT secret_region, secret_blob FROM credentials WHERE access_key = ?",
-                bind(accessKey), now;
-            Poco::Data::RecordSet rs(st);
-            if (rs.rowCount() == 0) return std::nullopt;
-            return Secret{rs.value(0, 0).convert<std::string>(), blobValue(rs, 1, 0), nullptr};
-        });
+        const auto row = db_.read(
+            [&](Poco::Data::Session& s) { return tenancy_store::credentialSecret(s, accessKey); });
         if (!row) return false;
-        Region& r = material_.regions().region(row->region);
+        Region& r = regions_.region(row->region);
         const auto tmpl = hsm::policy::customerHmacKey(hsm::Persistence::Session);
         const auto handle = r.token->withOwnerSession([&](hsm::Session& s) {
             return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), r.kek, row->blob, tmpl);

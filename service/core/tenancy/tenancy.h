@@ -11,7 +11,9 @@
 
 #include "service/core/storage/database.h"
 #include "service/core/storage/record_cache.h"
+#include "service/core/storage/tenancy_store.h"
 #include "service/core/tokens/key_material.h"
+#include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
 
@@ -27,12 +29,6 @@ struct Principal {
     Role role = Role::User;
 };
 
-struct Project {
-    std::string id;
-    std::string domainId;
-    std::string region;
-};
-
 // What `keyport credentials add` prints once; the server keeps none of it in plaintext.
 struct IssuedCredential {
     Principal principal;
@@ -42,7 +38,7 @@ struct IssuedCredential {
 
 class Tenancy {
   public:
-    Tenancy(Database& db, KeyMaterial& material);
+    Tenancy(Database& db, RegionTokens& regions, KeyMaterial& material);
 
     // Registers the project in `region` for the domain if new (a domain has one project
     // per region) and issues a credential. Explicit token/AK/SK are for the lab's
@@ -66,9 +62,10 @@ class Tenancy {
         hsm::Bytes blob;
         std::shared_ptr<OpenKey> open;
     };
-    std::optional<Principal> principalWhere(const std::string& column, const std::string& value);
+    std::optional<Principal> principalByAccessKey(const std::string& accessKey);
 
     Database& db_;
+    RegionTokens& regions_;
     KeyMaterial& material_;
     std::mutex mutex_;
     std::unordered_map<std::string, Secret> secrets_;  // by access key

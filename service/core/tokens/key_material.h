@@ -52,8 +52,6 @@ class KeyMaterial {
     // Drops the cached copies (material deleted, expired or changed).
     void evict(const std::string& keyId);
 
-    RegionTokens& regions() { return regions_; }
-
   private:
     struct Entry {
         std::shared_ptr<OpenKey> key;
