@@ -164,6 +164,44 @@ Response problem(const AuthError& e) {
     return problem(401, "Unauthorized", e.what());
 }
 
+std::string_view operationState(OperationState s) {
+    switch (s) {
+        case OperationState::Pending:
+            return "pending";
+        case OperationState::Success:
+            return "success";
+        case OperationState::Failure:
+            return "failure";
+        case OperationState::Timeout:
+            return "timeout";
+    }
+    return "failure";
+}
+
+std::string_view operationReason(ErrorCode failure) {
+    switch (failure) {
+        case ErrorCode::ReplicaExists:
+            return "conflict";
+        case ErrorCode::KeyNotFound:
+            return "not-found";
+        case ErrorCode::Forbidden:
+            return "forbidden";
+        case ErrorCode::InvalidParameter:
+        case ErrorCode::MissingParameter:
+            return "incorrect";
+        case ErrorCode::KeyDisabled:
+        case ErrorCode::KeyPendingDeletion:
+        case ErrorCode::KeyPendingImport:
+        case ErrorCode::KeyStateInvalid:
+        case ErrorCode::KeyNotMultiZone:
+            return "unsupported";
+        case ErrorCode::OperationInterrupted:
+            return "interrupted";
+        default:
+            return "fault";
+    }
+}
+
 Response transportProblem(int status, const std::string& message) {
     switch (status) {
         case 404:

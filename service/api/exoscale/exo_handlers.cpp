@@ -3,6 +3,7 @@
 #include <Poco/Timestamp.h>
 
 #include "service/api/exoscale/exo_call.h"
+#include "service/api/exoscale/exo_errors.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
 
@@ -99,8 +100,8 @@ hsm::SecretBytes secretBase64Field(const ExoCall& c, const std::string& name) {
 Object::Ptr operationJson(const Operation& op) {
     auto o = object();
     o->set("id", op.id);
-    o->set("state", op.state);
-    if (op.reason) o->set("reason", *op.reason);
+    o->set("state", std::string(operationState(op.state)));
+    if (op.failure) o->set("reason", std::string(operationReason(*op.failure)));
     if (op.message) o->set("message", *op.message);
     if (op.referenceId) {
         auto ref = object();

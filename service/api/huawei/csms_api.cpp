@@ -33,7 +33,8 @@ Object::Ptr secretJson(const SecretView& v) {
     auto o = object();
     o->set("id", s.id);
     o->set("name", s.name);
-    o->set("state", s.state);
+    // Huawei's SecretState words (ENABLED, DISABLED, PENDING_DELETE, FROZEN).
+    o->set("state", s.state == SecretState::PendingDeletion ? "PENDING_DELETE" : "ENABLED");
     o->set("kms_key_id", s.kmsKeyId);
     o->set("description", s.description);
     o->set("create_time", ms(s.createdMs));

@@ -7,31 +7,6 @@
 #include "service/core/base/errors.h"
 
 namespace keyport {
-namespace {
-
-// Exoscale's failure reasons for the domain's refusals.
-std::string reasonOf(ErrorCode c) {
-    switch (c) {
-        case ErrorCode::ReplicaExists:
-            return "conflict";
-        case ErrorCode::KeyNotFound:
-            return "not-found";
-        case ErrorCode::Forbidden:
-            return "forbidden";
-        case ErrorCode::InvalidParameter:
-        case ErrorCode::MissingParameter:
-            return "incorrect";
-        case ErrorCode::KeyDisabled:
-        case ErrorCode::KeyPendingDeletion:
-        case ErrorCode::KeyPendingImport:
-        case ErrorCode::KeyStateInvalid:
-            return "unsupported";
-        default:
-            return "fault";
-    }
-}
-
-}  // namespace
 
 ReplicationOperations::ReplicationOperations(Database& db, RegionTokens& regions, KeyService& keys,
                                              Tenancy& tenancy, KeyReplication& replication,
@@ -105,7 +80,7 @@ void ReplicationOperations::finish(Operation op) {
 
 void ReplicationOperations::run(const std::string& id) {
     auto op = load(id);
-    if (!op || op->state != "pending") return;
+    if (!op || op->state != OperationState::Pending) return;
     const auto home = tenancy_.project(op->projectId);
     const ProjectScope scope{op->domainId, op->projectId, home ? home->region : std::string()};
     try {
@@ -117,15 +92,15 @@ void ReplicationOperations::run(const std::string& id) {
         const KeyRecord k = keys_.get(scope, op->keyId);
         const KeyRecord r = replication_.replicate(
             scope, op->keyId, ReplicateKey{project->id, op->zone, k.alias, k.description, {}});
-        op->state = "success";
+        op->state = OperationState::Success;
         op->referenceId = r.id;
     } catch (const Error& e) {
-        op->state = "failure";
-        op->reason = reasonOf(e.code());
+        op->state = OperationState::Failure;
+        op->failure = e.code();
         op->message = e.what();
     } catch (const std::exception& e) {
-        op->state = "failure";
-        op->reason = "fault";
+        op->state = OperationState::Failure;
+        op->failure = ErrorCode::Internal;
         op->message = "internal error";
     }
     finish(*op);
@@ -147,11 +122,11 @@ std::size_t ReplicationOperations::recover() {
             }
         }
         if (replica) {
-            op->state = "success";
+            op->state = OperationState::Success;
             op->referenceId = replica;
         } else {
-            op->state = "failure";
-            op->reason = "interrupted";
+            op->state = OperationState::Failure;
+            op->failure = ErrorCode::OperationInterrupted;
             op->message =
                 "keyportd stopped before the replication completed; nothing was replicated";
         }

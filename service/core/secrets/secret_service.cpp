@@ -92,7 +92,7 @@ SecretRecord SecretService::writable(const ProjectScope& scope, const std::strin
                     "secret " + name + " is a read-only replica; write to its primary" +
                         (primary ? " in region " + primary->region : std::string()));
     }
-    if (s.state == kSecretPendingDelete) {
+    if (s.state == SecretState::PendingDeletion) {
         throw Error(ErrorCode::SecretPendingDeletion,
                     "secret " + name + " is scheduled for deletion");
     }
@@ -201,7 +201,7 @@ SecretView SecretService::scheduleDeletion(const ProjectScope& scope, const std:
         auto all = secret_store::replicasOf(s, r.id);
         all.push_back(r);
         for (auto& x : all) {
-            x.state = kSecretPendingDelete;
+            x.state = SecretState::PendingDeletion;
             x.scheduledDeleteMs = t + deletionWindowMs_;
             x.updatedMs = t;
             secret_store::save(s, x);
@@ -215,7 +215,7 @@ SecretView SecretService::restore(const ProjectScope& scope, const std::string& 
     SecretRecord r = load(scope, name).secret;
     if (r.isReplica())
         throw Error(ErrorCode::SecretReadOnly, "secret " + name + " is a read-only replica");
-    if (r.state != kSecretPendingDelete) {
+    if (r.state != SecretState::PendingDeletion) {
         throw Error(ErrorCode::InvalidRequest, "secret " + name + " is not scheduled for deletion");
     }
     const std::int64_t t = epochMillis();
@@ -223,7 +223,7 @@ SecretView SecretService::restore(const ProjectScope& scope, const std::string& 
         auto all = secret_store::replicasOf(s, r.id);
         all.push_back(r);
         for (auto& x : all) {
-            x.state = kSecretEnabled;
+            x.state = SecretState::Enabled;
             x.scheduledDeleteMs.reset();
             x.updatedMs = t;
             secret_store::save(s, x);
@@ -288,7 +288,7 @@ std::vector<VersionView> SecretService::listVersions(const ProjectScope& scope,
 VersionValue SecretService::getVersion(const ProjectScope& scope, const std::string& name,
                                        const std::string& versionId) {
     const Loaded l = load(scope, name);
-    if (l.secret.state == kSecretPendingDelete) {
+    if (l.secret.state == SecretState::PendingDeletion) {
         throw Error(ErrorCode::SecretPendingDeletion,
                     "secret " + name + " is scheduled for deletion");
     }

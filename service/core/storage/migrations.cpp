@@ -82,6 +82,16 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX keys_by_primary ON keys (primary_key_id) WHERE primary_key_id IS NOT "
             "NULL",
         },
+        // 6: an operation's failure is stored as core's ErrorCode name, not Exoscale's reason
+        // word (the dialect names it when it answers); rewrite the rows of step 3's format.
+        {
+            "UPDATE operations SET reason = CASE reason"
+            " WHEN 'conflict' THEN 'ReplicaExists' WHEN 'not-found' THEN 'KeyNotFound'"
+            " WHEN 'forbidden' THEN 'Forbidden' WHEN 'incorrect' THEN 'InvalidParameter'"
+            " WHEN 'unsupported' THEN 'KeyStateInvalid'"
+            " WHEN 'interrupted' THEN 'OperationInterrupted' ELSE 'Internal' END"
+            " WHERE reason IS NOT NULL",
+        },
     };
     return steps;
 }

@@ -3,10 +3,41 @@
 
 #include <Poco/Data/RecordSet.h>
 
+namespace keyport {
+
+std::string_view name(OperationState s) {
+    switch (s) {
+        case OperationState::Pending:
+            return "pending";
+        case OperationState::Success:
+            return "success";
+        case OperationState::Failure:
+            return "failure";
+        case OperationState::Timeout:
+            return "timeout";
+    }
+    return "failure";
+}
+
+std::optional<OperationState> parseOperationState(std::string_view s) {
+    for (auto st : {OperationState::Pending, OperationState::Success, OperationState::Failure,
+                    OperationState::Timeout}) {
+        if (name(st) == s) return st;
+    }
+    return std::nullopt;
+}
+
+}  // namespace keyport
+
 namespace keyport::operation_store {
 namespace {
 
 using namespace Poco::Data::Keywords;
+
+std::optional<std::string> failureName(const std::optional<ErrorCode>& c) {
+    if (!c) return std::nullopt;
+    return std::string(name(*c));
+}
 
 constexpr char kColumns[] =
     "id, domain_id, project_id, key_id, zone, state, reason, message, reference_id, created_ms, "
@@ -25,8 +56,9 @@ void insert(Poco::Data::Session& s, const Operation& o) {
 void save(Poco::Data::Session& s, const Operation& o) {
     s << "UPDATE operations SET state = ?, reason = ?, message = ?, reference_id = ?, "
          "updated_ms = ? WHERE id = ?",
-        bind(o.state), bind(nullable(o.reason)), bind(nullable(o.message)),
-        bind(nullable(o.referenceId)), bind(o.updatedMs), bind(o.id), now;
+        bind(std::string(name(o.state))), bind(nullable(failureName(o.failure))),
+        bind(nullable(o.message)), bind(nullable(o.referenceId)), bind(o.updatedMs), bind(o.id),
+        now;
 }
 
 std::optional<Operation> find(Poco::Data::Session& s, const std::string& id) {
@@ -40,8 +72,10 @@ std::optional<Operation> find(Poco::Data::Session& s, const std::string& id) {
     o.projectId = str(rs, 2, 0);
     o.keyId = str(rs, 3, 0);
     o.zone = str(rs, 4, 0);
-    o.state = str(rs, 5, 0);
-    o.reason = optString(rs, 6, 0);
+    o.state = parseOperationState(str(rs, 5, 0)).value_or(OperationState::Failure);
+    if (const auto reason = optString(rs, 6, 0)) {
+        o.failure = parseErrorCode(*reason).value_or(ErrorCode::Internal);
+    }
     o.message = optString(rs, 7, 0);
     o.referenceId = optString(rs, 8, 0);
     o.createdMs = rs.value(9, 0).convert<std::int64_t>();

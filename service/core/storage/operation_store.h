@@ -7,9 +7,17 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "service/core/base/errors.h"
+
 namespace keyport {
+
+enum class OperationState { Pending, Success, Failure, Timeout };
+// As stored: "pending", "success", "failure", "timeout".
+std::string_view name(OperationState s);
+std::optional<OperationState> parseOperationState(std::string_view s);
 
 struct Operation {
     std::string id;
@@ -17,8 +25,10 @@ struct Operation {
     std::string projectId;
     std::string keyId;
     std::string zone;
-    std::string state = "pending";  // pending, success, failure, timeout
-    std::optional<std::string> reason;
+    OperationState state = OperationState::Pending;
+    // Why it failed: the refusal's code, OperationInterrupted (the process stopped while it
+    // ran) or Internal. Stored by ErrorCode name; each dialect words it its own way.
+    std::optional<ErrorCode> failure;
     std::optional<std::string> message;
     std::optional<std::string> referenceId;  // the replica key
     std::int64_t createdMs = 0;

@@ -13,6 +13,14 @@ using Poco::Data::BLOB;
 using Poco::Data::RecordSet;
 using Poco::Data::Statement;
 
+// The state column's words (migration 2); rows only ever hold these two.
+std::string stateColumn(SecretState s) {
+    return s == SecretState::PendingDeletion ? "PENDING_DELETE" : "ENABLED";
+}
+SecretState stateFrom(const std::string& column) {
+    return column == "PENDING_DELETE" ? SecretState::PendingDeletion : SecretState::Enabled;
+}
+
 constexpr char kColumns[] =
     "id, domain_id, project_id, region, name, description, kms_key_id, state, created_ms, "
     "updated_ms,"
@@ -32,7 +40,7 @@ std::vector<SecretRecord> rows(const RecordSet& rs) {
         x.name = str(rs, 4, r);
         x.description = str(rs, 5, r);
         x.kmsKeyId = str(rs, 6, r);
-        x.state = str(rs, 7, r);
+        x.state = stateFrom(str(rs, 7, r));
         x.createdMs = rs.value(8, r).convert<std::int64_t>();
         x.updatedMs = rs.value(9, r).convert<std::int64_t>();
         x.scheduledDeleteMs = optInt(rs, 10, r);
@@ -71,15 +79,16 @@ std::vector<SecretVersion> versionRows(const RecordSet& rs) {
 void insert(Poco::Data::Session& s, const SecretRecord& r) {
     s << "INSERT INTO secrets (" << kColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(r.id), bind(r.domainId), bind(r.projectId), bind(r.region), bind(r.name),
-        bind(r.description), bind(r.kmsKeyId), bind(r.state), bind(r.createdMs), bind(r.updatedMs),
-        bind(nullable(r.scheduledDeleteMs)), bind(nullable(r.primaryId)), bind(r.nextVersion), now;
+        bind(r.description), bind(r.kmsKeyId), bind(stateColumn(r.state)), bind(r.createdMs),
+        bind(r.updatedMs), bind(nullable(r.scheduledDeleteMs)), bind(nullable(r.primaryId)),
+        bind(r.nextVersion), now;
 }
 
 void save(Poco::Data::Session& s, const SecretRecord& r) {
     s << "UPDATE secrets SET description = ?, kms_key_id = ?, state = ?, updated_ms = ?, "
          "scheduled_delete_ms = ?,"
          " next_version = ? WHERE id = ?",
-        bind(r.description), bind(r.kmsKeyId), bind(r.state), bind(r.updatedMs),
+        bind(r.description), bind(r.kmsKeyId), bind(stateColumn(r.state)), bind(r.updatedMs),
         bind(nullable(r.scheduledDeleteMs)), bind(r.nextVersion), bind(r.id), now;
 }
 

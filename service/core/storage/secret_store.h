@@ -14,8 +14,7 @@
 
 namespace keyport {
 
-inline constexpr char kSecretEnabled[] = "ENABLED";
-inline constexpr char kSecretPendingDelete[] = "PENDING_DELETE";
+enum class SecretState { Enabled, PendingDeletion };
 
 struct SecretRecord {
     std::string id;
@@ -25,7 +24,7 @@ struct SecretRecord {
     std::string name;
     std::string description;
     std::string kmsKeyId;  // the CMK new versions are wrapped under
-    std::string state = kSecretEnabled;
+    SecretState state = SecretState::Enabled;
     std::int64_t createdMs = 0;
     std::int64_t updatedMs = 0;
     std::optional<std::int64_t> scheduledDeleteMs;
