@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "service/api/json.h"
+
 namespace keyport::api {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
@@ -75,7 +77,7 @@ Response Router::error(std::string_view path, int status, const std::string& mes
     for (const Dialect& d : dialects_) {
         if (d.owns(path)) return d.shaper(status, message);
     }
-    std::string body = R"({"error":")" + message + "\"}";
+    std::string body = R"({"error":)" + quote(message) + "}";
     return Response::json(status, body);
 }
 
