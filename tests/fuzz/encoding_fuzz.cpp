@@ -1,5 +1,5 @@
-// base64Decode / hexDecode on any text (first byte 'b' or 'h' picks, else both), and both
-// encoders round-tripping the raw input.
+// base64Decode, hexDecode and isUuid on any text, and both encoders round-tripping the raw
+// input.
 #include "service/core/base/encoding.h"
 #include "tests/fuzz/fuzz_input.h"
 
