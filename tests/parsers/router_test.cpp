@@ -93,9 +93,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "kms 405: method post is not allowed here"},
         RouteCase{"PatchOnSecret", "PATCH", "/v1/p1/secrets/s1", 405,
                   R"({"error":"method PATCH is not allowed here"})"},
-        // Regression: the method went into the JSON body unescaped.
+        // Regression: the method went into the JSON body unescaped, and (found by
+        // router_fuzz) a byte that is not UTF-8 made the body invalid JSON.
         RouteCase{"QuoteInMethod", "G\"T", "/v1/p1/secrets/s1", 405,
-                  R"({"error":"method G\"T is not allowed here"})"},
+                  R"({"error":"method G?T is not allowed here"})"},
+        RouteCase{"NonUtf8InMethod", "DEL\xb6*E", "/v1/p1/secrets/s1", 405,
+                  R"({"error":"method DEL?*E is not allowed here"})"},
+        RouteCase{"TokenCharactersKept", "M-1.x_~!", "/v1/p1/secrets/s1", 405,
+                  R"({"error":"method M-1.x_~! is not allowed here"})"},
         RouteCase{"EmptyMethod", "", "/v2/kms-key/k", 405,
                   R"({"error":"method  is not allowed here"})"},
         // Truncated, one byte changed, over-long, empty: 404, never a prefix match.
