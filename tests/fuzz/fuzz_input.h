@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +26,12 @@ inline std::vector<std::string> fields(const std::uint8_t* data, std::size_t siz
 }
 
 // A property the target checks; a failure aborts so libFuzzer saves the input.
-#define KEYPORT_FUZZ_CHECK(cond)                                                            \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            __builtin_printf("fuzz check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            __builtin_abort();                                                              \
-        }                                                                                   \
+#define KEYPORT_FUZZ_CHECK(cond)                                                                \
+    do {                                                                                        \
+        if (!(cond)) {                                                                          \
+            std::fprintf(stderr, "fuzz check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+            __builtin_abort();                                                                  \
+        }                                                                                       \
     } while (0)
 
 }  // namespace keyport::fuzz
