@@ -11,6 +11,7 @@ packages=(
   softhsm2 opensc
   libsqlite3-dev sqlite3
   googletest libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev
   curl ca-certificates
   clang-format
 )

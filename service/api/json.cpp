@@ -1,5 +1,6 @@
 #include "service/api/json.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -102,7 +103,11 @@ std::optional<std::int64_t> JsonBody::optInteger(const std::string& name, std::i
             throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
         }
     } else if (v.isInteger() && !v.isBoolean()) {
-        out = v.convert<std::int64_t>();
+        try {
+            out = v.convert<std::int64_t>();
+        } catch (const Poco::RangeException&) {  // a UInt64 past INT64_MAX
+            throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
+        }
     } else {
         throw Error(ErrorCode::InvalidParameter, name + " must be an integer" + range, name);
     }

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "service/api/json.h"
+
 namespace keyport::api {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
@@ -36,6 +38,19 @@ void Router::addDialect(std::function<bool(std::string_view)> owns, ErrorShaper 
 
 namespace {
 
+// The method as it may appear in a message: RFC 9110 token characters, others as '?' (the
+// message goes into JSON bodies, which must stay valid UTF-8).
+std::string printableMethod(std::string_view method) {
+    std::string out(method);
+    for (char& c : out) {
+        const bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') ||
+                           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!token) c = '?';
+    }
+    return out;
+}
+
 bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
              std::map<std::string, std::string>& params) {
     if (pattern.size() != path.size()) return false;
@@ -67,7 +82,10 @@ Response Router::dispatch(Request& req) const {
         req.params = std::move(params);
         return r.handler(req);
     }
-    if (pathKnown) return error(req.path, 405, "method " + req.method + " is not allowed here");
+    if (pathKnown) {
+        return error(req.path, 405,
+                     "method " + printableMethod(req.method) + " is not allowed here");
+    }
     return error(req.path, 404, "no such API");
 }
 
@@ -75,7 +93,7 @@ Response Router::error(std::string_view path, int status, const std::string& mes
     for (const Dialect& d : dialects_) {
         if (d.owns(path)) return d.shaper(status, message);
     }
-    std::string body = R"({"error":")" + message + "\"}";
+    std::string body = R"({"error":)" + quote(message) + "}";
     return Response::json(status, body);
 }
 

@@ -1,5 +1,6 @@
 #include "service/api/exoscale/exo_auth.h"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -65,7 +66,12 @@ std::optional<Exo2Authorization> parseExo2(std::string_view header) {
 std::string exo2Message(const Request& req, const std::vector<std::string>& signedQueryArgs,
                         std::int64_t expires) {
     std::map<std::string, std::string> query;
-    for (const auto& [k, v] : Poco::URI("/?" + req.query).getQueryParameters()) query.emplace(k, v);
+    try {
+        for (const auto& [k, v] : Poco::URI("/?" + req.query).getQueryParameters())
+            query.emplace(k, v);
+    } catch (const Poco::SyntaxException&) {  // e.g. "%zz": not a 500, a signature we cannot check
+        throw AuthError(AuthFailure::Invalid, "the query string is not valid percent-encoding");
+    }
     std::vector<std::string> names = signedQueryArgs;
     std::sort(names.begin(), names.end());
     std::string values;

@@ -163,8 +163,8 @@ std::optional<std::int64_t> parseSdkDate(std::string_view d) {
     tm.tm_hour = num(9, 2);
     tm.tm_min = num(11, 2);
     tm.tm_sec = num(13, 2);
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-        tm.tm_sec > 60) {
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 60) {
         return std::nullopt;
     }
     return static_cast<std::int64_t>(::timegm(&tm));

@@ -10,7 +10,7 @@ namespace {
 constexpr std::uint8_t kMagic[] = {'K', 'P', 'I', 'T'};
 constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kNonce = 16;
-constexpr std::size_t kMac = 32;
+constexpr std::size_t kMac = ImportToken::kMacSize;
 
 void putU64(hsm::Bytes& out, std::int64_t v) {
     for (int i = 7; i >= 0; --i)
@@ -70,18 +70,27 @@ std::string ImportToken::issue(Region& issuer) const {
     return base64Encode(body);
 }
 
-ImportToken ImportToken::verify(Region& issuer, std::string_view text) {
-    const auto raw = base64Decode(text);
+hsm::Bytes ImportToken::decodeText(std::string_view text) {
+    auto raw = base64Decode(text);
     if (!raw) invalid("not base64");
     if (raw->size() < sizeof kMagic + 2 + 16 + kNonce + kMac) invalid("too short");
-    const hsm::ByteView body(raw->data(), raw->size() - kMac);
-    const hsm::ByteView mac(raw->data() + body.size(), kMac);
+    return std::move(*raw);
+}
+
+ImportToken ImportToken::verify(Region& issuer, std::string_view text) {
+    const hsm::Bytes raw = decodeText(text);
+    const hsm::ByteView body(raw.data(), raw.size() - kMac);
+    const hsm::ByteView mac(raw.data() + body.size(), kMac);
     {
         auto session = issuer.token->session();
         if (!session->verify(hsm::Mechanism::hmacSha256(), issuer.mac, body, mac)) {
             invalid("not issued by this region, or altered");
         }
     }
+    return parseBody(body);
+}
+
+ImportToken ImportToken::parseBody(hsm::ByteView body) {
     Reader r{body};
     for (auto m : kMagic) {
         if (r.byte() != m) invalid("bad format");

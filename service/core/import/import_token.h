@@ -26,6 +26,14 @@ struct ImportToken {
     // Decodes and authenticates; throws Error(ImportTokenInvalid) for anything malformed
     // or not made by this region's MAC key. Validity and binding are the caller's checks.
     static ImportToken verify(Region& issuer, std::string_view text);
+
+    // verify's host-side steps, apart so they can be tested and fuzzed without a token.
+    // Both throw Error(ImportTokenInvalid). The base64 text → bytes long enough for a body
+    // and its MAC (the last kMacSize bytes):
+    static constexpr std::size_t kMacSize = 32;
+    static hsm::Bytes decodeText(std::string_view text);
+    // The MAC-checked body → claims.
+    static ImportToken parseBody(hsm::ByteView body);
 };
 
 }  // namespace keyport
