@@ -164,18 +164,10 @@ Response problem(const AuthError& e) {
     return problem(401, "Unauthorized", e.what());
 }
 
+// The spec's Operation.state enum uses the very words core stores (pending, success,
+// failure, timeout); should either change, this is where they part.
 std::string_view operationState(OperationState s) {
-    switch (s) {
-        case OperationState::Pending:
-            return "pending";
-        case OperationState::Success:
-            return "success";
-        case OperationState::Failure:
-            return "failure";
-        case OperationState::Timeout:
-            return "timeout";
-    }
-    return "failure";
+    return name(s);
 }
 
 std::string_view operationReason(ErrorCode failure) {
