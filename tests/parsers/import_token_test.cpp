@@ -75,8 +75,8 @@ TEST_P(ImportTokenBody, GivesTheClaimsOrRejects) {
             FAIL() << "accepted";
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), ErrorCode::ImportTokenInvalid);
-            EXPECT_EQ(std::string(e.what()), std::string("import_token is invalid: ") + c.why);
-            EXPECT_EQ(e.field(), "import_token");
+            EXPECT_EQ(std::string(e.what()), std::string("is invalid: ") + c.why);
+            EXPECT_EQ(e.input(), Input::ImportToken);
         }
         return;
     }
@@ -155,7 +155,8 @@ TEST_P(ImportTokenText, DecodesOrRejects) {
             FAIL() << "accepted";
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), ErrorCode::ImportTokenInvalid);
-            EXPECT_EQ(std::string(e.what()), std::string("import_token is invalid: ") + c.why);
+            EXPECT_EQ(std::string(e.what()), std::string("is invalid: ") + c.why);
+            EXPECT_EQ(e.input(), Input::ImportToken);
         }
         return;
     }
@@ -219,7 +220,7 @@ TEST_F(ImportTokenOnToken, IssuedTokenVerifiesAndAnyChangedByteIsRefused) {
             ADD_FAILURE() << "byte " << at << " changed and accepted";
         } catch (const Error& e) {
             EXPECT_EQ(e.code(), ErrorCode::ImportTokenInvalid);
-            EXPECT_STREQ(e.what(), "import_token is invalid: not issued by this region, or altered")
+            EXPECT_STREQ(e.what(), "is invalid: not issued by this region, or altered")
                 << "byte " << at;
         }
     }
