@@ -96,30 +96,27 @@ void WrappingPairs::retire(const WrappingPair& pair) {
         [&](Poco::Data::Session& s) { wrapping_pair_store::retire(s, pair.id, t, destroyAfter); });
 }
 
+// The current pair for `key`, counting one use, while it is young and unused enough.
+std::shared_ptr<const WrappingPair> WrappingPairs::takeUse(
+    const std::pair<std::string, unsigned>& key, std::int64_t now) {
+    std::lock_guard lock(mutex_);
+    auto it = current_.find(key);
+    if (it == current_.end() || it->second.uses >= policy_.maxUses ||
+        now - it->second.pair->createdAt >= policy_.maxAgeSeconds) {
+        return nullptr;
+    }
+    ++it->second.uses;
+    return it->second.pair;
+}
+
 std::shared_ptr<const WrappingPair> WrappingPairs::current(const std::string& regionName,
                                                            unsigned bits) {
     const auto key = std::make_pair(regionName, bits);
     const std::int64_t t = nowSeconds();
-    {
-        std::lock_guard lock(mutex_);
-        auto it = current_.find(key);
-        if (it != current_.end() && it->second.uses < policy_.maxUses &&
-            t - it->second.pair->createdAt < policy_.maxAgeSeconds) {
-            ++it->second.uses;
-            return it->second.pair;
-        }
-    }
+    if (auto pair = takeUse(key, t)) return pair;
     std::lock_guard keygen(keygenMutex_);
-    {
-        // Another thread may have rotated while we waited.
-        std::lock_guard lock(mutex_);
-        auto it = current_.find(key);
-        if (it != current_.end() && it->second.uses < policy_.maxUses &&
-            t - it->second.pair->createdAt < policy_.maxAgeSeconds) {
-            ++it->second.uses;
-            return it->second.pair;
-        }
-    }
+    // Another thread may have rotated while we waited.
+    if (auto pair = takeUse(key, t)) return pair;
     Region& region = regions_.region(regionName);
     auto fresh = create(region, bits);
     std::shared_ptr<const WrappingPair> old;

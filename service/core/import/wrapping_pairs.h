@@ -54,6 +54,8 @@ class WrappingPairs {
         std::shared_ptr<const WrappingPair> pair;
         std::uint64_t uses = 0;
     };
+    std::shared_ptr<const WrappingPair> takeUse(const std::pair<std::string, unsigned>& key,
+                                                std::int64_t now);
     std::shared_ptr<const WrappingPair> create(Region& region, unsigned bits);
     void retire(const WrappingPair& pair);
 
