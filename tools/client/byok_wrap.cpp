@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "hsm/openssl_util.h"
 #include "service/core/base/encoding.h"
@@ -139,7 +140,10 @@ std::string keySpecOf(const hsm::Bytes& pkcs8Der) {
 
 hsm::Bytes readPublicKey(const std::string& base64OrFile) {
     std::string text = base64OrFile;
-    if (std::filesystem::is_regular_file(base64OrFile)) text = slurp(base64OrFile);
+    // The non-throwing overload: base64 text longer than NAME_MAX is not a file name, and
+    // the throwing one reports it as "File name too long" instead of answering false.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(base64OrFile, ec)) text = slurp(base64OrFile);
     if (text.find("-----BEGIN PUBLIC KEY-----") != std::string::npos) {
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
         hsm::ossl::PKey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
