@@ -55,6 +55,9 @@ Poco::JSON::Object::Ptr deleteTag(KmsCall& c);
 Poco::JSON::Object::Ptr replicateKey(KmsCall& c);  // v2
 
 // Tag queries and batch tags (kms_tag_handlers.cpp).
+// Huawei's TagItem rule (key 1–36, value 0–43 Unicode characters, no ASCII 0–31 * < > \ =);
+// refuses naming the field.
+void checkTagItem(const std::string& key, const std::string& value);
 Poco::JSON::Object::Ptr listProjectTags(KmsCall& c);
 Poco::JSON::Object::Ptr listKeysByTags(KmsCall& c);
 Poco::JSON::Object::Ptr batchKeyTags(KmsCall& c);

@@ -107,6 +107,11 @@ TagFilter tagFilter(const KmsCall& c) {
 
 }  // namespace
 
+void checkTagItem(const std::string& key, const std::string& value) {
+    checkTagText(key, 1, 36, "key");
+    checkTagText(value, 0, 43, "value");
+}
+
 // GET /v1.0/{project_id}/kms/tags → {"tags":[{"key","values":[...]}]}
 Poco::JSON::Object::Ptr listProjectTags(KmsCall& c) {
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
@@ -170,8 +175,7 @@ Poco::JSON::Object::Ptr batchKeyTags(KmsCall& c) {
     for (const JsonBody& t : objects(tags, "tags")) {
         const std::string key = t.string("key");
         const std::string value = t.optString("value").value_or("");
-        checkTagText(key, 1, 36, "key");
-        checkTagText(value, 0, 43, "value");
+        checkTagItem(key, value);
         if (!seen.insert(key).second)
             throw Error(ErrorCode::InvalidParameter, "tags names key '" + key + "' twice", "tags");
         items.emplace_back(key, value);
