@@ -349,5 +349,61 @@ TEST(KmsAliases, AnotherDomainSeesAndChangesNothing) {
               key);
 }
 
+// Every route of this change, as kms_access_test does for the older ones: no credentials →
+// 401 KMS.0301; another domain's credential in this domain's project → 403 KMS.0307.
+TEST(KmsTagsAliasesGrants, NoCredentialsAre401AndAnotherDomainsProjectIs403) {
+    const std::string key = newKey("route-table");
+    const std::vector<std::tuple<std::string, std::string, std::string>> routes{
+        {"GET", "tags", ""},
+        {"POST", "resource_instances/action", R"({"action":"count"})"},
+        {"POST", key + "/tags/action", R"({"action":"create","tags":[{"key":"a"}]})"},
+        {"POST", "aliases", R"({"key_id":")" + key + R"(","alias":"r"})"},
+        {"GET", "aliases", ""},
+        {"DELETE", "aliases", R"({"key_id":")" + key + R"(","aliases":["r"]})"},
+        {"POST", "alias/associate", R"({"alias":"r","target_key_id":")" + key + R"("})"},
+        {"POST", "create-grant",
+         R"({"key_id":")" + key +
+             R"(","grantee_principal":"x","grantee_principal_type":"domain","operations":["encrypt-data"]})"},
+        {"POST", "list-grants", R"({"key_id":")" + key + R"("})"},
+        {"POST", "revoke-grant", R"({"key_id":")" + key + R"(","grant_id":"ab"})"},
+        {"POST", "retire-grant", R"({"key_id":")" + key + R"(","grant_id":"ab"})"},
+        {"POST", "list-retirable-grants", "{}"},
+    };
+    for (const auto& [method, rest, body] : routes) {
+        const auto none =
+            httpRequest(server().port(), method,
+                        "/v1.0/" + std::string(kDemoProject) + "/kms/" + rest, body, {});
+        expectKmsError(none, {401, "KMS.0301"}, method + " " + rest + " without credentials");
+        expectKmsError(as(mallory(), method, kDemoProject, rest, body), {403, "KMS.0307"},
+                       method + " " + rest + " in another domain's project");
+    }
+    // Nothing was written on the way: no tag, no alias, no grant.
+    EXPECT_EQ(demo("GET", key + "/tags").json->getArray("tags")->size(), 0u);
+    EXPECT_EQ(listAliases("?key_id=" + key).json->getArray("aliases")->size(), 0u);
+    EXPECT_EQ(
+        demoClient().call("list-grants", jsonBody({{"key_id", key}})).json->getValue<int>("total"),
+        0);
+}
+
+// sequence (every request body model above has it) makes these writes idempotent too.
+TEST(KmsTagsAliasesGrants, SequenceRepeatsTheFirstAnswer) {
+    const std::string key = newKey("sequenced");
+    const std::string body =
+        R"({"key_id":")" + key +
+        R"(","grantee_principal":"seq-domain","grantee_principal_type":"domain",)"
+        R"("operations":["encrypt-data"],"sequence":"919c82d4-8046-4722-9094-35c3c6524cff"})";
+    const auto first = demoClient().call("create-grant", body);
+    const auto again = demoClient().call("create-grant", body);
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(again.body, first.body);
+    EXPECT_EQ(
+        demoClient().call("list-grants", jsonBody({{"key_id", key}})).json->getValue<int>("total"),
+        1);
+    const std::string tags =
+        R"({"action":"create","tags":[{"key":"s","value":"1"}],"sequence":"919c82d4-8046-4722-9094-35c3c6524d00"})";
+    EXPECT_EQ(demo("POST", key + "/tags/action", tags).status, 204);
+    EXPECT_EQ(demo("POST", key + "/tags/action", tags).status, 204);
+}
+
 }  // namespace
 }  // namespace keyport::test
