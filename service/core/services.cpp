@@ -26,6 +26,9 @@ Services::Services(Config c) : config(std::move(c)) {
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,
                                               config.secretDeletionWindowSeconds);
+    keyTags = std::make_unique<KeyTags>(*db, *keys);
+    aliases = std::make_unique<AliasService>(*db, *keys);
+    grants = std::make_unique<GrantService>(*db, *keys);
 }
 
 void Services::startServing() {

@@ -8,8 +8,11 @@
 #include "service/core/base/config.h"
 #include "service/core/import/import_service.h"
 #include "service/core/import/wrapping_pairs.h"
+#include "service/core/keys/alias_service.h"
 #include "service/core/keys/crypto_service.h"
+#include "service/core/keys/grant_service.h"
 #include "service/core/keys/key_service.h"
+#include "service/core/keys/key_tags.h"
 #include "service/core/replication/key_replication.h"
 #include "service/core/replication/replication_operations.h"
 #include "service/core/secrets/secret_service.h"
@@ -45,6 +48,9 @@ class Services {
     std::unique_ptr<SecretService> secrets;
     std::unique_ptr<KeyReplication> replication;
     std::unique_ptr<ReplicationOperations> operations;
+    std::unique_ptr<KeyTags> keyTags;
+    std::unique_ptr<AliasService> aliases;
+    std::unique_ptr<GrantService> grants;
 
   private:
     void ensureDemoCredential();

@@ -83,6 +83,10 @@ std::string_view exoField(Input input) {
             return "id";
         case Input::SecretVersion:
             return "version";
+        case Input::AliasName:
+            return "name";
+        case Input::GrantId:
+            return "id";
     }
     return "";
 }

@@ -43,7 +43,9 @@ Response run(Request& req, Services& services, Authenticator& auth, Idempotency&
     try {
         const Principal principal = authenticate(req, auth);
         const ProjectScope scope = auth.scope(principal, req.param("project_id"), route.access);
-        const bool hasBody = req.method == "POST" || req.method == "PUT";
+        // DELETE aliases carries a body (DeleteAliasRequestBody); a bodiless DELETE does not.
+        const bool hasBody = req.method == "POST" || req.method == "PUT" ||
+                             (req.method == "DELETE" && !req.body.empty());
         KmsCall call{req, hasBody ? JsonBody::parse(req.body) : JsonBody::parse("{}"), principal,
                      scope, services};
 
@@ -57,8 +59,9 @@ Response run(Request& req, Services& services, Authenticator& auth, Idempotency&
                 return *seen->response;
             }
         }
+        actUnderGrant(call, route.path);
         const auto out = route.handler(call);
-        Response res = Response::json(200, out ? stringify(out) : std::string());
+        Response res = Response::json(call.status, out ? stringify(out) : std::string());
         if (!sequence.empty())
             idem.record(scope.projectId, sequence, requestHash, res, route.storeResponse);
         return res;
@@ -97,6 +100,18 @@ const std::vector<Route>& routes() {
         {"POST", "verify", Access::Read, true, verify},
         {"POST", "get-publickey", Access::Read, true, getPublicKey},
         {"POST", "gen-random", Access::Read, false, genRandom},
+        {"GET", "tags", Access::Read, true, listProjectTags},
+        {"POST", "resource_instances/action", Access::Read, true, listKeysByTags},
+        {"POST", "{key_id}/tags/action", Access::Write, true, batchKeyTags},
+        {"POST", "aliases", Access::Write, true, createAlias},
+        {"GET", "aliases", Access::Read, true, listAliases},
+        {"DELETE", "aliases", Access::Write, true, deleteAlias},
+        {"POST", "alias/associate", Access::Write, true, associateAlias},
+        {"POST", "create-grant", Access::Write, true, createGrant},
+        {"POST", "list-grants", Access::Read, true, listGrants},
+        {"POST", "revoke-grant", Access::Write, true, revokeGrant},
+        {"POST", "retire-grant", Access::Write, true, retireGrant},
+        {"POST", "list-retirable-grants", Access::Read, true, listRetirableGrants},
     };
     return r;
 }

@@ -18,6 +18,8 @@ struct KmsCall {
     Principal principal;
     ProjectScope scope;
     Services& services;
+    // The success status; a handler sets it where Huawei answers other than 200.
+    int status = 200;
 
     // key_id from the body (or the path for tag routes), checked against Huawei's pattern.
     std::string keyId() const;
@@ -51,6 +53,31 @@ Poco::JSON::Object::Ptr createTag(KmsCall& c);
 Poco::JSON::Object::Ptr deleteTag(KmsCall& c);
 
 Poco::JSON::Object::Ptr replicateKey(KmsCall& c);  // v2
+
+// Tag queries and batch tags (kms_tag_handlers.cpp).
+// Huawei's TagItem rule (key 1–36, value 0–43 Unicode characters, no ASCII 0–31 * < > \ =);
+// refuses naming the field.
+void checkTagItem(const std::string& key, const std::string& value);
+Poco::JSON::Object::Ptr listProjectTags(KmsCall& c);
+Poco::JSON::Object::Ptr listKeysByTags(KmsCall& c);
+Poco::JSON::Object::Ptr batchKeyTags(KmsCall& c);
+
+// Aliases (kms_alias_handlers.cpp).
+Poco::JSON::Object::Ptr createAlias(KmsCall& c);
+Poco::JSON::Object::Ptr associateAlias(KmsCall& c);
+Poco::JSON::Object::Ptr deleteAlias(KmsCall& c);
+Poco::JSON::Object::Ptr listAliases(KmsCall& c);
+
+// Grants (kms_grant_handlers.cpp).
+Poco::JSON::Object::Ptr createGrant(KmsCall& c);
+Poco::JSON::Object::Ptr listGrants(KmsCall& c);
+Poco::JSON::Object::Ptr revokeGrant(KmsCall& c);
+Poco::JSON::Object::Ptr retireGrant(KmsCall& c);
+Poco::JSON::Object::Ptr listRetirableGrants(KmsCall& c);
+// Before a route's handler: where the route is one a grant can allow and its key belongs
+// to another domain that granted the caller this operation, the call acts in the key
+// owner's scope (kms_grant_handlers.cpp).
+void actUnderGrant(KmsCall& c, const std::string& routePath);
 
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);

@@ -80,6 +80,10 @@ std::string_view kmsField(Input input) {
             return "kms_key_id";
         case Input::SecretVersion:
             return "version_id";
+        case Input::AliasName:
+            return "alias";
+        case Input::GrantId:
+            return "grant_id";
     }
     return "";
 }
@@ -142,6 +146,7 @@ Response kmsError(const Error& e) {
             }
             return invalid(text.field);
         case ErrorCode::AliasExists:
+            if (e.input() == Input::AliasName) return invalid("alias");
             return invalid("key_alias");
         case ErrorCode::SequenceConflict:
             return kmsError(400, "KMS.0206", msg);
@@ -162,6 +167,8 @@ Response kmsError(const Error& e) {
         case ErrorCode::Unauthorized:
             return kmsError(401, "KMS.0302", msg);
         case ErrorCode::Forbidden:
+            // About a key (a grant that does not cover the operation): no permission for key.
+            if (e.input() == Input::KeyId) return kmsError(403, "KMS.0306", msg);
             return kmsError(403, "KMS.0307", msg);
         case ErrorCode::OperationInterrupted:
         case ErrorCode::Internal:

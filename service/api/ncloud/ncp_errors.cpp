@@ -81,6 +81,10 @@ std::string_view ncpField(Input input) {
             return "keyTag";
         case Input::SecretVersion:
             return "version";
+        case Input::AliasName:
+            return "alias";
+        case Input::GrantId:
+            return "grantId";
     }
     return "";
 }

@@ -86,6 +86,8 @@ enum class Input {
     SecretDescription,
     SecretCmk,  // the CMK that protects a secret's versions
     SecretVersion,
+    AliasName,  // a named alias of a key (apart from the key's own alias)
+    GrantId,    // a grant on a key
 };
 
 class Error : public std::runtime_error {

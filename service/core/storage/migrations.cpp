@@ -92,6 +92,26 @@ const std::vector<std::vector<std::string>>& migrations() {
             " WHEN 'interrupted' THEN 'OperationInterrupted' ELSE 'Internal' END"
             " WHERE reason IS NOT NULL",
         },
+        // Huawei KMS aliases (named aliases beside a key's own key_alias; one alias names one
+        // key of its project and may be moved to another) and grants (another principal may
+        // use a key for the listed operations; revoked and retired grants are deleted). Both
+        // go with their key.
+        {
+            "CREATE TABLE kms_aliases (project_id TEXT NOT NULL, alias TEXT NOT NULL,"
+            " domain_id TEXT NOT NULL,"
+            " key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,"
+            " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+            " PRIMARY KEY (project_id, alias))",
+            "CREATE INDEX kms_aliases_by_key ON kms_aliases (key_id)",
+            "CREATE TABLE grants (id TEXT PRIMARY KEY,"
+            " key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,"
+            " name TEXT NOT NULL, grantee_kind TEXT NOT NULL, grantee TEXT NOT NULL,"
+            " operations TEXT NOT NULL, issuing_principal TEXT NOT NULL,"
+            " retiring_principal TEXT NOT NULL, created_ms INTEGER NOT NULL)",
+            "CREATE INDEX grants_by_key ON grants (key_id, created_ms, id)",
+            "CREATE INDEX grants_by_grantee ON grants (key_id, grantee)",
+            "CREATE INDEX grants_by_retiring ON grants (retiring_principal, created_ms, id)",
+        },
     };
     return steps;
 }
