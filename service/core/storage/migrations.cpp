@@ -92,6 +92,15 @@ const std::vector<std::vector<std::string>>& migrations() {
             " WHEN 'interrupted' THEN 'OperationInterrupted' ELSE 'Internal' END"
             " WHERE reason IS NOT NULL",
         },
+        // 7 (wt-sdk): Huawei's derived signing V11-HMAC-SHA256. Per credential, the HKDF
+        // extract step of the SDK's derived key, PRK = HMAC-SHA256(AK, SK), as an on-token
+        // HMAC key wrapped under the region KEK (credentials issued before this step have no
+        // row and keep SDK-HMAC-SHA256 only).
+        {
+            "CREATE TABLE credential_derivation_keys (access_key TEXT PRIMARY KEY"
+            " REFERENCES credentials(access_key) ON DELETE CASCADE, region TEXT NOT NULL,"
+            " blob BLOB NOT NULL)",
+        },
     };
     return steps;
 }
