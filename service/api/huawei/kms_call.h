@@ -52,6 +52,13 @@ Poco::JSON::Object::Ptr deleteTag(KmsCall& c);
 
 Poco::JSON::Object::Ptr replicateKey(KmsCall& c);  // v2
 
+// kms_info_handlers.cpp
+Poco::JSON::Object::Ptr listSupportRegions(KmsCall& c);  // v2
+Poco::JSON::Object::Ptr showUserInstances(KmsCall& c);
+Poco::JSON::Object::Ptr showUserQuotas(KmsCall& c);
+// One model/ApiVersionDetail.ts object (ShowVersion / ShowVersions).
+Poco::JSON::Object::Ptr apiVersion(const std::string& id, const std::string& status);
+
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);
 Poco::JSON::Object::Ptr deleteImportedKeyMaterial(KmsCall& c);
