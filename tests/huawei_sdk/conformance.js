@@ -86,12 +86,43 @@ const signingRows = [
     response: { keys: ['string'], total: 'number' },
   },
   {
+    sdk: '(signer) V11-HMAC-SHA256 [another region in the scope]', area: 'signing', method: 'POST',
+    path: '/v1.0/{project_id}/kms/list-keys', model: 'DerivedAKSKSigner', client: 'derivedWrongRegion',
+    body: () => ({}),
+    error: { status: 401, code: 'KMS.0302' },
+  },
+  {
+    sdk: '(signer) V11-HMAC-SHA256 [service iam in the scope]', area: 'signing', method: 'POST',
+    path: '/v1.0/{project_id}/kms/list-keys', model: 'DerivedAKSKSigner', client: 'derivedWrongService',
+    body: () => ({}),
+    error: { status: 401, code: 'KMS.0302' },
+  },
+  {
+    sdk: '(signer) V11-HMAC-SHA256 [wrong secret key]', area: 'signing', method: 'POST',
+    path: '/v1.0/{project_id}/kms/list-keys', model: 'DerivedAKSKSigner', client: 'derivedBadSecret',
+    body: () => ({}),
+    error: { status: 401, code: 'KMS.0302' },
+  },
+  {
+    sdk: '(signer) V11-HMAC-SHA256 [another domain\'s project]', area: 'signing', method: 'POST',
+    path: '/v1.0/{project_id}/kms/list-keys', model: 'DerivedAKSKSigner', client: 'derivedOtherProject',
+    body: () => ({}),
+    error: { status: 403, code: 'KMS.0307' },
+  },
+  {
     sdk: '(signer) wrong secret key', area: 'signing', method: 'POST', path: '/v1.0/{project_id}/kms/list-keys',
     model: 'AKSKSigner', client: 'badSecret', body: () => ({}),
     error: { status: 401, code: 'KMS.0302' },
   },
 ];
 clients.badSecret = makeClient({ endpoint: cfg.endpoint, ak: cfg.ak, sk: `${cfg.sk}x`, projectId: cfg.projectId });
+const derivedAs = (over) => makeClient({ endpoint: cfg.endpoint, ak: cfg.ak, sk: cfg.sk, projectId: cfg.projectId,
+  ...over, derived: { regionId: cfg.region, serviceName: 'kms', ...(over.derived || {}) } });
+clients.derivedWrongRegion = derivedAs({ derived: { regionId: cfg.replicaRegion || 'xx-nowhere-1' } });
+clients.derivedWrongService = derivedAs({ derived: { serviceName: 'iam' } });
+clients.derivedBadSecret = derivedAs({ sk: `${cfg.sk}x` });
+// Domain A's signature on domain B's project: authenticated, then refused (never data).
+clients.derivedOtherProject = derivedAs({ projectId: cfg.otherProjectId });
 
 const rows = [];
 for (const [area, defs] of Object.entries(areas)) for (const d of defs) rows.push({ ...d, area });

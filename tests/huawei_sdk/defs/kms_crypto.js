@@ -164,7 +164,7 @@ module.exports = [
   // Operations other helpers add (issue 10, "Missing operations"): run when served.
   {
     sdk: 'reEncrypt', area: 'kms-crypto', method: 'POST', path: `${P}/re-encrypt`, pending: 're-encrypt helper',
-    model: 'ReEncryptRequestBody / ReEncryptResponse',
+    model: 'ReEncryptRequestBody / ReEncryptResponse (path not in the stored KmsClient.ts: check it)',
     body: (c) => ({ cipher_text: c.vars.cipherText, source_additional_authenticated_data: 'ctx-1',
       destination_key_id: c.vars.aesKey, destination_encryption_algorithm: 'SYMMETRIC_DEFAULT' }),
     response: { key_id: 'string', cipher_text: 'string' },
@@ -172,15 +172,18 @@ module.exports = [
   {
     sdk: 'createRsaDatakeyPair', area: 'kms-crypto', method: 'POST', path: `${P}/create-rsa-datakey-pair`,
     pending: 'datakey-pair helper', model: 'CreateRsaDatakeyPairRequestBody / CreateRsaDatakeyPairResponse',
-    body: (c) => ({ key_id: c.vars.aesKey, key_spec: 'RSA_2048', with_plain_text: true }),
+    body: (c) => ({ key_id: c.vars.aesKey, key_spec: 'RSA_2048', with_plain_text: true,
+      additional_authenticated_data: 'pair-ctx' }),
     response: { key_id: 'string', key_spec: 'string', public_key: 'string', private_key_cipher_text: 'string',
-      'private_key_plain_text?': 'string' },
+      private_key_plain_text: 'string', 'wrapped_private_key?': 'string', 'ciphertext_recipient?': 'string' },
   },
   {
     sdk: 'createEcDatakeyPair', area: 'kms-crypto', method: 'POST', path: `${P}/create-ec-datakey-pair`,
     pending: 'datakey-pair helper', model: 'CreateEcDatakeyPairRequestBody / CreateEcDatakeyPairResponse',
     body: (c) => ({ key_id: c.vars.aesKey, key_spec: 'ECC_NIST_P256', with_plain_text: false }),
-    response: { key_id: 'string', key_spec: 'string', public_key: 'string', private_key_cipher_text: 'string' },
+    response: { key_id: 'string', key_spec: 'string', public_key: 'string', private_key_cipher_text: 'string',
+      'private_key_plain_text?': 'string' },
+    check: (c, r) => !r.private_key_plain_text || 'plaintext private key returned though with_plain_text is false',
   },
   {
     sdk: 'createKey', case: 'HMAC_256 (for MAC)', area: 'kms-crypto', method: 'POST', path: `${P}/create-key`,
@@ -193,7 +196,7 @@ module.exports = [
     sdk: 'generateMac', area: 'kms-crypto', method: 'POST', path: `${P}/generate-mac`, pending: 'HMAC helper',
     model: 'GenerateMacRequestBody / GenerateMacResponse', needs: ['hmacKey'],
     body: (c) => ({ key_id: c.vars.hmacKey, mac_algorithm: 'HMAC_SHA_256', message: Buffer.from('m').toString('base64') }),
-    response: { key_id: 'string', mac: 'string' },
+    response: { key_id: 'string', mac_algorithm: 'string', mac: 'string' },
     save: (c, r) => { c.vars.mac = r.mac; },
   },
   {
@@ -201,7 +204,8 @@ module.exports = [
     model: 'VerifyMacRequestBody / VerifyMacResponse', needs: ['hmacKey', 'mac'],
     body: (c) => ({ key_id: c.vars.hmacKey, mac_algorithm: 'HMAC_SHA_256', message: Buffer.from('m').toString('base64'),
       mac: c.vars.mac }),
-    response: { key_id: 'string', mac_valid: 'boolean' },
+    response: { key_id: 'string', mac_algorithm: 'string', mac_valid: 'boolean' },
+    check: (c, r) => r.mac_valid === true || 'mac_valid is not true',
   },
   {
     sdk: 'deriveSharedSecret', area: 'kms-crypto', method: 'POST', path: `${P}/derive-shared-secret`,
@@ -211,6 +215,6 @@ module.exports = [
       return { key_id: c.vars.ecKey, key_agreement_algorithm: 'ECDH',
         public_key: peer.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
     },
-    response: { key_id: 'string', shared_secret: 'string' },
+    response: { key_id: 'string', key_agreement_algorithm: 'string', shared_secret: 'string' },
   },
 ];

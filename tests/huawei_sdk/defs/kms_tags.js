@@ -3,7 +3,15 @@
 // ShowKmsTagsResponse.ts, BatchCreateKmsTagsRequestBody.ts, ListKmsByTagsRequestBody.ts,
 // ListKmsTagsResponse.ts, CreateAliasRequestBody.ts, ListAliasesResponse.ts,
 // CreateGrantRequestBody.ts, ListGrantsResponse.ts, RevokeGrantRequestBody.ts).
-const { TagItem } = require('./models');
+const { KeyDetails, TagItem } = require('./models');
+
+// model/AliasEntity.ts (CreateAliasResponse.ts has the same fields).
+const AliasEntity = { domain_id: 'string', key_id: 'string', alias: 'string', alias_urn: 'string',
+  create_time: 'string', update_time: 'string' };
+// model/Grants.ts
+const Grant = { key_id: 'string', grant_id: 'string', grantee_principal: 'string', grantee_principal_type: 'string',
+  operations: ['string'], issuing_principal: 'string', creation_date: 'string', name: 'string',
+  retiring_principal: 'string' };
 
 const P = '/v1.0/{project_id}/kms';
 
@@ -66,14 +74,14 @@ module.exports = [
   {
     sdk: 'listKmsTags', area: 'kms-tags', method: 'GET', path: `${P}/tags`, pending: 'tag-query helper',
     model: 'ListKmsTagsResponse',
-    response: { tags: [{ key: 'string', values: ['string'] }] },
+    response: { tags: [{ key: 'string', values: ['string'] }] },  // model/Tag.ts
   },
   {
     sdk: 'listKmsByTags', area: 'kms-tags', method: 'POST', path: `${P}/{resource_instances}/action`,
     pending: 'tag-query helper', model: 'ListKmsByTagsRequestBody / ListKmsByTagsResponse',
     pathParams: () => ({ resource_instances: 'resource_instances' }),
     body: () => ({ action: 'filter', limit: '10', offset: '0', tags: [{ key: 'team', values: ['crypto'] }] }),
-    response: { resources: [{ resource_id: 'string', resource_detail: 'object', resource_name: 'string',
+    response: { resources: [{ resource_id: 'string', resource_detail: KeyDetails, resource_name: 'string',
       tags: [TagItem] }], total_count: 'number' },
   },
   {
@@ -86,15 +94,15 @@ module.exports = [
   {
     sdk: 'createAlias', area: 'kms-tags', method: 'POST', path: `${P}/aliases`, pending: 'alias helper',
     model: 'CreateAliasRequestBody / CreateAliasResponse',
-    body: (c) => ({ alias: c.vars.aliasName = `alias/${c.uniq('sdk')}`, target_key_id: c.vars.aesKey }),
-    response: { 'alias?': 'object' },
+    body: (c) => ({ alias: c.vars.aliasName = `alias/${c.uniq('sdk')}`, key_id: c.vars.aesKey }),
+    response: AliasEntity,
   },
   {
     sdk: 'listAliases', area: 'kms-tags', method: 'GET', path: `${P}/aliases`, pending: 'alias helper',
     model: 'ListAliasesRequest / ListAliasesResponse',
     query: (c) => ({ key_id: c.vars.aesKey, limit: '10' }),
-    response: { body: [{ domain_id: 'string', key_id: 'string', alias: 'string', alias_urn: 'string',
-      create_time: 'string', update_time: 'string' }], page_info: { next_marker: 'string', total: 'number' } },
+    // ListAliasesResponse.ts types the whole body as ListAliasResponseBody {aliases, page_info}.
+    response: { aliases: [AliasEntity], page_info: 'object' },
   },
   {
     sdk: 'associateAlias', area: 'kms-tags', method: 'POST', path: `${P}/alias/associate`, pending: 'alias helper',
@@ -120,15 +128,13 @@ module.exports = [
     sdk: 'listGrants', area: 'kms-tags', method: 'POST', path: `${P}/list-grants`, pending: 'grant helper',
     model: 'ListGrantsRequestBody / ListGrantsResponse',
     body: (c) => ({ key_id: c.vars.aesKey, limit: '10' }),
-    response: { grants: [{ key_id: 'string', grant_id: 'string', grantee_principal: 'string', operations: ['string'],
-      issuing_principal: 'string', creation_date: 'string', name: 'string', retiring_principal: 'string' }],
-    next_marker: 'string', truncated: 'boolstr', total: 'number' },
+    response: { grants: [Grant], next_marker: 'string', truncated: 'boolstr', total: 'number' },
   },
   {
     sdk: 'listRetirableGrants', area: 'kms-tags', method: 'POST', path: `${P}/list-retirable-grants`,
     pending: 'grant helper', model: 'ListRetirableGrantsRequestBody / ListRetirableGrantsResponse',
     body: () => ({ limit: '10' }),
-    response: { grants: ['object'], next_marker: 'string', truncated: 'boolstr', total: 'number' },
+    response: { grants: [Grant], next_marker: 'string', truncated: 'boolstr', total: 'number' },
   },
   {
     sdk: 'cancelSelfGrant', area: 'kms-tags', method: 'POST', path: `${P}/retire-grant`, pending: 'grant helper',
