@@ -185,6 +185,8 @@ function label(row) {
 }
 
 async function main() {
+  const core = require('@huaweicloud/huaweicloud-sdk-core/package.json');
+  console.log(`Huawei SDK conformance: node ${process.version}, ${core.name} ${core.version}, ${cfg.endpoint}`);
   const results = [];
   for (const row of rows) {
     if (skip.has(row.area)) {
