@@ -329,6 +329,9 @@ TEST_P(DerivedAuthorizationHeader, GivesTheScopeOrRejects) {
     EXPECT_EQ(got->info(), "20260101/cn-north-4/kms");
     EXPECT_EQ(got->sdk.signedHeaders, (std::vector<std::string>{"host", "x-sdk-date"}));
     EXPECT_EQ(got->sdk.signature, hsm::Bytes(32, 0xaa));
+    test::seedCorpus("sdk_hmac", std::string("Derived") + c.name,
+                     hsm::asBytes(c.header + "\n20260101T000000Z\nGET\n/v1.0/p1/kms/list-keys\n" +
+                                  "limit=10\nhost:kms.example.com\n"));
 }
 
 const std::string kScope = "AK1/20260101/cn-north-4/kms";
