@@ -171,5 +171,53 @@ TEST(HuaweiSdk, KeyInfoCarriesEveryKeyDetailsField) {
     EXPECT_EQ(info->getValue<std::string>("key_rotation_enabled"), "false");
 }
 
+// The info routes (model/ListSupportRegionsResponse.ts, ShowUserInstancesResponse.ts,
+// ShowUserQuotasResponse.ts, ShowVersion(s)Response.ts): counts follow the project's keys,
+// another domain's project is refused, other methods get the dialect's 405.
+TEST(HuaweiSdk, InfoRoutesAnswerForTheCallersProjectOnly) {
+    const auto c =
+        server().addCredential("sdk-info-domain", "8a0f1e2d3c4b45a69788a9b0c1d2e3f4", "cn-north-4");
+    const KmsClient k(server().port(), c);
+    const Headers auth{{"X-Auth-Token", c.token}};
+    const std::string base = "/v1.0/" + c.projectId + "/kms/";
+    const auto count = [&] {
+        const auto r = httpRequest(k.port(), "GET", base + "user-instances", "", auth);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json->getValue<int>("instance_num");
+    };
+    EXPECT_EQ(count(), 0);
+    k.createKey("info-1", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    EXPECT_EQ(count(), 1);
+    const auto quotas = httpRequest(k.port(), "GET", base + "user-quotas", "", auth);
+    ASSERT_EQ(quotas.status, 200) << quotas.body;
+    const auto resources = quotas.json->getObject("quotas")->getArray("resources");
+    ASSERT_EQ(resources->size(), 2u);
+    EXPECT_EQ(resources->getObject(0)->getValue<std::string>("type"), "CMK");
+    EXPECT_EQ(resources->getObject(0)->getValue<int>("used"), 1);
+    const auto regions =
+        httpRequest(k.port(), "GET", "/v2/" + c.projectId + "/kms/regions", "", auth);
+    ASSERT_EQ(regions.status, 200) << regions.body;
+    EXPECT_EQ(regions.json->getArray("regions")->size(), 3u);  // the test config's regions
+    // Another domain's project: 403, never its counts.
+    const auto theirs = httpRequest(
+        k.port(), "GET", "/v1.0/" + std::string(kDemoProject) + "/kms/user-instances", "", auth);
+    EXPECT_EQ(theirs.status, 403) << theirs.body;
+    ASSERT_TRUE(theirs.json);
+    EXPECT_EQ(theirs.json->getValue<std::string>("error_code"), "KMS.0307");
+    // No credential: 401; a POST: 405 in the dialect's shape.
+    EXPECT_EQ(httpRequest(k.port(), "GET", base + "user-quotas", "", {}).status, 401);
+    const auto post = httpRequest(k.port(), "POST", base + "user-quotas", "{}", auth);
+    EXPECT_EQ(post.status, 405);
+    ASSERT_TRUE(post.json) << post.body;
+    EXPECT_EQ(post.json->getValue<std::string>("error_code"), "KMS.0201");
+    // The version documents need no credential.
+    const auto versions = httpRequest(k.port(), "GET", "/", "", {});
+    ASSERT_EQ(versions.status, 200) << versions.body;
+    EXPECT_EQ(versions.json->getArray("versions")->size(), 2u);
+    const auto v1 = httpRequest(k.port(), "GET", "/v1.0", "", {});
+    ASSERT_EQ(v1.status, 200) << v1.body;
+    EXPECT_EQ(v1.json->getObject("version")->getValue<std::string>("id"), "v1.0");
+}
+
 }  // namespace
 }  // namespace keyport::test
