@@ -86,6 +86,12 @@ const signingRows = [
     response: { keys: ['string'], total: 'number' },
   },
   {
+    sdk: '(signer) V11-HMAC-SHA256 [service csms, a CSMS route]', area: 'signing', method: 'GET',
+    path: '/v1/{project_id}/secrets', model: 'DerivedAKSKSigner (CsmsClient: derived service csms)',
+    client: 'derivedCsms', query: () => ({ limit: '1' }),
+    response: { secrets: ['object'] },
+  },
+  {
     sdk: '(signer) V11-HMAC-SHA256 [another region in the scope]', area: 'signing', method: 'POST',
     path: '/v1.0/{project_id}/kms/list-keys', model: 'DerivedAKSKSigner', client: 'derivedWrongRegion',
     body: () => ({}),
@@ -120,6 +126,7 @@ const derivedAs = (over) => makeClient({ endpoint: cfg.endpoint, ak: cfg.ak, sk:
   ...over, derived: { regionId: cfg.region, serviceName: 'kms', ...(over.derived || {}) } });
 clients.derivedWrongRegion = derivedAs({ derived: { regionId: cfg.replicaRegion || 'xx-nowhere-1' } });
 clients.derivedWrongService = derivedAs({ derived: { serviceName: 'iam' } });
+clients.derivedCsms = derivedAs({ derived: { serviceName: 'csms' } });
 clients.derivedBadSecret = derivedAs({ sk: `${cfg.sk}x` });
 // Domain A's signature on domain B's project: authenticated, then refused (never data).
 clients.derivedOtherProject = derivedAs({ projectId: cfg.otherProjectId });
