@@ -22,6 +22,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# The Huawei SDK conformance suite (tests/huawei_sdk) runs Huawei's npm core: Debian's nodejs
+# and npm, unless a node and npm are already on PATH (e.g. a newer Node from elsewhere).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing: ${missing[*]}"

@@ -24,6 +24,15 @@ Principal Authenticator::bySignature(const std::string& accessKey, hsm::ByteView
     return *p;
 }
 
+Principal Authenticator::byDerivedSignature(const std::string& accessKey, const std::string& info,
+                                            hsm::ByteView message, hsm::ByteView mac) {
+    auto p = tenancy_.byAccessKey(accessKey);
+    if (!p || !tenancy_.verifyDerivedHmac(accessKey, info, message, mac)) {
+        throw AuthError(AuthFailure::Invalid, "the request signature does not match");
+    }
+    return *p;
+}
+
 void Authenticator::checkSkew(std::int64_t requestTime, std::int64_t windowSeconds) const {
     const std::int64_t d = requestTime - now();
     if (d > windowSeconds || -d > windowSeconds) {

@@ -41,6 +41,10 @@ class Authenticator {
     Principal byToken(std::string_view token);
     // `mac` must be HMAC-SHA256(SK of accessKey, message), checked on-token.
     Principal bySignature(const std::string& accessKey, hsm::ByteView message, hsm::ByteView mac);
+    // `mac` must be HMAC-SHA256(hex(HKDF-SHA256(SK, salt AK, info)), message): Huawei's
+    // derived signing (V11-HMAC-SHA256), derived and checked on-token.
+    Principal byDerivedSignature(const std::string& accessKey, const std::string& info,
+                                 hsm::ByteView message, hsm::ByteView mac);
     // Throws Expired unless |requestTime - now| <= windowSeconds.
     void checkSkew(std::int64_t requestTime, std::int64_t windowSeconds) const;
 

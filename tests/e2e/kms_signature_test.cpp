@@ -54,8 +54,8 @@ TEST(SdkHmac, CanonicalRequestFollowsTheSpec) {
         huawei::canonicalRequest(r, {"content-type", "host", "x-sdk-date"});
     EXPECT_EQ(canonical,
               "POST\n"
-              "/v1.0/p1/kms/a%3Ab%20c/\n"  // segments escaped, always a trailing '/'
-              "a=1&a=x%20y&b=2\n"          // sorted, '+' read as space, escaped
+              "/v1.0/p1/kms/a%253Ab%20c/\n"  // wire segments escaped again, trailing '/'
+              "a=1&a=x%20y&b=2\n"            // sorted, '+' read as space, escaped
               "content-type:application/json\n"
               "host:kms.example\n"
               "x-sdk-date:20261122T120000Z\n"

@@ -1,6 +1,7 @@
-// Huawei SDK-HMAC-SHA256 on any request. Input: Authorization header \n X-Sdk-Date \n
-// method \n path \n query \n one "name:value" header \n body. The header and date parsers
-// must hold their promises; the canonical request must keep its line structure.
+// Huawei SDK-HMAC-SHA256 (and V11-HMAC-SHA256) on any request. Input: Authorization header
+// \n X-Sdk-Date \n method \n path \n query \n one "name:value" header \n body. The header
+// and date parsers must hold their promises; the canonical request must keep its line
+// structure.
 #include <algorithm>
 
 #include "service/api/huawei/sdk_hmac.h"
@@ -18,6 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }));
         }
         signedHeaders = a->signedHeaders;
+    }
+    if (const auto d = huawei::parseDerivedAuthorization(f[0])) {
+        // A derived scope is exactly four '/'-free parts: the info never smuggles a line
+        // break or another part into the string to sign.
+        KEYPORT_FUZZ_CHECK(!d->sdk.accessKey.empty() && d->sdk.signature.size() == 32);
+        KEYPORT_FUZZ_CHECK(d->date.size() == 8 && !d->region.empty() && !d->service.empty());
+        const std::string info = d->info();
+        KEYPORT_FUZZ_CHECK(std::count(info.begin(), info.end(), '/') == 2 &&
+                           info.find('\n') == std::string::npos);
     }
     if (const auto t = huawei::parseSdkDate(f[1]); t && *t >= 0) {
         // An accepted date from 1970 on is a real instant, formatted back in the same shape

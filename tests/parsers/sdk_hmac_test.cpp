@@ -4,6 +4,7 @@
 // header parser and the X-Sdk-Date parser as vector tables.
 #include <gtest/gtest.h>
 
+#include "service/api/client_hmac.h"
 #include "service/api/huawei/sdk_hmac.h"
 #include "service/core/base/encoding.h"
 #include "tests/parsers/vectors.h"
@@ -109,9 +110,13 @@ INSTANTIATE_TEST_SUITE_P(
         CanonicalCase{"Plain", "/v1.0/p1/kms/list-keys", "", "/v1.0/p1/kms/list-keys/", ""},
         CanonicalCase{"AlreadyTrailingSlash", "/v1/p/secrets/", "", "/v1/p/secrets/", ""},
         CanonicalCase{"Root", "/", "", "/", ""}, CanonicalCase{"EmptyPath", "", "", "/", ""},
-        CanonicalCase{"EncodedSlashStaysEncoded", "/a%2fb", "", "/a%2Fb/", ""},
+        // The path as on the wire, escaped once more, as Huawei's signers canonicalise it
+        // (huaweicloud-sdk-core AKSKSigner.CanonicalURI; each vector checked against it).
+        CanonicalCase{"EscapedSlashEscapedAgain", "/a%2fb", "", "/a%252fb/", ""},
+        CanonicalCase{"EscapedSpaceEscapedAgain", "/v1.0/p/kms/k/tags/cost%20center", "",
+                      "/v1.0/p/kms/k/tags/cost%2520center/", ""},
+        CanonicalCase{"EscapedTildeEscapedAgain", "/a%7Eb", "", "/a%257Eb/", ""},
         CanonicalCase{"SpaceEscaped", "/a b", "", "/a%20b/", ""},
-        CanonicalCase{"TildeUnescaped", "/a%7Eb", "", "/a~b/", ""},
         CanonicalCase{"PlusInPathIsPlus", "/a+b", "", "/a%2Bb/", ""},
         CanonicalCase{"BadEscapeKept", "/%zz", "", "/%25zz/", ""},
         CanonicalCase{"TruncatedEscape", "/a%4", "", "/a%254/", ""},
@@ -273,6 +278,111 @@ TEST(SdkDate, FormatIsTheInverse) {
     EXPECT_EQ(formatSdkDate(1767225600), "20260101T000000Z");
     EXPECT_EQ(formatSdkDate(0), "19700101T000000Z");
 }
+
+// V11-HMAC-SHA256, Huawei's derived signing. Known answers computed with the npm core's
+// DerivedAKSKSigner.getStringToSignByInfo and HKDF.getDerKeySHA256 (huaweicloud-sdk-core
+// 3.1.211) for AK1 / SK1, info 20260101/cn-north-4/kms.
+const char kDerivedCanonical[] =
+    "POST\n/v1.0/p1/kms/create-key/\n\nx-sdk-date:20260101T000000Z\n\nx-sdk-date\n"
+    "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+const char kDerivedStringToSign[] =
+    "V11-HMAC-SHA256\n20260101T000000Z\n20260101/cn-north-4/kms\n"
+    "aa51a59e58463673b38cacfdce6271bfbd447333c97aa16f31c1bbe97bab79d3";
+
+TEST(DerivedSigning, StringToSignAsTheSdk) {
+    EXPECT_EQ(derivedStringToSign(kDerivedCanonical, "20260101T000000Z", "20260101/cn-north-4/kms"),
+              kDerivedStringToSign);
+}
+
+// The derivation Tenancy::verifyDerivedHmac runs on-token, step by step on the host: HKDF
+// extract PRK = HMAC(AK, SK), expand T1 = HMAC(PRK, info | 0x01), and the final HMAC keyed
+// with T1's lower-case hex text.
+TEST(DerivedSigning, DerivationAsTheSdk) {
+    const hsm::Bytes prk = clientHmacSha256("AK1", "SK1");
+    const std::string info = "20260101/cn-north-4/kms";
+    const hsm::Bytes t1 = clientHmacSha256(
+        std::string_view(reinterpret_cast<const char*>(prk.data()), prk.size()), info + '\x01');
+    const std::string key = hexEncode(t1);
+    EXPECT_EQ(key, "c780b46a95064f6d18e894c566d819765e675af1fbeb2d0bcbc8d94b662703cd");
+    EXPECT_EQ(hexEncode(clientHmacSha256(key, kDerivedStringToSign)),
+              "5cf17ac0467c68165522573e02b8ecde9280423a6e6e5ba4af97cb9c4ecb86bd");
+}
+
+struct DerivedCase {
+    const char* name;
+    std::string header;
+    bool accepted;
+};
+
+void PrintTo(const DerivedCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
+class DerivedAuthorizationHeader : public ::testing::TestWithParam<DerivedCase> {};
+
+TEST_P(DerivedAuthorizationHeader, GivesTheScopeOrRejects) {
+    const DerivedCase& c = GetParam();
+    const auto got = parseDerivedAuthorization(c.header);
+    ASSERT_EQ(got.has_value(), c.accepted);
+    if (!got) return;
+    EXPECT_EQ(got->sdk.accessKey, "AK1");
+    EXPECT_EQ(got->info(), "20260101/cn-north-4/kms");
+    EXPECT_EQ(got->sdk.signedHeaders, (std::vector<std::string>{"host", "x-sdk-date"}));
+    EXPECT_EQ(got->sdk.signature, hsm::Bytes(32, 0xaa));
+    test::seedCorpus("sdk_hmac", std::string("Derived") + c.name,
+                     hsm::asBytes(c.header + "\n20260101T000000Z\nGET\n/v1.0/p1/kms/list-keys\n" +
+                                  "limit=10\nhost:kms.example.com\n"));
+}
+
+const std::string kScope = "AK1/20260101/cn-north-4/kms";
+INSTANTIATE_TEST_SUITE_P(
+    Vectors, DerivedAuthorizationHeader,
+    ::testing::Values(
+        DerivedCase{"AsTheSdkSends",
+                    "V11-HMAC-SHA256 Credential=" + kScope +
+                        ", SignedHeaders=host;x-sdk-date, Signature=" + kSig,
+                    true},
+        DerivedCase{"SdkAlgorithmName",
+                    "SDK-HMAC-SHA256 Credential=" + kScope +
+                        ", SignedHeaders=host;x-sdk-date, Signature=" + kSig,
+                    false},
+        DerivedCase{"AccessInsteadOfCredential",
+                    "V11-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=" + kSig,
+                    false},
+        DerivedCase{"ScopeWithoutService",
+                    "V11-HMAC-SHA256 Credential=AK1/20260101/cn-north-4, "
+                    "SignedHeaders=host;x-sdk-date, Signature=" +
+                        kSig,
+                    false},
+        DerivedCase{"ScopeWithExtraPart",
+                    "V11-HMAC-SHA256 Credential=" + kScope +
+                        "/x, SignedHeaders=host;x-sdk-date, Signature=" + kSig,
+                    false},
+        DerivedCase{"ShortDate",
+                    "V11-HMAC-SHA256 Credential=AK1/2026011/cn-north-4/kms, "
+                    "SignedHeaders=host;x-sdk-date, Signature=" +
+                        kSig,
+                    false},
+        DerivedCase{"DateNotDigits",
+                    "V11-HMAC-SHA256 Credential=AK1/2026010x/cn-north-4/kms, "
+                    "SignedHeaders=host;x-sdk-date, Signature=" +
+                        kSig,
+                    false},
+        DerivedCase{"EmptyAccessKey",
+                    "V11-HMAC-SHA256 Credential=/20260101/cn-north-4/kms, "
+                    "SignedHeaders=host;x-sdk-date, Signature=" +
+                        kSig,
+                    false},
+        DerivedCase{"RegionWithSpace",
+                    "V11-HMAC-SHA256 Credential=AK1/20260101/cn north/kms, "
+                    "SignedHeaders=host;x-sdk-date, Signature=" +
+                        kSig,
+                    false},
+        DerivedCase{"Signature31Bytes",
+                    "V11-HMAC-SHA256 Credential=" + kScope +
+                        ", SignedHeaders=host;x-sdk-date, Signature=" + kSig.substr(2),
+                    false}),
+    [](const auto& p) { return std::string(p.param.name); });
 
 }  // namespace
 }  // namespace keyport::api::huawei

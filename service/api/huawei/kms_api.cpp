@@ -112,6 +112,8 @@ const std::vector<Route>& routes() {
         {"POST", "revoke-grant", Access::Write, true, revokeGrant},
         {"POST", "retire-grant", Access::Write, true, retireGrant},
         {"POST", "list-retirable-grants", Access::Read, true, listRetirableGrants},
+        {"GET", "user-instances", Access::Read, true, showUserInstances},
+        {"GET", "user-quotas", Access::Read, true, showUserQuotas},
     };
     return r;
 }
@@ -120,6 +122,7 @@ const std::vector<Route>& routes() {
 const std::vector<Route>& v2Routes() {
     static const std::vector<Route> r{
         {"POST", "keys/{key_id}/replicate", Access::Write, true, replicateKey},
+        {"GET", "regions", Access::Read, true, listSupportRegions},
     };
     return r;
 }
@@ -136,6 +139,25 @@ void addKmsRoutes(Router& router, Services& services, Authenticator& auth,
     };
     for (const Route& route : routes()) add("/v1.0/{project_id}/kms/", route);
     for (const Route& route : v2Routes()) add("/v2/{project_id}/kms/", route);
+    // ShowVersions (GET /) and ShowVersion (GET /v1.0, /v2): public metadata, as Huawei's
+    // version endpoints need no credentials (model/ShowVersionsResponse.ts,
+    // ShowVersionResponse.ts).
+    router.add("GET", "/", [](Request&) {
+        Poco::JSON::Array::Ptr versions = new Poco::JSON::Array;
+        versions->add(apiVersion("v1.0", "CURRENT"));
+        versions->add(apiVersion("v2", "SUPPORTED"));
+        auto o = object();
+        o->set("versions", versions);
+        return Response::json(200, stringify(o));
+    });
+    for (const char* id : {"v1.0", "v2"}) {
+        const std::string version = id;
+        router.add("GET", "/" + version, [version](Request&) {
+            auto o = object();
+            o->set("version", apiVersion(version, version == "v1.0" ? "CURRENT" : "SUPPORTED"));
+            return Response::json(200, stringify(o));
+        });
+    }
     router.addDialect(
         [](std::string_view path) {
             return path.starts_with("/v1.0/") || path.starts_with("/v2/");

@@ -78,6 +78,12 @@ Poco::JSON::Object::Ptr listRetirableGrants(KmsCall& c);
 // to another domain that granted the caller this operation, the call acts in the key
 // owner's scope (kms_grant_handlers.cpp).
 void actUnderGrant(KmsCall& c, const std::string& routePath);
+// kms_info_handlers.cpp
+Poco::JSON::Object::Ptr listSupportRegions(KmsCall& c);  // v2
+Poco::JSON::Object::Ptr showUserInstances(KmsCall& c);
+Poco::JSON::Object::Ptr showUserQuotas(KmsCall& c);
+// One model/ApiVersionDetail.ts object (ShowVersion / ShowVersions).
+Poco::JSON::Object::Ptr apiVersion(const std::string& id, const std::string& status);
 
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);

@@ -88,12 +88,18 @@ std::string_view kmsField(Input input) {
     return "";
 }
 
+// The documented nested object, and the same pair at the top level: Huawei's SDK exception
+// parser (huaweicloud-sdk-core ExceptionUtil.generalException) reads `error.code` /
+// `error.message` or a top-level `error_code` / `error_msg`, never `error.error_code`, so
+// without the top-level pair the SDK reports errorCode=undefined.
 Response kmsError(int status, const std::string& code, const std::string& message) {
     auto inner = object();
     inner->set("error_code", code);
     inner->set("error_msg", message);
     auto o = object();
     o->set("error", inner);
+    o->set("error_code", code);
+    o->set("error_msg", message);
     return Response::json(status, stringify(o));
 }
 

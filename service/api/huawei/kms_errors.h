@@ -1,5 +1,5 @@
-// Huawei KMS error responses: {"error":{"error_code":"KMS.xxxx","error_msg":"..."}} with the
-// HTTP status Huawei uses, mapped from the domain's ErrorCode in one place.
+// Huawei KMS error responses: {"error":{"error_code","error_msg"},"error_code","error_msg"}, the
+// code KMS.xxxx and the HTTP status Huawei uses, mapped from core's ErrorCode in one place.
 #pragma once
 
 #include <string>

@@ -66,12 +66,16 @@ std::string KmsCall::keyId() const {
     return checkedKeyId(body.string("key_id"));
 }
 
+// Every field of the SDK's KeyDetails model (model/KeyDetails.ts), each with a value of its
+// modelled type: all strings, the numbers among them as decimal strings, "" where Huawei has
+// no value (never null).
 Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k) {
     auto o = object();
     o->set("key_id", k.id);
     o->set("domain_id", k.domainId);
     o->set("key_alias", k.alias);
     o->set("realm", k.region);
+    o->set("region_id", k.region);
     o->set("key_spec", std::string(name(k.spec)));
     o->set("key_usage", std::string(name(k.usage)));
     o->set("key_description", k.description);
@@ -83,6 +87,15 @@ Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k) {
     o->set("key_type", "1");
     o->set("expiration_time", k.expirationTime ? std::to_string(*k.expirationTime) : std::string());
     o->set("origin", std::string(name(k.origin)));
+    // key_rotation_enabled: the rotation work sets this from the key's rotation columns; until
+    // then no key rotates.
+    o->set("key_rotation_enabled", "false");
+    // Keyport has one enterprise project and one (the default) key store, as Huawei names them.
+    o->set("sys_enterprise_project_id", "0");
+    o->set("keystore_id", "0");
+    o->set("key_label", "");
+    // "1": a key in the shared default partition (no dedicated key store).
+    o->set("partition_type", "1");
     if (k.unwrapPath) o->set("unwrap_path", std::string(name(*k.unwrapPath)));
     return o;
 }
@@ -149,6 +162,9 @@ Poco::JSON::Object::Ptr describeKey(KmsCall& c) {
     return o;
 }
 
+// model/ListKeysRequestBody.ts: limit and key_state are strings holding numbers (numbers
+// are accepted too), key_spec may be ALL, enterprise_project_id "0" or "all" is Keyport's one
+// enterprise project. model/ListKeysResponse.ts: truncated is "true"/"false", total a number.
 Poco::JSON::Object::Ptr listKeys(KmsCall& c) {
     const auto limit = c.body.optInteger("limit", 1, 1000).value_or(1000);
     const std::string markerText = c.body.optString("marker").value_or("");
@@ -156,7 +172,20 @@ Poco::JSON::Object::Ptr listKeys(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter, "marker must be a key ID", "marker");
     }
     const auto marker = markerText.empty() ? std::nullopt : std::make_optional(markerText);
-    const KeyList list = c.services.keys->list(c.scope, static_cast<std::size_t>(limit), marker);
+    std::optional<KeyState> state;
+    if (const auto s = c.body.optInteger("key_state", 1, 5))
+        state = static_cast<KeyState>(static_cast<int>(*s));
+    std::optional<KeySpec> spec;
+    if (const auto s = c.body.optString("key_spec"); s && *s != "ALL") {
+        spec = parsed(parseKeySpec(*s), "key_spec",
+                      "ALL, AES_256, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384");
+    }
+    const std::string enterprise = c.body.optString("enterprise_project_id").value_or("all");
+    const bool ownEnterprise = enterprise == "all" || enterprise == "0";
+    const KeyList list =
+        ownEnterprise
+            ? c.services.keys->list(c.scope, static_cast<std::size_t>(limit), marker, state, spec)
+            : KeyList{};
     Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
     Poco::JSON::Array::Ptr details = new Poco::JSON::Array;
     for (const KeyRecord& k : list.keys) {
@@ -203,9 +232,12 @@ Poco::JSON::Object::Ptr updateKeyAlias(KmsCall& c) {
     const std::string id = c.keyId();
     const KeyRecord k =
         c.services.keys->updateAlias(c.scope, id, checkedAlias(c.body.string("key_alias")));
+    // model/UpdateKeyAliasResponse.ts: {"key_info": KeyAliasInfo {key_id, key_alias}}.
+    auto info = object();
+    info->set("key_id", k.id);
+    info->set("key_alias", k.alias);
     auto o = object();
-    o->set("key_id", k.id);
-    o->set("key_alias", k.alias);
+    o->set("key_info", info);
     return o;
 }
 
@@ -213,9 +245,13 @@ Poco::JSON::Object::Ptr updateKeyDescription(KmsCall& c) {
     const std::string id = c.keyId();
     const KeyRecord k = c.services.keys->updateDescription(
         c.scope, id, checkedDescription(c.body.string("key_description")));
+    // model/UpdateKeyDescriptionResponse.ts: {"key_info": KeyDescriptionInfo {key_id,
+    // key_description}}.
+    auto info = object();
+    info->set("key_id", k.id);
+    info->set("key_description", k.description);
     auto o = object();
-    o->set("key_id", k.id);
-    o->set("key_description", k.description);
+    o->set("key_info", info);
     return o;
 }
 

@@ -15,6 +15,8 @@
 namespace keyport::api::huawei {
 
 inline constexpr char kSdkAlgorithm[] = "SDK-HMAC-SHA256";
+// The SDK's opt-in derived signing (huaweicloud-sdk-core DerivedAKSKSigner).
+inline constexpr char kDerivedAlgorithm[] = "V11-HMAC-SHA256";
 
 struct SdkAuthorization {
     std::string accessKey;
@@ -24,6 +26,19 @@ struct SdkAuthorization {
 
 // nullopt unless `header` is "SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=<hex>".
 std::optional<SdkAuthorization> parseAuthorization(std::string_view header);
+
+// V11-HMAC-SHA256 Credential=<AK>/<YYYYMMDD>/<region>/<service>, SignedHeaders=..., Signature=..
+struct DerivedAuthorization {
+    SdkAuthorization sdk;  // accessKey, signedHeaders, signature
+    std::string date;      // YYYYMMDD
+    std::string region;
+    std::string service;
+    std::string info() const { return date + "/" + region + "/" + service; }
+};
+std::optional<DerivedAuthorization> parseDerivedAuthorization(std::string_view header);
+// "V11-HMAC-SHA256\n<X-Sdk-Date>\n<info>\n" + hex(sha256(canonical)).
+std::string derivedStringToSign(const std::string& canonical, const std::string& sdkDate,
+                                const std::string& info);
 // "YYYYMMDDTHHMMSSZ" → epoch seconds.
 std::optional<std::int64_t> parseSdkDate(std::string_view date);
 std::string formatSdkDate(std::int64_t epochSeconds);

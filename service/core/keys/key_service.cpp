@@ -182,6 +182,31 @@ KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
     });
 }
 
+KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
+                         const std::optional<std::string>& marker, std::optional<KeyState> state,
+                         std::optional<KeySpec> spec) {
+    return db_.read([&](Poco::Data::Session& s) {
+        KeyList out;
+        if (marker) {
+            auto m = key_store::find(s, *marker);
+            if (!m || m->projectId != scope.projectId) {
+                throw Error(ErrorCode::InvalidParameter, "does not name a key of this project",
+                            Input::ListMarker);
+            }
+        }
+        const auto t = epochSeconds();
+        const key_store::KeyFilter filter{state, spec, t};
+        out.keys = key_store::listFiltered(s, scope.projectId, filter, limit + 1, marker);
+        if (out.keys.size() > limit) {
+            out.keys.resize(limit);
+            out.nextMarker = out.keys.back().id;
+        }
+        for (auto& k : out.keys) applyExpiry(k, t);
+        out.total = key_store::countFiltered(s, scope.projectId, filter);
+        return out;
+    });
+}
+
 KeyRecord KeyService::enable(const ProjectScope& scope, const std::string& keyId) {
     return modify(scope, keyId, [](Poco::Data::Session&, KeyRecord& k) {
         if (k.state == KeyState::PendingImport) {

@@ -57,6 +57,10 @@ class KeyService {
     std::optional<KeyRecord> findByAlias(const ProjectScope& scope, const std::string& alias);
     KeyList list(const ProjectScope& scope, std::size_t limit,
                  const std::optional<std::string>& marker);
+    // The same, narrowed to a state and/or spec (unset: any); `total` counts the matches.
+    KeyList list(const ProjectScope& scope, std::size_t limit,
+                 const std::optional<std::string>& marker, std::optional<KeyState> state,
+                 std::optional<KeySpec> spec);
 
     KeyRecord enable(const ProjectScope& scope, const std::string& keyId);
     KeyRecord disable(const ProjectScope& scope, const std::string& keyId);

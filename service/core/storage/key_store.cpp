@@ -142,6 +142,65 @@ std::size_t count(Poco::Data::Session& s, const std::string& projectId) {
     return static_cast<std::size_t>(n);
 }
 
+namespace {
+
+// The state as readers see it (KeyService applies expiry the same way on every read).
+constexpr char kSeenState[] =
+    "(CASE WHEN blob IS NOT NULL AND expiration_time IS NOT NULL AND expiration_time <= ?"
+    " THEN 5 ELSE state END)";
+
+// " AND ..." for the set fields of `f`; `binds` gets their values in order.
+std::string filterSql(const KeyFilter& f) {
+    std::string sql;
+    if (f.state) sql += std::string(" AND ") + kSeenState + " = ?";
+    if (f.spec) sql += " AND key_spec = ?";
+    return sql;
+}
+
+void bindFilter(Statement& st, const KeyFilter& f, std::int64_t& state, std::string& spec,
+                std::int64_t& nowSeconds) {
+    nowSeconds = f.nowSeconds;
+    if (f.state) {
+        state = static_cast<std::int64_t>(*f.state);
+        st, bind(nowSeconds), bind(state);
+    }
+    if (f.spec) {
+        spec = std::string(name(*f.spec));
+        st, bind(spec);
+    }
+}
+
+}  // namespace
+
+std::vector<KeyRecord> listFiltered(Poco::Data::Session& s, const std::string& projectId,
+                                    const KeyFilter& filter, std::size_t limit,
+                                    const std::optional<std::string>& marker) {
+    Statement st(s);
+    std::int64_t lim = static_cast<std::int64_t>(limit), state = 0, nowSeconds = 0;
+    std::string spec;
+    st << "SELECT " << kColumns << " FROM keys WHERE project_id = ?" << filterSql(filter)
+       << (marker ? " AND (created_at_ms, id) > (SELECT created_at_ms, id FROM keys WHERE id = ?)"
+                  : "")
+       << " ORDER BY created_at_ms, id LIMIT ?";
+    st, bind(projectId);
+    bindFilter(st, filter, state, spec, nowSeconds);
+    if (marker) st, bind(*marker);
+    st, bind(lim), now;
+    return rows(RecordSet(st));
+}
+
+std::size_t countFiltered(Poco::Data::Session& s, const std::string& projectId,
+                          const KeyFilter& filter) {
+    Statement st(s);
+    std::int64_t n = 0, state = 0, nowSeconds = 0;
+    std::string spec;
+    st << "SELECT COUNT(*) FROM keys WHERE project_id = ?" << filterSql(filter);
+    st, bind(projectId);
+    bindFilter(st, filter, state, spec, nowSeconds);
+    st, into(n), now;
+    return static_cast<std::size_t>(n);
+}
+
 std::vector<std::string> expiredIds(Poco::Data::Session& s, std::int64_t nowSeconds) {
     std::vector<std::string> ids;
     s << "SELECT id FROM keys WHERE expiration_time IS NOT NULL AND expiration_time <= ?"

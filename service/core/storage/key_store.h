@@ -58,6 +58,19 @@ std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& 
 std::vector<KeyRecord> list(Poco::Data::Session& s, const std::string& projectId, std::size_t limit,
                             const std::optional<std::string>& marker);
 std::size_t count(Poco::Data::Session& s, const std::string& projectId);
+// What a listing may be narrowed to; an unset field matches every key. `state` is the state
+// a reader sees at `nowSeconds`: a key whose material has expired counts as PendingImport.
+struct KeyFilter {
+    std::optional<KeyState> state;
+    std::optional<KeySpec> spec;
+    std::int64_t nowSeconds = 0;
+};
+// list/count narrowed by `filter` (same order and marker rule as list).
+std::vector<KeyRecord> listFiltered(Poco::Data::Session& s, const std::string& projectId,
+                                    const KeyFilter& filter, std::size_t limit,
+                                    const std::optional<std::string>& marker);
+std::size_t countFiltered(Poco::Data::Session& s, const std::string& projectId,
+                          const KeyFilter& filter);
 // Ids of keys with material whose expiration_time is at or before `nowSeconds`.
 std::vector<std::string> expiredIds(Poco::Data::Session& s, std::int64_t nowSeconds);
 // Earliest expiration_time of a key that still has material.

@@ -92,7 +92,7 @@ const std::vector<std::vector<std::string>>& migrations() {
             " WHEN 'interrupted' THEN 'OperationInterrupted' ELSE 'Internal' END"
             " WHERE reason IS NOT NULL",
         },
-        // Huawei KMS aliases (named aliases beside a key's own key_alias; one alias names one
+        // 7: Huawei KMS aliases (named aliases beside a key's own key_alias; one alias names one
         // key of its project and may be moved to another) and grants (another principal may
         // use a key for the listed operations; revoked and retired grants are deleted). Both
         // go with their key.
@@ -111,6 +111,15 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX grants_by_key ON grants (key_id, created_ms, id)",
             "CREATE INDEX grants_by_grantee ON grants (key_id, grantee)",
             "CREATE INDEX grants_by_retiring ON grants (retiring_principal, created_ms, id)",
+        },
+        // 8: Huawei's derived signing V11-HMAC-SHA256. Per credential, the HKDF
+        // extract step of the SDK's derived key, PRK = HMAC-SHA256(AK, SK), as an on-token
+        // HMAC key wrapped under the region KEK (credentials issued before this step have no
+        // row and keep SDK-HMAC-SHA256 only).
+        {
+            "CREATE TABLE credential_derivation_keys (access_key TEXT PRIMARY KEY"
+            " REFERENCES credentials(access_key) ON DELETE CASCADE, region TEXT NOT NULL,"
+            " blob BLOB NOT NULL)",
         },
     };
     return steps;

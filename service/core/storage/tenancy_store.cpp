@@ -79,4 +79,20 @@ std::optional<CredentialSecret> credentialSecret(Poco::Data::Session& s,
     return CredentialSecret{str(rs, 0, 0), blobValue(rs, 1, 0)};
 }
 
+void insertDerivationKey(Poco::Data::Session& s, const std::string& accessKey,
+                         const CredentialSecret& key) {
+    s << "INSERT INTO credential_derivation_keys (access_key, region, blob) VALUES (?, ?, ?)",
+        bind(accessKey), bind(key.region), bind(BLOB(key.blob.data(), key.blob.size())), now;
+}
+
+std::optional<CredentialSecret> derivationKey(Poco::Data::Session& s,
+                                              const std::string& accessKey) {
+    Poco::Data::Statement st(s);
+    st << "SELECT region, blob FROM credential_derivation_keys WHERE access_key = ?",
+        bind(accessKey), now;
+    Poco::Data::RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    return CredentialSecret{str(rs, 0, 0), blobValue(rs, 1, 0)};
+}
+
 }  // namespace keyport::tenancy_store

@@ -59,6 +59,10 @@ std::optional<std::string> accessKeyByTokenHash(Poco::Data::Session& s,
 std::optional<CredentialRow> credential(Poco::Data::Session& s, const std::string& accessKey);
 std::optional<CredentialSecret> credentialSecret(Poco::Data::Session& s,
                                                  const std::string& accessKey);
+// The wrapped PRK of Huawei's derived signing (V11-HMAC-SHA256) for a credential.
+void insertDerivationKey(Poco::Data::Session& s, const std::string& accessKey,
+                         const CredentialSecret& key);
+std::optional<CredentialSecret> derivationKey(Poco::Data::Session& s, const std::string& accessKey);
 
 }  // namespace tenancy_store
 }  // namespace keyport

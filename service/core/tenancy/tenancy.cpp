@@ -2,6 +2,10 @@
 
 #include <array>
 
+#include <openssl/crypto.h>
+
+#include <utility>
+
 #include "hsm/key_policies.h"
 #include "service/core/base/clock.h"
 #include "service/core/base/encoding.h"
@@ -10,6 +14,38 @@
 
 namespace keyport {
 namespace {
+
+// Wipes a plain buffer that held a derived secret (hsm::Session::sign returns Bytes).
+void wipe(hsm::Bytes& b) {
+    OPENSSL_cleanse(b.data(), b.size());
+}
+
+// An on-token HMAC key (session object, sign/verify only, never extractable) with `value`.
+hsm::ObjectHandle hmacKeyOf(hsm::Session& s, hsm::ByteView value) {
+    auto tmpl = hsm::policy::customerHmacKey(hsm::Persistence::Session);
+    tmpl.set(CKA_VALUE, value);
+    return s.createObject(tmpl);
+}
+
+// The HKDF extract step of Huawei's derived signing: PRK = HMAC-SHA256(key AK, SK), computed
+// on-token with AK (not secret) as the key, then sealed under the region KEK like the SK.
+hsm::Bytes sealDerivationKey(KeyMaterial& material, Region& r, hsm::Session& s,
+                             const std::string& accessKey, const std::string& secretKey) {
+    // HMAC pads a short key with zero bytes to the block size, so AK padded with zeros to 32
+    // bytes is the same key, and meets SoftHSM's minimum HMAC-SHA256 key size.
+    hsm::Bytes akKey(accessKey.begin(), accessKey.end());
+    if (akKey.size() < 32) akKey.resize(32, 0);
+    const auto ak = hmacKeyOf(s, akKey);
+    hsm::Bytes prk = s.sign(hsm::Mechanism::hmacSha256(), ak, hsm::asBytes(secretKey));
+    s.destroyObject(ak);
+    auto tmpl = hsm::policy::transientSecret(CKK_GENERIC_SECRET);
+    tmpl.set(CKA_VALUE, prk);
+    wipe(prk);
+    const auto h = s.createObject(tmpl);
+    hsm::Bytes blob = material.seal(r, s, h);
+    s.destroyObject(h);
+    return blob;
+}
 
 constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{
     {{Role::Admin, "admin"}, {Role::User, "user"}, {Role::ReadOnly, "readonly"}}};
@@ -54,7 +90,7 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
     Region& r = regions_.region(region);
     IssuedCredential c;
     c.principal = Principal{"", domainId, projectId, region, role};
-    hsm::Bytes blob;
+    hsm::Bytes blob, derivationBlob;
     {
         auto s = r.token->session();
         c.xAuthToken = token.value_or(randomText(*s, 32));
@@ -66,6 +102,7 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
         const auto h = s->createObject(tmpl);
         blob = material_.seal(r, *s, h);
         s->destroyObject(h);
+        derivationBlob = sealDerivationKey(material_, r, *s, c.principal.accessKey, c.secretKey);
     }
     const hsm::Bytes hash = tokenHash(c.xAuthToken);
     db_.write([&](Poco::Data::Session& s) {
@@ -90,6 +127,8 @@ IssuedCredential Tenancy::addCredential(const std::string& domainId, const std::
         tenancy_store::insertCredential(
             s, NewCredential{c.principal.accessKey, domainId, projectId, std::string(name(role)),
                              hash, region, blob, t});
+        tenancy_store::insertDerivationKey(s, c.principal.accessKey,
+                                           CredentialSecret{region, derivationBlob});
     });
     return c;
 }
@@ -153,6 +192,54 @@ bool Tenancy::verifyHmac(const std::string& accessKey, hsm::ByteView message, hs
     if (mac.size() != 32) return false;
     auto session = key->region().token->session();
     return session->verify(hsm::Mechanism::hmacSha256(), key->handle(), message, mac);
+}
+
+bool Tenancy::verifyDerivedHmac(const std::string& accessKey, const std::string& info,
+                                hsm::ByteView message, hsm::ByteView mac) {
+    if (mac.size() != 32) return false;
+    std::shared_ptr<OpenKey> prk;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = derivationKeys_.find(accessKey);
+        if (it != derivationKeys_.end()) prk = it->second.open;
+    }
+    if (!prk) {
+        const auto row = db_.read(
+            [&](Poco::Data::Session& s) { return tenancy_store::derivationKey(s, accessKey); });
+        if (!row) return false;
+        Region& r = regions_.region(row->region);
+        const auto tmpl = hsm::policy::customerHmacKey(hsm::Persistence::Session);
+        const auto handle = r.token->withOwnerSession([&](hsm::Session& s) {
+            return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), r.kek, row->blob, tmpl);
+        });
+        prk = std::make_shared<OpenKey>(r, handle);
+        std::lock_guard lock(mutex_);
+        derivationKeys_[accessKey] = Secret{row->region, row->blob, prk};
+    }
+    auto session = prk->region().token->session();
+    // HKDF expand, one block (32 bytes = one SHA-256 output): T1 = HMAC(PRK, info | 0x01).
+    hsm::Bytes block(info.begin(), info.end());
+    block.push_back(0x01);
+    hsm::Bytes t1 = session->sign(hsm::Mechanism::hmacSha256(), prk->handle(), block);
+    // The SDK keys the final HMAC with the derived key's lower-case hex text: that text goes
+    // back on-token as a session HMAC key for the check, and is wiped here.
+    static constexpr char kHex[] = "0123456789abcdef";
+    hsm::SecretBytes hexKey(t1.size() * 2);
+    for (std::size_t i = 0; i < t1.size(); ++i) {
+        hexKey.reveal()[2 * i] = static_cast<std::uint8_t>(kHex[t1[i] >> 4]);
+        hexKey.reveal()[2 * i + 1] = static_cast<std::uint8_t>(kHex[t1[i] & 15]);
+    }
+    wipe(t1);
+    const auto signingKey = hmacKeyOf(*session, std::as_const(hexKey).reveal());
+    bool ok = false;
+    try {
+        ok = session->verify(hsm::Mechanism::hmacSha256(), signingKey, message, mac);
+    } catch (...) {
+        session->destroyObjectNoThrow(signingKey);
+        throw;
+    }
+    session->destroyObject(signingKey);
+    return ok;
 }
 
 }  // namespace keyport

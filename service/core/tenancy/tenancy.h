@@ -55,6 +55,12 @@ class Tenancy {
     std::optional<Project> projectInRegion(const std::string& domainId, const std::string& region);
     // HMAC-SHA256(SK, message) == mac, computed on-token with the wrapped SK.
     bool verifyHmac(const std::string& accessKey, hsm::ByteView message, hsm::ByteView mac);
+    // Huawei's derived signing (V11-HMAC-SHA256): mac == HMAC-SHA256(hex(K), message) with
+    // K = HKDF-SHA256(ikm SK, salt AK, info) of 32 bytes, as the SDK's DerivedAKSKSigner
+    // derives it. The HKDF steps run on-token from the stored PRK; false also for a
+    // credential issued before derived signing was supported.
+    bool verifyDerivedHmac(const std::string& accessKey, const std::string& info,
+                           hsm::ByteView message, hsm::ByteView mac);
 
   private:
     struct Secret {
@@ -68,7 +74,8 @@ class Tenancy {
     RegionTokens& regions_;
     KeyMaterial& material_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Secret> secrets_;  // by access key
+    std::unordered_map<std::string, Secret> secrets_;         // by access key
+    std::unordered_map<std::string, Secret> derivationKeys_;  // by access key (V11 PRKs)
     // Credentials and projects never change once written (there is no revoke path), so
     // found rows are cached for the request path; misses always ask the database, so a
     // credential the CLI adds beside a running server works at once.
