@@ -83,6 +83,12 @@ std::string_view exoField(Input input) {
             return "id";
         case Input::SecretVersion:
             return "version";
+        // MACs and key agreement are Huawei routes only.
+        case Input::MacAlgorithm:
+        case Input::Mac:
+        case Input::PeerPublicKey:
+        case Input::KeyAgreementAlgorithm:
+            return "";
     }
     return "";
 }

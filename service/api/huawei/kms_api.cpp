@@ -97,6 +97,11 @@ const std::vector<Route>& routes() {
         {"POST", "verify", Access::Read, true, verify},
         {"POST", "get-publickey", Access::Read, true, getPublicKey},
         {"POST", "gen-random", Access::Read, false, genRandom},
+        {"POST", "generate-mac", Access::Write, true, generateMac},
+        {"POST", "verify-mac", Access::Read, true, verifyMac},
+        {"POST", "derive-shared-secret", Access::Write, false, deriveSharedSecret},
+        {"POST", "create-rsa-datakey-pair", Access::Write, false, createRsaDataKeyPair},
+        {"POST", "create-ec-datakey-pair", Access::Write, false, createEcDataKeyPair},
     };
     return r;
 }

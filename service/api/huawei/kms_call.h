@@ -67,4 +67,10 @@ Poco::JSON::Object::Ptr verify(KmsCall& c);
 Poco::JSON::Object::Ptr getPublicKey(KmsCall& c);
 Poco::JSON::Object::Ptr genRandom(KmsCall& c);
 
+Poco::JSON::Object::Ptr generateMac(KmsCall& c);  // kms_mac_handlers.cpp
+Poco::JSON::Object::Ptr verifyMac(KmsCall& c);
+Poco::JSON::Object::Ptr deriveSharedSecret(KmsCall& c);    // kms_shared_secret_handlers.cpp
+Poco::JSON::Object::Ptr createRsaDataKeyPair(KmsCall& c);  // kms_datakey_pair_handlers.cpp
+Poco::JSON::Object::Ptr createEcDataKeyPair(KmsCall& c);
+
 }  // namespace keyport::api::huawei

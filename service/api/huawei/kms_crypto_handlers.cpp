@@ -8,6 +8,10 @@ namespace keyport::api::huawei {
 namespace {
 
 constexpr std::size_t kMaxPlaintext = 4096;
+// additional_authenticated_data: "any string, at most 128 bytes" (go model
+// model_create_datakey_request_body.go, model_encrypt_datakey_request_body.go,
+// model_decrypt_datakey_request_body.go; nodejs CreateDatakeyRequestBody.ts and siblings).
+constexpr std::size_t kMaxAad = 128;
 
 // Structure only (lead and continuation bytes); enough to keep the JSON well-formed.
 bool validUtf8(hsm::ByteView s) {
@@ -68,6 +72,20 @@ std::size_t dataKeyBytes(const KmsCall& c) {
     throw Error(ErrorCode::InvalidParameter, "key_spec must be AES_256 or AES_128", "key_spec");
 }
 
+// The caller's additional_authenticated_data, bound into the ciphertext as GCM associated data
+// (core's encryption context): decryption needs the same bytes again. Absent and "" are the
+// same: no associated data beyond the ciphertext's own header.
+std::string aadField(const KmsCall& c) {
+    auto s = c.body.optString("additional_authenticated_data");
+    if (!s) return {};
+    if (s->size() > kMaxAad) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "additional_authenticated_data must be at most 128 bytes",
+                    "additional_authenticated_data");
+    }
+    return *s;
+}
+
 // decrypt-data and decrypt-datakey may name the key; it must be the one in the ciphertext.
 void checkNamedKey(const KmsCall& c, const std::string& actual) {
     if (c.body.has("key_id") && c.keyId() != actual) {
@@ -116,8 +134,11 @@ Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes",
                     "plain_text");
     }
-    const auto ct =
-        c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text), encryptionAlgorithm(c));
+    // The v2 model (EncryptDataRequestBody.ts) has no AAD field; the data-key models do, and
+    // encrypt-data binds it the same way so a caller that sends it is not silently unbound.
+    const std::string aad = aadField(c);
+    const auto ct = c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text),
+                                               encryptionAlgorithm(c), hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", base64Encode(ct));
@@ -128,7 +149,8 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
     auto ct = base64Decode(c.body.string("cipher_text"));
     if (!ct)
         throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
-    const Decrypted d = c.services.crypto->decrypt(c.scope, *ct);
+    const std::string aad = aadField(c);
+    const Decrypted d = c.services.crypto->decrypt(c.scope, *ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView plain = d.plaintext.reveal();
     auto o = object();
@@ -142,7 +164,9 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
     const std::string id = c.keyId();
-    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true);
+    const std::string aad = aadField(c);
+    const DataKey dk =
+        c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", dk.keyId);
     setSecret(o, "plain_text", hexEncode(dk.plaintext.reveal()));
@@ -152,7 +176,9 @@ Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKeyWithoutPlaintext(KmsCall& c) {
     const std::string id = c.keyId();
-    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false);
+    const std::string aad = aadField(c);  // the request body is CreateDatakeyRequestBody
+    const DataKey dk =
+        c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", dk.keyId);
     o->set("cipher_text", hexEncode(dk.ciphertext));
@@ -181,8 +207,9 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter,
                     "the SHA-256 digest in plain_text does not match the data key", "plain_text");
     }
-    const auto ct =
-        c.services.crypto->encrypt(c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault);
+    const std::string aad = aadField(c);
+    const auto ct = c.services.crypto->encrypt(
+        c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", hexEncode(ct));
@@ -193,14 +220,15 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
 Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
     const std::string id = c.keyId();
     const hsm::Bytes ct = hexField(c, "cipher_text");
-    const Decrypted d = c.services.crypto->decrypt(c.scope, ct);
+    // datakey_cipher_length (model/DecryptDatakeyRequestBody.ts: a string, 1–1024) is checked
+    // for form only: Huawei's API docs say "the value is 64" whatever the key, and its samples
+    // send "32", "64" and "1" for the same kind of data key, so the value says nothing Keyport
+    // could check against; the ciphertext itself says how long the key is.
+    c.body.optInteger("datakey_cipher_length", 1, 1024);
+    const std::string aad = aadField(c);
+    const Decrypted d = c.services.crypto->decrypt(c.scope, ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView dek = d.plaintext.reveal();
-    if (auto length = c.body.optInteger("datakey_cipher_length", 1, 1024);
-        length && static_cast<std::size_t>(*length) != dek.size()) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "datakey_cipher_length does not match the data key", "datakey_cipher_length");
-    }
     auto o = object();
     setSecret(o, "data_key", hexEncode(dek));
     o->set("datakey_length", std::to_string(dek.size()));

@@ -80,6 +80,14 @@ std::string_view kmsField(Input input) {
             return "kms_key_id";
         case Input::SecretVersion:
             return "version_id";
+        case Input::MacAlgorithm:
+            return "mac_algorithm";
+        case Input::Mac:
+            return "mac";
+        case Input::PeerPublicKey:
+            return "public_key";
+        case Input::KeyAgreementAlgorithm:
+            return "key_agreement_algorithm";
     }
     return "";
 }

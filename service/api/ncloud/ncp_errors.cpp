@@ -81,6 +81,12 @@ std::string_view ncpField(Input input) {
             return "keyTag";
         case Input::SecretVersion:
             return "version";
+        // MACs and key agreement are Huawei routes only.
+        case Input::MacAlgorithm:
+        case Input::Mac:
+        case Input::PeerPublicKey:
+        case Input::KeyAgreementAlgorithm:
+            return "";
     }
     return "";
 }

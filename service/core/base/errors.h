@@ -86,6 +86,10 @@ enum class Input {
     SecretDescription,
     SecretCmk,  // the CMK that protects a secret's versions
     SecretVersion,
+    MacAlgorithm,           // the HMAC algorithm of generate-mac / verify-mac
+    Mac,                    // the MAC to verify
+    PeerPublicKey,          // the other party's public key of a key agreement
+    KeyAgreementAlgorithm,  // e.g. ECDH
 };
 
 class Error : public std::runtime_error {
