@@ -396,6 +396,23 @@ TEST(KmsKeyAgreement, SharedSecretMatchesOpenSsl) {
     }
 }
 
+// An imported EC private key used for key agreement: the token's secret is the one OpenSSL
+// gets from the customer's own copy of that key and the peer's public key.
+TEST(KmsKeyAgreement, ImportedKeyMatchesOpenSsl) {
+    const auto c = demoClient();
+    const ClientKey customer = generateKey("EC_P256");
+    const std::string id =
+        importKey(c, "ecdh-imported", "EC_P256", "KEY_AGREEMENT", {}, customer.pkcs8);
+    const auto pub = c.call("get-publickey", jsonBody({{"key_id", id}}));
+    ASSERT_EQ(pub.status, 200) << pub.body;
+    EXPECT_EQ(pemToSpki(pub.str("public_key")), spkiOf(customer));
+    const ClientKey peer = generateKey("EC_P256");
+    const auto r = derive(c, id, b64(spkiOf(peer)));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(unb64(r.str("shared_secret")), ecdh(customer, spkiOf(peer)));
+    EXPECT_EQ(unb64(r.str("shared_secret")), ecdh(peer, spkiOf(customer)));
+}
+
 TEST(KmsKeyAgreement, BadInput) {
     const auto c = demoClient();
     const std::string id = c.createKey("ecdh-bad", "EC_P256", "KEY_AGREEMENT", "kms");

@@ -207,7 +207,9 @@ ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
     }
     if (!out.spki) {
         // EC: the point is recovered from signatures by a usable copy of the new blob.
-        auto copy = material_.openUncached(a.region, k.spec, out.blob, k.usage);
+        // The recovery signs, so the copy is opened for signing whatever the key's usage
+        // (a KEY_AGREEMENT key's own copies cannot sign); it is gone when this block ends.
+        auto copy = material_.openUncached(a.region, k.spec, out.blob, KeyUsage::SignVerify);
         auto session = a.region.token->session();
         out.spki = hsm::publicKeySpki(*session, copy->handle());
     }
