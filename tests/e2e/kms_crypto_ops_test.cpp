@@ -169,6 +169,46 @@ TEST(KmsAad, BadInput) {
                    "AAD on decrypting an RSA ciphertext");
 }
 
+// encryption_context (Huawei's API docs for encrypt-data and decrypt-datakey: an object of
+// strings) binds like AAD; the order of its keys does not matter, its content does.
+TEST(KmsAad, EncryptionContextBinds) {
+    const auto c = demoClient();
+    const std::string aes = keys().aes;
+    const auto enc = c.call(
+        "encrypt-data",
+        R"({"key_id":")" + aes + R"(","plain_text":"ctx","encryption_context":{"a":"1","b":"2"}})");
+    ASSERT_EQ(enc.status, 200) << enc.body;
+    const std::string ct = enc.str("cipher_text");
+    const auto open = [&](const std::string& extra) {
+        return c.call("decrypt-data", R"({"cipher_text":")" + ct + "\"" + extra + "}");
+    };
+    const auto ok = open(R"(,"encryption_context":{"b":"2","a":"1"})");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(ok.str("plain_text"), "ctx");
+    expectKmsError(open(R"(,"encryption_context":{"a":"1"})"), kInvalid, "a pair missing");
+    expectKmsError(open(R"(,"encryption_context":{"a":"1","b":"3"})"), kInvalid, "a value changed");
+    expectKmsError(open(""), kInvalid, "no context");
+    expectKmsError(open(R"(,"additional_authenticated_data":"{\"a\":\"1\",\"b\":\"2\"}")"),
+                   kInvalid, "the context's JSON given as AAD");
+    expectKmsError(open(R"(,"encryption_context":{"a":"1"},"additional_authenticated_data":"x")"),
+                   kInvalid, "both at once");
+    expectKmsError(open(R"(,"encryption_context":{"a":1})"), kInvalid, "a non-string value");
+    expectKmsError(open(R"(,"encryption_context":"a=1")"), kInvalid, "not an object");
+
+    // The same on the data-key routes.
+    const auto dk = c.call(
+        "create-datakey", R"({"key_id":")" + aes + R"(","encryption_context":{"purpose":"disk"}})");
+    ASSERT_EQ(dk.status, 200) << dk.body;
+    const std::string dkCt = dk.str("cipher_text");
+    const auto back =
+        c.call("decrypt-datakey",
+               R"({"key_id":")" + aes + R"(","cipher_text":")" + dkCt +
+                   R"(","datakey_cipher_length":"32","encryption_context":{"purpose":"disk"}})");
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_EQ(back.str("data_key"), dk.str("plain_text"));
+    expectKmsError(decryptDataKey(c, dkCt, std::nullopt), kInvalid, "data key without context");
+}
+
 // Another domain holding a ciphertext and its AAD learns nothing: the key is not found.
 TEST(KmsAad, CrossDomain) {
     const auto c = demoClient();

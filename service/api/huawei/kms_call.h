@@ -34,6 +34,9 @@ Poco::JSON::Object::Ptr keyInfoResponse(const KeyRecord& k);  // {"key_info":{..
 hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars,
                        std::size_t maxChars);
 std::string checkedKeyId(const std::string& id);
+// additional_authenticated_data or encryption_context as the bytes a ciphertext is bound to
+// (kms_crypto_handlers.cpp).
+std::string associatedDataField(const KmsCall& c);
 
 // Handlers, one per route (kms_key_handlers.cpp, kms_import_handlers.cpp,
 // kms_crypto_handlers.cpp).

@@ -1,4 +1,7 @@
 // Huawei KMS cryptographic routes: data, data keys, signatures, public keys, random.
+#include <algorithm>
+#include <vector>
+
 #include "service/api/huawei/kms_call.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
@@ -72,20 +75,6 @@ std::size_t dataKeyBytes(const KmsCall& c) {
     throw Error(ErrorCode::InvalidParameter, "key_spec must be AES_256 or AES_128", "key_spec");
 }
 
-// The caller's additional_authenticated_data, bound into the ciphertext as GCM associated data
-// (core's encryption context): decryption needs the same bytes again. Absent and "" are the
-// same: no associated data beyond the ciphertext's own header.
-std::string aadField(const KmsCall& c) {
-    auto s = c.body.optString("additional_authenticated_data");
-    if (!s) return {};
-    if (s->size() > kMaxAad) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "additional_authenticated_data must be at most 128 bytes",
-                    "additional_authenticated_data");
-    }
-    return *s;
-}
-
 // decrypt-data and decrypt-datakey may name the key; it must be the one in the ciphertext.
 void checkNamedKey(const KmsCall& c, const std::string& actual) {
     if (c.body.has("key_id") && c.keyId() != actual) {
@@ -127,6 +116,56 @@ hsm::Bytes messageField(const KmsCall& c) {
 
 }  // namespace
 
+// What the caller binds a ciphertext to, as core's encryption context (GCM associated data;
+// decryption needs the same again):
+// * additional_authenticated_data: the string's bytes (absent and "" are the same: none);
+// * encryption_context (Huawei's API docs for encrypt-data / decrypt-datakey, an object of
+//   string values, at most 8192 characters): a NUL byte, then the pairs sorted by key as
+//   JSON; the NUL keeps it apart from any AAD string, which may not start with one.
+// Both at once are refused: one ciphertext has one binding.
+std::string associatedDataField(const KmsCall& c) {
+    auto aad = c.body.optString("additional_authenticated_data");
+    const auto context = c.body.object("encryption_context");
+    if (aad && context) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "give additional_authenticated_data or encryption_context, not both",
+                    "encryption_context");
+    }
+    if (aad) {
+        if (aad->size() > kMaxAad) {
+            throw Error(ErrorCode::InvalidParameter,
+                        "additional_authenticated_data must be at most 128 bytes",
+                        "additional_authenticated_data");
+        }
+        if (!aad->empty() && aad->front() == '\0') {
+            throw Error(ErrorCode::InvalidParameter,
+                        "additional_authenticated_data must not start with a NUL character",
+                        "additional_authenticated_data");
+        }
+        return *aad;
+    }
+    if (!context || context->size() == 0) return {};
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& [k, v] : *context) {
+        if (!v.isString()) {
+            throw Error(ErrorCode::InvalidParameter, "encryption_context values must be strings",
+                        "encryption_context");
+        }
+        pairs.emplace_back(k, v.extract<std::string>());
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::string canonical;
+    for (const auto& [k, v] : pairs) {
+        canonical += (canonical.empty() ? "{" : ",") + quote(k) + ":" + quote(v);
+    }
+    canonical += "}";
+    if (canonical.size() > 8192) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "encryption_context must be at most 8192 characters", "encryption_context");
+    }
+    return std::string(1, '\0') + canonical;
+}
+
 Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
     const std::string id = c.keyId();
     const SecretText plain{c.body.string("plain_text")};
@@ -136,7 +175,7 @@ Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
     }
     // The v2 model (EncryptDataRequestBody.ts) has no AAD field; the data-key models do, and
     // encrypt-data binds it the same way so a caller that sends it is not silently unbound.
-    const std::string aad = aadField(c);
+    const std::string aad = associatedDataField(c);
     const auto ct = c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text),
                                                encryptionAlgorithm(c), hsm::asBytes(aad));
     auto o = object();
@@ -149,7 +188,7 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
     auto ct = base64Decode(c.body.string("cipher_text"));
     if (!ct)
         throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
-    const std::string aad = aadField(c);
+    const std::string aad = associatedDataField(c);
     const Decrypted d = c.services.crypto->decrypt(c.scope, *ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView plain = d.plaintext.reveal();
@@ -164,7 +203,7 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
     const std::string id = c.keyId();
-    const std::string aad = aadField(c);
+    const std::string aad = associatedDataField(c);
     const DataKey dk =
         c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true, hsm::asBytes(aad));
     auto o = object();
@@ -176,7 +215,7 @@ Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKeyWithoutPlaintext(KmsCall& c) {
     const std::string id = c.keyId();
-    const std::string aad = aadField(c);  // the request body is CreateDatakeyRequestBody
+    const std::string aad = associatedDataField(c);  // the request body is CreateDatakeyRequestBody
     const DataKey dk =
         c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false, hsm::asBytes(aad));
     auto o = object();
@@ -207,7 +246,7 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter,
                     "the SHA-256 digest in plain_text does not match the data key", "plain_text");
     }
-    const std::string aad = aadField(c);
+    const std::string aad = associatedDataField(c);
     const auto ct = c.services.crypto->encrypt(
         c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault, hsm::asBytes(aad));
     auto o = object();
@@ -225,7 +264,7 @@ Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
     // send "32", "64" and "1" for the same kind of data key, so the value says nothing Keyport
     // could check against; the ciphertext itself says how long the key is.
     c.body.optInteger("datakey_cipher_length", 1, 1024);
-    const std::string aad = aadField(c);
+    const std::string aad = associatedDataField(c);
     const Decrypted d = c.services.crypto->decrypt(c.scope, ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView dek = d.plaintext.reveal();

@@ -37,12 +37,7 @@ const PairSpec& pairSpec(const KmsCall& c, const PairSpec (&table)[N], const cha
 Poco::JSON::Object::Ptr createPair(KmsCall& c, const PairSpec& spec) {
     const std::string id = c.keyId();
     const bool withPlaintext = c.body.optBool("with_plain_text").value_or(true);
-    const auto aad = c.body.optString("additional_authenticated_data").value_or("");
-    if (aad.size() > 128) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "additional_authenticated_data must be at most 128 bytes",
-                    "additional_authenticated_data");
-    }
+    const std::string aad = associatedDataField(c);
     const DataKeyPair p =
         c.services.dataKeyPairs->create(c.scope, id, spec.spec, withPlaintext, hsm::asBytes(aad));
     auto o = object();
