@@ -552,5 +552,42 @@ TEST(KmsDataKeyPair, BadInput) {
                    "another domain's CMK");
 }
 
+// ---- Replication: HMAC and KEY_AGREEMENT keys travel to another region (transfer blobs
+// carry generic secrets and EC keys) and work there the same ----
+
+constexpr char kSouthProject[] = "7b0c1d2e3f4a40718293a4b5c6d7e8f9";
+
+HttpResult replicateTo(const KmsClient& c, const std::string& keyId, const std::string& alias) {
+    return httpRequest(c.port(), "POST",
+                       "/v2/" + c.credential().projectId + "/kms/keys/" + keyId + "/replicate",
+                       jsonBody({{"replica_region", "cn-south-1"},
+                                 {"replica_project_id", kSouthProject},
+                                 {"key_alias", alias}}),
+                       {{"X-Auth-Token", c.credential().token}});
+}
+
+TEST(KmsReplicaCrypto, HmacAndEcdhKeysWorkOnReplicas) {
+    const auto c = demoClient();
+    const KmsClient south(c.port(),
+                          server().addCredential("demo-domain", kSouthProject, "cn-south-1"));
+    const hsm::Bytes key = randomBytes(48);
+    const std::string mac =
+        importKey(c, "repl-hmac", "HMAC_384", "GENERATE_VERIFY_MAC", key, std::nullopt);
+    const auto r = replicateTo(c, mac, "repl-hmac");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto m = generateMac(south, r.str("key_id"), "HMAC_SHA_384", b64(bytes("m")));
+    ASSERT_EQ(m.status, 200) << m.body;
+    EXPECT_EQ(m.str("mac"), hex(hmac("SHA384", key, bytes("m"))));
+
+    const ClientKey ec = generateKey("EC_P384");
+    const std::string agree = importKey(c, "repl-ecdh", "EC_P384", "KEY_AGREEMENT", {}, ec.pkcs8);
+    const auto r2 = replicateTo(c, agree, "repl-ecdh");
+    ASSERT_EQ(r2.status, 200) << r2.body;
+    const ClientKey peer = generateKey("EC_P384");
+    const auto d = derive(south, r2.str("key_id"), b64(spkiOf(peer)));
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_EQ(unb64(d.str("shared_secret")), ecdh(ec, spkiOf(peer)));
+}
+
 }  // namespace
 }  // namespace keyport::test
