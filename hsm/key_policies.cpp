@@ -161,6 +161,31 @@ AttributeTemplate customerEcPublic(Persistence p, Curve curve) {
     return t;
 }
 
+AttributeTemplate derivedSharedSecret(CK_ULONG bytes) {
+    auto t = secretKey(CKK_GENERIC_SECRET, Persistence::Session);
+    t.set(CKA_SENSITIVE, false)
+        .set(CKA_EXTRACTABLE, true)
+        .set(CKA_VALUE_LEN, bytes)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_SIGN, false)
+        .set(CKA_VERIFY, false)
+        .set(CKA_WRAP, false)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_DERIVE, false);
+    return t;
+}
+
+AttributeTemplate dataKeyPairCarrier(ByteView value) {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_VALUE, value)
+        .set(CKA_WRAP, true)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false);
+    return t;
+}
+
 AttributeTemplate transientAes(CK_ULONG bytes) {
     auto t = transientSecret(CKK_AES);
     t.set(CKA_VALUE_LEN, bytes);

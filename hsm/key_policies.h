@@ -48,6 +48,16 @@ AttributeTemplate customerEcPrivate(Persistence p);
 AttributeTemplate customerRsaPublic(Persistence p, CK_ULONG bits);
 AttributeTemplate customerEcPublic(Persistence p, Curve curve);
 
+// The shared secret of an ECDH derivation (derive-shared-secret): a session object that is
+// NOT sensitive, because the caller asked for exactly this secret; read once into
+// SecretBytes and destroyed. It can do nothing on the token (no usage flags).
+AttributeTemplate derivedSharedSecret(CK_ULONG bytes);
+
+// The one-time AES key that carries a data key pair's new private key to the host (the
+// caller asked for that pair; create-rsa/ec-datakey-pair): its value is the host's random,
+// it can only wrap, and it is destroyed right after the one wrap.
+AttributeTemplate dataKeyPairCarrier(ByteView value);
+
 // Transient extractable copy: exists only between a generate/unwrap and the wrap that
 // turns it into a blob (under the region KEK, or an ephemeral key for replication).
 // Sensitive, so its value can never be read, only wrapped.

@@ -89,6 +89,34 @@ Mechanism Mechanism::rsaX509() {
 Mechanism Mechanism::hmacSha256() {
     return Mechanism(CKM_SHA256_HMAC);
 }
+Mechanism Mechanism::hmac(Hash hash) {
+    switch (hash) {
+        case Hash::Sha1:
+            return Mechanism(CKM_SHA_1_HMAC);
+        case Hash::Sha256:
+            return Mechanism(CKM_SHA256_HMAC);
+        case Hash::Sha384:
+            return Mechanism(CKM_SHA384_HMAC);
+        case Hash::Sha512:
+            return Mechanism(CKM_SHA512_HMAC);
+    }
+    return Mechanism(CKM_SHA256_HMAC);
+}
+
+Mechanism Mechanism::ecdh1Derive(ByteView peerPoint) {
+    Mechanism m(CKM_ECDH1_DERIVE);
+    auto& e = m.params_->emplace<Ecdh>();
+    e.point.assign(peerPoint.begin(), peerPoint.end());
+    e.params.kdf = CKD_NULL;
+    e.params.ulSharedDataLen = 0;
+    e.params.pSharedData = nullptr;
+    e.params.ulPublicDataLen = e.point.size();
+    e.params.pPublicData = e.point.data();
+    m.mech_.pParameter = &e.params;
+    m.mech_.ulParameterLen = sizeof e.params;
+    return m;
+}
+
 Mechanism Mechanism::rsaPkcs1() {
     return Mechanism(CKM_RSA_PKCS);
 }

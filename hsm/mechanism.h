@@ -33,6 +33,11 @@ class Mechanism {
     // Data.
     static Mechanism aesGcm(ByteView iv, ByteView aad, unsigned long tagBits = 128);
     static Mechanism hmacSha256();
+    static Mechanism hmac(Hash hash);  // CKM_SHA256_HMAC / CKM_SHA384_HMAC / CKM_SHA512_HMAC
+
+    // Key agreement: ECDH with the peer's public point (uncompressed, raw; no KDF), the
+    // shared secret becoming a generic secret object (CKM_ECDH1_DERIVE).
+    static Mechanism ecdh1Derive(ByteView peerPoint);
     // Signatures over a precomputed digest (message_type DIGEST).
     static Mechanism rsaPkcs1();  // input is a DER DigestInfo
     static Mechanism rsaPss(Hash hash);
@@ -59,8 +64,12 @@ class Mechanism {
         Bytes aad;
         CK_GCM_PARAMS params;
     };
+    struct Ecdh {
+        Bytes point;
+        CK_ECDH1_DERIVE_PARAMS params;
+    };
     using Params =
-        std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS, Gcm>;
+        std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS, Gcm, Ecdh>;
 
     // Heap-allocated so pointers into it survive moves of the Mechanism.
     std::unique_ptr<Params> params_;

@@ -105,6 +105,14 @@ Bytes Session::wrapKey(const Mechanism& m, ObjectHandle wrappingKey, ObjectHandl
     return out;
 }
 
+ObjectHandle Session::deriveKey(const Mechanism& m, ObjectHandle baseKey,
+                                const AttributeTemplate& tmpl) {
+    ObjectHandle key = CK_INVALID_HANDLE;
+    check(fn_->C_DeriveKey(handle_, m.get(), baseKey, tmpl.data(), tmpl.size(), &key),
+          "C_DeriveKey");
+    return key;
+}
+
 ObjectHandle Session::unwrapKey(const Mechanism& m, ObjectHandle unwrappingKey, ByteView wrapped,
                                 const AttributeTemplate& tmpl) {
     ObjectHandle key = CK_INVALID_HANDLE;
@@ -217,6 +225,16 @@ std::optional<Bytes> Session::attribute(ObjectHandle object, CK_ATTRIBUTE_TYPE t
     a.pValue = value.data();
     check(fn_->C_GetAttributeValue(handle_, object, &a, 1), "C_GetAttributeValue");
     value.resize(a.ulValueLen);
+    return value;
+}
+
+SecretBytes Session::secretValue(ObjectHandle object) {
+    CK_ATTRIBUTE a{CKA_VALUE, nullptr, 0};
+    check(fn_->C_GetAttributeValue(handle_, object, &a, 1), "C_GetAttributeValue");
+    SecretBytes value(a.ulValueLen);
+    a.pValue = value.reveal().data();
+    check(fn_->C_GetAttributeValue(handle_, object, &a, 1), "C_GetAttributeValue");
+    value.truncate(a.ulValueLen);
     return value;
 }
 

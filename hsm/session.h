@@ -46,6 +46,7 @@ class Session {
     // Destruction that never throws, for cleanup paths.
     void destroyObjectNoThrow(ObjectHandle object) noexcept;
 
+    ObjectHandle deriveKey(const Mechanism& m, ObjectHandle baseKey, const AttributeTemplate& tmpl);
     Bytes wrapKey(const Mechanism& m, ObjectHandle wrappingKey, ObjectHandle key);
     ObjectHandle unwrapKey(const Mechanism& m, ObjectHandle unwrappingKey, ByteView wrapped,
                            const AttributeTemplate& tmpl);
@@ -63,6 +64,9 @@ class Session {
     std::optional<ObjectHandle> findOne(const AttributeTemplate& tmpl);
     // An attribute's raw value; std::nullopt when the object lacks it or it is sensitive.
     std::optional<Bytes> attribute(ObjectHandle object, CK_ATTRIBUTE_TYPE type);
+    // The CKA_VALUE of a non-sensitive secret object, straight into SecretBytes: only for a
+    // secret the client itself asked for (an ECDH shared secret); throws if it is sensitive.
+    SecretBytes secretValue(ObjectHandle object);
     CK_ULONG ulongAttribute(ObjectHandle object, CK_ATTRIBUTE_TYPE type);
 
   private:

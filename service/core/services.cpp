@@ -21,6 +21,9 @@ Services::Services(Config c) : config(std::move(c)) {
     imports = std::make_unique<ImportService>(*keys, *material, *regions, *pairs,
                                               ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys, *regions, *material);
+    macs = std::make_unique<MacService>(*keys, *material);
+    agreement = std::make_unique<KeyAgreement>(*keys, *material);
+    dataKeyPairs = std::make_unique<DataKeyPairs>(*keys, *regions, *crypto);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy, *regions, *material);
     operations = std::make_unique<ReplicationOperations>(
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);

@@ -12,7 +12,10 @@
 #include "service/core/keys/crypto_service.h"
 #include "service/core/keys/grant_service.h"
 #include "service/core/keys/key_service.h"
+#include "service/core/keys/datakey_pairs.h"
+#include "service/core/keys/key_agreement.h"
 #include "service/core/keys/key_tags.h"
+#include "service/core/keys/mac_service.h"
 #include "service/core/replication/key_replication.h"
 #include "service/core/replication/replication_operations.h"
 #include "service/core/secrets/secret_service.h"
@@ -45,6 +48,9 @@ class Services {
     std::unique_ptr<WrappingPairs> pairs;
     std::unique_ptr<ImportService> imports;
     std::unique_ptr<CryptoService> crypto;
+    std::unique_ptr<MacService> macs;
+    std::unique_ptr<KeyAgreement> agreement;
+    std::unique_ptr<DataKeyPairs> dataKeyPairs;
     std::unique_ptr<SecretService> secrets;
     std::unique_ptr<KeyReplication> replication;
     std::unique_ptr<ReplicationOperations> operations;

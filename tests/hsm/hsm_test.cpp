@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <tuple>
 
 #include "hsm/capabilities.h"
 #include "hsm/error.h"
@@ -314,6 +315,82 @@ TEST(Hsm, KeysThatMustNotLeaveTheTokenCannot) {
     }
     // The value of a sensitive key cannot be read.
     EXPECT_FALSE(s2->attribute(customer, CKA_VALUE).has_value());
+}
+
+}  // namespace
+}  // namespace keyport::test
+
+namespace keyport::test {
+namespace {
+
+// An HMAC key of known value on the token (test vectors only).
+hsm::ObjectHandle knownHmacKey(hsm::Session& s, const hsm::Bytes& value) {
+    hsm::AttributeTemplate t;
+    t.set(CKA_CLASS, CK_ULONG{CKO_SECRET_KEY})
+        .set(CKA_KEY_TYPE, CK_ULONG{CKK_GENERIC_SECRET})
+        .set(CKA_TOKEN, false)
+        .set(CKA_VALUE, hsm::ByteView(value))
+        .set(CKA_SIGN, true)
+        .set(CKA_VERIFY, true);
+    return s.createObject(t);
+}
+
+// Measured on SoftHSM 2.6.1: CKM_SHA256/384/512_HMAC sign and verify with a generic
+// secret key, byte for byte what OpenSSL's HMAC gives; C_Verify refuses a flipped bit and a
+// truncated MAC (CKR_SIGNATURE_INVALID / CKR_SIGNATURE_LEN_RANGE → false).
+TEST(Hsm, HmacMechanismsMatchOpenSsl) {
+    auto s = testToken().session();
+    const hsm::Bytes message = bytes("the message to authenticate");
+    for (const auto& [hash, md, bytesLen] : {std::tuple{hsm::Hash::Sha256, "SHA256", 32u},
+                                             std::tuple{hsm::Hash::Sha384, "SHA384", 48u},
+                                             std::tuple{hsm::Hash::Sha512, "SHA512", 64u}}) {
+        const hsm::Bytes value = randomBytes(bytesLen);
+        const auto key = knownHmacKey(*s, value);
+        const hsm::Bytes mac = s->sign(hsm::Mechanism::hmac(hash), key, message);
+        EXPECT_EQ(mac, hmac(md, value, message)) << md;
+        EXPECT_TRUE(s->verify(hsm::Mechanism::hmac(hash), key, message, mac)) << md;
+        hsm::Bytes bad = mac;
+        bad[0] ^= 1;
+        auto s2 = testToken().session();  // a false verify marks the session broken
+        EXPECT_FALSE(s2->verify(hsm::Mechanism::hmac(hash), key, message, bad)) << md;
+        auto s3 = testToken().session();
+        const hsm::Bytes shortMac(mac.begin(), mac.begin() + 16);
+        EXPECT_FALSE(s3->verify(hsm::Mechanism::hmac(hash), key, message, shortMac)) << md;
+        s->destroyObject(key);
+    }
+    // A generated customer HMAC key (generic secret, sensitive, non-extractable) signs too,
+    // and its value cannot be read.
+    const auto gen =
+        hsm::generateGenericSecret(*s, 48, hsm::policy::customerHmacKey(hsm::Persistence::Session));
+    EXPECT_EQ(s->sign(hsm::Mechanism::hmac(hsm::Hash::Sha384), gen, message).size(), 48u);
+    EXPECT_FALSE(s->attribute(gen, CKA_VALUE).has_value());
+}
+
+// Measured on SoftHSM 2.6.1: CKM_ECDH1_DERIVE (CKD_NULL) with the peer's raw uncompressed
+// point gives the same secret as OpenSSL's ECDH, on P-256 and P-384; the derived object
+// (derivedSharedSecret: not sensitive, no usage) is read back once.
+TEST(Hsm, EcdhDeriveMatchesOpenSsl) {
+    auto s = testToken().session();
+    for (const auto& [curve, spec, field] : {std::tuple{hsm::Curve::P256, "EC_P256", 32u},
+                                             std::tuple{hsm::Curve::P384, "EC_P384", 48u}}) {
+        auto priv = hsm::policy::customerEcPrivate(hsm::Persistence::Session);
+        priv.set(CKA_SIGN, false).set(CKA_DERIVE, true);
+        const auto kp = hsm::generateEc(
+            *s, hsm::policy::customerEcPublic(hsm::Persistence::Session, curve), priv);
+        const hsm::Bytes tokenSpki = hsm::publicKeySpki(*s, kp.publicKey);
+        const ClientKey client = generateKey(spec);
+        const auto point = ecPublicPoint(spkiOf(client), curve);
+        ASSERT_TRUE(point.has_value()) << spec;
+        const auto secret = s->deriveKey(hsm::Mechanism::ecdh1Derive(*point), kp.privateKey,
+                                         hsm::policy::derivedSharedSecret(field));
+        const hsm::SecretBytes value = s->secretValue(secret);
+        EXPECT_EQ(hsm::Bytes(value.reveal().begin(), value.reveal().end()), ecdh(client, tokenSpki))
+            << spec;
+        // A point of the other curve is not a key for this one.
+        const ClientKey other = generateKey(curve == hsm::Curve::P256 ? "EC_P384" : "EC_P256");
+        EXPECT_FALSE(ecPublicPoint(spkiOf(other), curve).has_value()) << spec;
+        s->destroyObject(secret);
+    }
 }
 
 }  // namespace

@@ -145,6 +145,57 @@ std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes&
     return out;
 }
 
+hsm::Bytes hmac(const std::string& md, const hsm::Bytes& key, const hsm::Bytes& message) {
+    hsm::Bytes out(EVP_MAX_MD_SIZE);
+    std::size_t n = 0;
+    check(EVP_Q_mac(nullptr, "HMAC", nullptr, md.c_str(), nullptr, key.data(), key.size(),
+                    message.data(), message.size(), out.data(), out.size(), &n) != nullptr,
+          "EVP_Q_mac");
+    out.resize(n);
+    return out;
+}
+
+hsm::Bytes ecdh(const ClientKey& mine, const hsm::Bytes& peerSpki) {
+    const unsigned char* p = peerSpki.data();
+    hsm::ossl::PKey peer(d2i_PUBKEY(nullptr, &p, static_cast<long>(peerSpki.size())));
+    check(peer != nullptr, "d2i_PUBKEY");
+    hsm::ossl::PKeyCtx ctx(EVP_PKEY_CTX_new(mine.key.get(), nullptr));
+    check(ctx && EVP_PKEY_derive_init(ctx.get()) == 1 &&
+              EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) == 1,
+          "EVP_PKEY_derive_init");
+    std::size_t n = 0;
+    check(EVP_PKEY_derive(ctx.get(), nullptr, &n) == 1, "EVP_PKEY_derive");
+    hsm::Bytes out(n);
+    check(EVP_PKEY_derive(ctx.get(), out.data(), &n) == 1, "EVP_PKEY_derive");
+    out.resize(n);
+    return out;
+}
+
+hsm::Bytes spkiOfPkcs8(const hsm::Bytes& pkcs8) {
+    const unsigned char* p = pkcs8.data();
+    hsm::ossl::PKey key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(pkcs8.size())));
+    check(key != nullptr && p == pkcs8.data() + pkcs8.size(), "d2i_AutoPrivateKey");
+    unsigned char* der = nullptr;
+    const int n = i2d_PUBKEY(key.get(), &der);
+    check(n > 0, "i2d_PUBKEY");
+    hsm::Bytes out(der, der + n);
+    OPENSSL_free(der);
+    return out;
+}
+
+hsm::Bytes pemToSpki(const std::string& pem) {
+    std::unique_ptr<BIO, hsm::ossl::Deleter<BIO_free>> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    hsm::ossl::PKey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+    check(key != nullptr, "PEM_read_bio_PUBKEY");
+    unsigned char* der = nullptr;
+    const int n = i2d_PUBKEY(key.get(), &der);
+    check(n > 0, "i2d_PUBKEY");
+    hsm::Bytes out(der, der + n);
+    OPENSSL_free(der);
+    return out;
+}
+
 hsm::Bytes spkiOf(const ClientKey& k) {
     unsigned char* der = nullptr;
     const int n = i2d_PUBKEY(k.key.get(), &der);

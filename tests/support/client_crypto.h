@@ -36,6 +36,14 @@ hsm::Bytes aesGcmEncrypt(const hsm::Bytes& key, const hsm::Bytes& iv, const hsm:
                          const hsm::Bytes& plain);
 std::optional<hsm::Bytes> aesGcmDecrypt(const hsm::Bytes& key, const hsm::Bytes& iv,
                                         const hsm::Bytes& aad, const hsm::Bytes& ctAndTag);
+// HMAC with OpenSSL; md: "SHA256", "SHA384", "SHA512".
+hsm::Bytes hmac(const std::string& md, const hsm::Bytes& key, const hsm::Bytes& message);
+// ECDH on the client: our private key with the peer's DER SPKI public key (raw x-coordinate).
+hsm::Bytes ecdh(const ClientKey& mine, const hsm::Bytes& peerSpki);
+// The DER SPKI of the public half of a DER PKCS#8 private key.
+hsm::Bytes spkiOfPkcs8(const hsm::Bytes& pkcs8);
+// A PEM or DER (SPKI) public key as DER SPKI.
+hsm::Bytes pemToSpki(const std::string& pem);
 // The DER SPKI of a key (to compare with get-publickey).
 hsm::Bytes spkiOf(const ClientKey& k);
 

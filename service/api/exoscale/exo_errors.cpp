@@ -87,6 +87,12 @@ std::string_view exoField(Input input) {
             return "name";
         case Input::GrantId:
             return "id";
+        // MACs and key agreement are Huawei routes only.
+        case Input::MacAlgorithm:
+        case Input::Mac:
+        case Input::PeerPublicKey:
+        case Input::KeyAgreementAlgorithm:
+            return "";
     }
     return "";
 }

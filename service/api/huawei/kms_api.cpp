@@ -114,6 +114,11 @@ const std::vector<Route>& routes() {
         {"POST", "list-retirable-grants", Access::Read, true, listRetirableGrants},
         {"GET", "user-instances", Access::Read, true, showUserInstances},
         {"GET", "user-quotas", Access::Read, true, showUserQuotas},
+        {"POST", "generate-mac", Access::Write, true, generateMac},
+        {"POST", "verify-mac", Access::Read, true, verifyMac},
+        {"POST", "derive-shared-secret", Access::Write, false, deriveSharedSecret},
+        {"POST", "create-rsa-datakey-pair", Access::Write, false, createRsaDataKeyPair},
+        {"POST", "create-ec-datakey-pair", Access::Write, false, createEcDataKeyPair},
     };
     return r;
 }

@@ -36,6 +36,9 @@ Poco::JSON::Object::Ptr keyInfoResponse(const KeyRecord& k);  // {"key_info":{..
 hsm::Bytes base64Field(const KmsCall& c, const std::string& name, std::size_t minChars,
                        std::size_t maxChars);
 std::string checkedKeyId(const std::string& id);
+// additional_authenticated_data or encryption_context as the bytes a ciphertext is bound to
+// (kms_crypto_handlers.cpp).
+std::string associatedDataField(const KmsCall& c);
 
 // Handlers, one per route (kms_key_handlers.cpp, kms_import_handlers.cpp,
 // kms_crypto_handlers.cpp).
@@ -99,5 +102,11 @@ Poco::JSON::Object::Ptr sign(KmsCall& c);
 Poco::JSON::Object::Ptr verify(KmsCall& c);
 Poco::JSON::Object::Ptr getPublicKey(KmsCall& c);
 Poco::JSON::Object::Ptr genRandom(KmsCall& c);
+
+Poco::JSON::Object::Ptr generateMac(KmsCall& c);  // kms_mac_handlers.cpp
+Poco::JSON::Object::Ptr verifyMac(KmsCall& c);
+Poco::JSON::Object::Ptr deriveSharedSecret(KmsCall& c);    // kms_shared_secret_handlers.cpp
+Poco::JSON::Object::Ptr createRsaDataKeyPair(KmsCall& c);  // kms_datakey_pair_handlers.cpp
+Poco::JSON::Object::Ptr createEcDataKeyPair(KmsCall& c);
 
 }  // namespace keyport::api::huawei

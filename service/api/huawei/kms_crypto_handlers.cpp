@@ -1,4 +1,7 @@
 // Huawei KMS cryptographic routes: data, data keys, signatures, public keys, random.
+#include <algorithm>
+#include <vector>
+
 #include "service/api/huawei/kms_call.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
@@ -8,6 +11,10 @@ namespace keyport::api::huawei {
 namespace {
 
 constexpr std::size_t kMaxPlaintext = 4096;
+// additional_authenticated_data: "any string, at most 128 bytes" (go model
+// model_create_datakey_request_body.go, model_encrypt_datakey_request_body.go,
+// model_decrypt_datakey_request_body.go; nodejs CreateDatakeyRequestBody.ts and siblings).
+constexpr std::size_t kMaxAad = 128;
 
 // Structure only (lead and continuation bytes); enough to keep the JSON well-formed.
 bool validUtf8(hsm::ByteView s) {
@@ -109,6 +116,56 @@ hsm::Bytes messageField(const KmsCall& c) {
 
 }  // namespace
 
+// What the caller binds a ciphertext to, as core's encryption context (GCM associated data;
+// decryption needs the same again):
+// * additional_authenticated_data: the string's bytes (absent and "" are the same: none);
+// * encryption_context (Huawei's API docs for encrypt-data / decrypt-datakey, an object of
+//   string values, at most 8192 characters): a NUL byte, then the pairs sorted by key as
+//   JSON; the NUL keeps it apart from any AAD string, which may not start with one.
+// Both at once are refused: one ciphertext has one binding.
+std::string associatedDataField(const KmsCall& c) {
+    auto aad = c.body.optString("additional_authenticated_data");
+    const auto context = c.body.object("encryption_context");
+    if (aad && context) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "give additional_authenticated_data or encryption_context, not both",
+                    "encryption_context");
+    }
+    if (aad) {
+        if (aad->size() > kMaxAad) {
+            throw Error(ErrorCode::InvalidParameter,
+                        "additional_authenticated_data must be at most 128 bytes",
+                        "additional_authenticated_data");
+        }
+        if (!aad->empty() && aad->front() == '\0') {
+            throw Error(ErrorCode::InvalidParameter,
+                        "additional_authenticated_data must not start with a NUL character",
+                        "additional_authenticated_data");
+        }
+        return *aad;
+    }
+    if (!context || context->size() == 0) return {};
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& [k, v] : *context) {
+        if (!v.isString()) {
+            throw Error(ErrorCode::InvalidParameter, "encryption_context values must be strings",
+                        "encryption_context");
+        }
+        pairs.emplace_back(k, v.extract<std::string>());
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::string canonical;
+    for (const auto& [k, v] : pairs) {
+        canonical += (canonical.empty() ? "{" : ",") + quote(k) + ":" + quote(v);
+    }
+    canonical += "}";
+    if (canonical.size() > 8192) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "encryption_context must be at most 8192 characters", "encryption_context");
+    }
+    return std::string(1, '\0') + canonical;
+}
+
 Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
     const std::string id = c.keyId();
     const SecretText plain{c.body.string("plain_text")};
@@ -116,8 +173,11 @@ Poco::JSON::Object::Ptr encryptData(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter, "plain_text must be 1 to 4096 bytes",
                     "plain_text");
     }
-    const auto ct =
-        c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text), encryptionAlgorithm(c));
+    // The v2 model (EncryptDataRequestBody.ts) has no AAD field; the data-key models do, and
+    // encrypt-data binds it the same way so a caller that sends it is not silently unbound.
+    const std::string aad = associatedDataField(c);
+    const auto ct = c.services.crypto->encrypt(c.scope, id, hsm::asBytes(plain.text),
+                                               encryptionAlgorithm(c), hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", base64Encode(ct));
@@ -128,7 +188,8 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
     auto ct = base64Decode(c.body.string("cipher_text"));
     if (!ct)
         throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
-    const Decrypted d = c.services.crypto->decrypt(c.scope, *ct);
+    const std::string aad = associatedDataField(c);
+    const Decrypted d = c.services.crypto->decrypt(c.scope, *ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView plain = d.plaintext.reveal();
     auto o = object();
@@ -142,7 +203,9 @@ Poco::JSON::Object::Ptr decryptData(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
     const std::string id = c.keyId();
-    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true);
+    const std::string aad = associatedDataField(c);
+    const DataKey dk =
+        c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), true, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", dk.keyId);
     setSecret(o, "plain_text", hexEncode(dk.plaintext.reveal()));
@@ -152,7 +215,9 @@ Poco::JSON::Object::Ptr createDataKey(KmsCall& c) {
 
 Poco::JSON::Object::Ptr createDataKeyWithoutPlaintext(KmsCall& c) {
     const std::string id = c.keyId();
-    const DataKey dk = c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false);
+    const std::string aad = associatedDataField(c);  // the request body is CreateDatakeyRequestBody
+    const DataKey dk =
+        c.services.crypto->createDataKey(c.scope, id, dataKeyBytes(c), false, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", dk.keyId);
     o->set("cipher_text", hexEncode(dk.ciphertext));
@@ -181,8 +246,9 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
         throw Error(ErrorCode::InvalidParameter,
                     "the SHA-256 digest in plain_text does not match the data key", "plain_text");
     }
-    const auto ct =
-        c.services.crypto->encrypt(c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault);
+    const std::string aad = associatedDataField(c);
+    const auto ct = c.services.crypto->encrypt(
+        c.scope, id, dek, EncryptionAlgorithm::SymmetricDefault, hsm::asBytes(aad));
     auto o = object();
     o->set("key_id", id);
     o->set("cipher_text", hexEncode(ct));
@@ -193,14 +259,15 @@ Poco::JSON::Object::Ptr encryptDataKey(KmsCall& c) {
 Poco::JSON::Object::Ptr decryptDataKey(KmsCall& c) {
     const std::string id = c.keyId();
     const hsm::Bytes ct = hexField(c, "cipher_text");
-    const Decrypted d = c.services.crypto->decrypt(c.scope, ct);
+    // datakey_cipher_length (model/DecryptDatakeyRequestBody.ts: a string, 1–1024) is checked
+    // for form only: Huawei's API docs say "the value is 64" whatever the key, and its samples
+    // send "32", "64" and "1" for the same kind of data key, so the value says nothing Keyport
+    // could check against; the ciphertext itself says how long the key is.
+    c.body.optInteger("datakey_cipher_length", 1, 1024);
+    const std::string aad = associatedDataField(c);
+    const Decrypted d = c.services.crypto->decrypt(c.scope, ct, hsm::asBytes(aad));
     checkNamedKey(c, d.keyId);
     const hsm::ByteView dek = d.plaintext.reveal();
-    if (auto length = c.body.optInteger("datakey_cipher_length", 1, 1024);
-        length && static_cast<std::size_t>(*length) != dek.size()) {
-        throw Error(ErrorCode::InvalidParameter,
-                    "datakey_cipher_length does not match the data key", "datakey_cipher_length");
-    }
     auto o = object();
     setSecret(o, "data_key", hexEncode(dek));
     o->set("datakey_length", std::to_string(dek.size()));

@@ -84,6 +84,14 @@ std::string_view kmsField(Input input) {
             return "alias";
         case Input::GrantId:
             return "grant_id";
+        case Input::MacAlgorithm:
+            return "mac_algorithm";
+        case Input::Mac:
+            return "mac";
+        case Input::PeerPublicKey:
+            return "public_key";
+        case Input::KeyAgreementAlgorithm:
+            return "key_agreement_algorithm";
     }
     return "";
 }

@@ -112,10 +112,14 @@ Poco::JSON::Object::Ptr createKey(KmsCall& c) {
     cmd.description = checkedDescription(c.body.optString("key_description").value_or(""));
     if (auto s = c.body.optString("key_spec")) {
         cmd.spec = parsed(parseKeySpec(*s), "key_spec",
-                          "AES_256, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384");
+                          "AES_256, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384, HMAC_256, "
+                          "HMAC_384, HMAC_512");
     }
     if (auto s = c.body.optString("key_usage")) {
-        cmd.usage = parsed(parseKeyUsage(*s), "key_usage", "ENCRYPT_DECRYPT, SIGN_VERIFY");
+        cmd.usage = parsed(parseKeyUsage(*s), "key_usage",
+                           "ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT");
+    } else if (isHmac(cmd.spec)) {
+        cmd.usage = KeyUsage::GenerateVerifyMac;  // HMAC keys can do nothing else
     } else if (!isSymmetric(cmd.spec) && !isRsa(cmd.spec)) {
         cmd.usage = KeyUsage::SignVerify;  // EC keys can do nothing else
     }

@@ -85,6 +85,12 @@ std::string_view ncpField(Input input) {
             return "alias";
         case Input::GrantId:
             return "grantId";
+        // MACs and key agreement are Huawei routes only.
+        case Input::MacAlgorithm:
+        case Input::Mac:
+        case Input::PeerPublicKey:
+        case Input::KeyAgreementAlgorithm:
+            return "";
     }
     return "";
 }

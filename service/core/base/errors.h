@@ -88,6 +88,10 @@ enum class Input {
     SecretVersion,
     AliasName,  // a named alias of a key (apart from the key's own alias)
     GrantId,    // a grant on a key
+    MacAlgorithm,           // the HMAC algorithm of generate-mac / verify-mac
+    Mac,                    // the MAC to verify
+    PeerPublicKey,          // the other party's public key of a key agreement
+    KeyAgreementAlgorithm,  // e.g. ECDH
 };
 
 class Error : public std::runtime_error {

@@ -23,17 +23,28 @@ std::string_view lookupName(const std::array<std::pair<E, std::string_view>, N>&
     return "?";
 }
 
-constexpr std::array<std::pair<KeySpec, std::string_view>, 6> kSpecs{{
+constexpr std::array<std::pair<KeySpec, std::string_view>, 9> kSpecs{{
     {KeySpec::Aes256, "AES_256"},
     {KeySpec::Rsa2048, "RSA_2048"},
     {KeySpec::Rsa3072, "RSA_3072"},
     {KeySpec::Rsa4096, "RSA_4096"},
     {KeySpec::EcP256, "EC_P256"},
     {KeySpec::EcP384, "EC_P384"},
+    {KeySpec::Hmac256, "HMAC_256"},
+    {KeySpec::Hmac384, "HMAC_384"},
+    {KeySpec::Hmac512, "HMAC_512"},
 }};
-constexpr std::array<std::pair<KeyUsage, std::string_view>, 2> kUsages{{
+constexpr std::array<std::pair<KeyUsage, std::string_view>, 4> kUsages{{
     {KeyUsage::EncryptDecrypt, "ENCRYPT_DECRYPT"},
     {KeyUsage::SignVerify, "SIGN_VERIFY"},
+    {KeyUsage::GenerateVerifyMac, "GENERATE_VERIFY_MAC"},
+    {KeyUsage::KeyAgreement, "KEY_AGREEMENT"},
+}};
+// mac_algorithm of generate-mac / verify-mac (model/GenerateMacRequestBody.ts).
+constexpr std::array<std::pair<hsm::Hash, std::string_view>, 3> kMacAlgorithms{{
+    {hsm::Hash::Sha256, "HMAC_SHA_256"},
+    {hsm::Hash::Sha384, "HMAC_SHA_384"},
+    {hsm::Hash::Sha512, "HMAC_SHA_512"},
 }};
 constexpr std::array<std::pair<Origin, std::string_view>, 2> kOrigins{{
     {Origin::Kms, "kms"},
@@ -79,6 +90,12 @@ std::optional<EncryptionAlgorithm> parseEncryptionAlgorithm(std::string_view s) 
 std::optional<MessageType> parseMessageType(std::string_view s) {
     return lookup(kMessageTypes, s);
 }
+std::optional<hsm::Hash> parseMacAlgorithm(std::string_view s) {
+    return lookup(kMacAlgorithms, s);
+}
+std::string_view macAlgorithmName(hsm::Hash h) {
+    return lookupName(kMacAlgorithms, h);
+}
 
 std::string name(SigningAlgorithm v) {
     return std::string(lookupName(kSchemes, v.scheme)) +
@@ -97,6 +114,32 @@ std::optional<SigningAlgorithm> parseSigningAlgorithm(std::string_view s) {
 bool isSymmetric(KeySpec s) {
     return s == KeySpec::Aes256;
 }
+bool isHmac(KeySpec s) {
+    return hmacHash(s).has_value();
+}
+bool isSecretKey(KeySpec s) {
+    return isSymmetric(s) || isHmac(s);
+}
+
+std::optional<hsm::Hash> hmacHash(KeySpec s) {
+    switch (s) {
+        case KeySpec::Hmac256:
+            return hsm::Hash::Sha256;
+        case KeySpec::Hmac384:
+            return hsm::Hash::Sha384;
+        case KeySpec::Hmac512:
+            return hsm::Hash::Sha512;
+        default:
+            return std::nullopt;
+    }
+}
+
+// A key as long as its hash's output (RFC 2104 recommends at least that much).
+std::size_t hmacBytes(KeySpec s) {
+    const auto h = hmacHash(s);
+    return h ? hsm::hashSize(*h) : 0;
+}
+
 bool isRsa(KeySpec s) {
     return rsaBits(s) != 0;
 }

@@ -11,8 +11,9 @@
 
 namespace keyport {
 
-enum class KeySpec { Aes256, Rsa2048, Rsa3072, Rsa4096, EcP256, EcP384 };
-enum class KeyUsage { EncryptDecrypt, SignVerify };
+enum class KeySpec { Aes256, Rsa2048, Rsa3072, Rsa4096, EcP256, EcP384, Hmac256, Hmac384, Hmac512 };
+// GenerateVerifyMac: HMAC keys only. KeyAgreement: EC keys that derive shared secrets (ECDH).
+enum class KeyUsage { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement };
 enum class Origin { Kms, External };
 // Numeric values are Huawei's key_state codes.
 enum class KeyState : int {
@@ -32,7 +33,14 @@ struct SigningAlgorithm {
 };
 enum class MessageType { Digest, Raw };
 
+// AES only: the keys that encrypt data and data keys. HMAC keys are secret too, but not this.
 bool isSymmetric(KeySpec spec);
+bool isHmac(KeySpec spec);
+// Secret-key material (AES or HMAC): one value, no public half.
+bool isSecretKey(KeySpec spec);
+// HMAC keys: the hash of their one MAC algorithm, and their generated length in bytes.
+std::optional<hsm::Hash> hmacHash(KeySpec spec);
+std::size_t hmacBytes(KeySpec spec);
 bool isRsa(KeySpec spec);
 // RSA modulus bits, or 0.
 unsigned rsaBits(KeySpec spec);
@@ -57,5 +65,8 @@ std::optional<EncryptionAlgorithm> parseEncryptionAlgorithm(std::string_view s);
 std::string name(SigningAlgorithm v);
 std::optional<SigningAlgorithm> parseSigningAlgorithm(std::string_view s);
 std::optional<MessageType> parseMessageType(std::string_view s);
+// HMAC_SHA_256 / HMAC_SHA_384 / HMAC_SHA_512, as the hash they use.
+std::optional<hsm::Hash> parseMacAlgorithm(std::string_view s);
+std::string_view macAlgorithmName(hsm::Hash h);
 
 }  // namespace keyport

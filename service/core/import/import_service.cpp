@@ -37,6 +37,17 @@ KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::st
 
 // C_CreateObject of host-assisted material. SoftHSM 2.6.1 can leave a partial object after
 // a failed C_CreateObject, so look for it by a one-off label and destroy it.
+// The PKCS#11 key type secret material (AES or HMAC) arrives as.
+CK_KEY_TYPE secretKeyType(KeySpec spec) {
+    return isHmac(spec) ? CKK_GENERIC_SECRET : CKK_AES;
+}
+
+// Bytes of secret material a spec takes: an AES key's size, or an HMAC key as long as its
+// hash output (what create-key generates for the spec).
+std::size_t secretBytes(KeySpec spec) {
+    return isHmac(spec) ? hmacBytes(spec) : aesBytes(spec);
+}
+
 hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl) {
     const hsm::Bytes tag = s.random(16);
     const std::string label = "keyport-host-" + std::string(tag.begin(), tag.end());
@@ -129,7 +140,7 @@ ImportService::Accepted ImportService::accept(const ProjectScope& scope,
                         std::to_string(cmd.encryptedKeyMaterial.size()),
                     Input::WrappedMaterial);
     }
-    const bool symmetric = isSymmetric(k.spec);
+    const bool symmetric = isSecretKey(k.spec);
     if (symmetric && cmd.encryptedPrivateKey) {
         throw Error(ErrorCode::InvalidParameter, "is only for asymmetric keys",
                     Input::WrappedPrivateKey);
@@ -147,11 +158,12 @@ ImportService::Accepted ImportService::accept(const ProjectScope& scope,
 // transient AES key (the key itself, or the temporary key of an asymmetric import).
 hsm::ObjectHandle ImportService::unwrapOuter(const Accepted& a, hsm::Session& session,
                                              const ImportMaterial& cmd) const {
-    const bool symmetric = isSymmetric(a.key.spec);
+    const bool symmetric = isSecretKey(a.key.spec);
+    const CK_KEY_TYPE type = symmetric ? secretKeyType(a.key.spec) : CKK_AES;
     const hsm::Hash hash = oaepHash(a.token.algorithm);
     if (a.path == UnwrapPath::OnToken) {
         const auto tmpl =
-            symmetric ? hsm::policy::transientSecret(CKK_AES) : hsm::policy::importTransportKey();
+            symmetric ? hsm::policy::transientSecret(type) : hsm::policy::importTransportKey();
         try {
             return session.unwrapKey(hsm::Mechanism::rsaOaep(hash), a.pair->privateKey,
                                      cmd.encryptedKeyMaterial, tmpl);
@@ -163,7 +175,7 @@ hsm::ObjectHandle ImportService::unwrapOuter(const Accepted& a, hsm::Session& se
                                           cmd.encryptedKeyMaterial, hash);
     if (!material) undecryptable();
     return createFromHost(session,
-                          hsm::policy::hostAssistedSecret(CKK_AES, material->reveal(), !symmetric));
+                          hsm::policy::hostAssistedSecret(type, material->reveal(), !symmetric));
 }
 
 // Unwraps on-token, checks the material against the key spec and seals it under the KEK.
@@ -175,14 +187,15 @@ ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
         auto session = a.region.token->session();
         hsm::ScopedObjects transients(*session);
         const hsm::ObjectHandle outer = transients.keep(unwrapOuter(a, *session, cmd));
-        if (isSymmetric(k.spec)) {
+        if (isSecretKey(k.spec)) {
             out.blob = material_.seal(a.region, *session, outer);
-            // KWP pads to 8 bytes: a 32-byte key gives a 40-byte blob. SoftHSM reports
-            // CKA_VALUE_LEN 0 for unwrapped AES keys, so the blob length is the check.
-            if (out.blob.size() != aesBytes(k.spec) + 8) {
+            // KWP pads to 8 bytes: a 32-byte key gives a 40-byte blob (48 and 64 bytes, the
+            // HMAC sizes, are multiples of 8 too). SoftHSM reports CKA_VALUE_LEN 0 for
+            // unwrapped keys, so the blob length is the check.
+            if (out.blob.size() != secretBytes(k.spec) + 8) {
                 throw Error(ErrorCode::MaterialInvalid,
                             "is not a " + std::string(name(k.spec)) + " key (" +
-                                std::to_string(aesBytes(k.spec)) + " bytes expected)",
+                                std::to_string(secretBytes(k.spec)) + " bytes expected)",
                             Input::WrappedMaterial);
             }
             return out;
@@ -194,7 +207,9 @@ ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
     }
     if (!out.spki) {
         // EC: the point is recovered from signatures by a usable copy of the new blob.
-        auto copy = material_.openUncached(a.region, k.spec, out.blob, k.usage);
+        // The recovery signs, so the copy is opened for signing whatever the key's usage
+        // (a KEY_AGREEMENT key's own copies cannot sign); it is gone when this block ends.
+        auto copy = material_.openUncached(a.region, k.spec, out.blob, KeyUsage::SignVerify);
         auto session = a.region.token->session();
         out.spki = hsm::publicKeySpki(*session, copy->handle());
     }

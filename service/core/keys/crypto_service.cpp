@@ -17,6 +17,16 @@ void requireUsage(const KeyRecord& k, KeyUsage usage) {
     }
 }
 
+// RSA-OAEP has nowhere to bind associated data (Huawei: an asymmetric ciphertext carries no
+// metadata), so a context given with an RSA key is refused rather than silently dropped.
+void rejectContext(hsm::ByteView context) {
+    if (!context.empty()) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "can only be used with a symmetric key: RSA-OAEP cannot bind it",
+                    Input::EncryptionContext);
+    }
+}
+
 [[noreturn]] void undecryptable() {
     throw Error(ErrorCode::CiphertextInvalid,
                 "could not be decrypted: altered, truncated, or not made by this key",
@@ -80,6 +90,7 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
                     "must be RSA-OAEP with SHA-256 or SHA-1 for an RSA key",
                     Input::EncryptionAlgorithm);
     }
+    rejectContext(context);
     const hsm::Hash hash =
         algorithm == EncryptionAlgorithm::RsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256;
     const std::size_t limit = rsaBits(k.spec) / 8 - 2 * hsm::hashSize(hash) - 2;
@@ -118,6 +129,7 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
         }
     }
     if (!isRsa(k.spec)) undecryptable();
+    rejectContext(context);
     // Customer data, not key material: OAEP is removed on the host (SoftHSM 2.6.1 has no
     // OAEP-SHA-256 decrypt), the same way the host-assisted import path does it.
     auto plain = hostOaepDecrypt(
@@ -179,7 +191,7 @@ bool CryptoService::verify(const ProjectScope& scope, const std::string& keyId,
 
 hsm::Bytes CryptoService::publicKey(const ProjectScope& scope, const std::string& keyId) {
     const KeyRecord k = keys_.get(scope, keyId);
-    if (isSymmetric(k.spec)) {
+    if (isSecretKey(k.spec)) {
         throw Error(ErrorCode::InvalidParameter, "names a symmetric key, which has no public key",
                     Input::KeyId);
     }

@@ -29,6 +29,13 @@ KeyRecord visibleOrNotFound(std::optional<KeyRecord> k, const ProjectScope& scop
 void generateMaterial(KeyMaterial& material, Region& region, KeyRecord& k) {
     auto session = region.token->session();
     using namespace hsm::policy;
+    if (isHmac(k.spec)) {
+        const auto h = hsm::generateGenericSecret(*session, hmacBytes(k.spec),
+                                                  transientSecret(CKK_GENERIC_SECRET));
+        k.blob = material.seal(region, *session, h);
+        session->destroyObject(h);
+        return;
+    }
     if (isSymmetric(k.spec)) {
         const auto h = hsm::generateAes(*session, aesBytes(k.spec), transientAes(aesBytes(k.spec)));
         k.blob = material.seal(region, *session, h);
@@ -76,8 +83,20 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         throw Error(ErrorCode::InvalidParameter, "must be encrypt/decrypt for an AES key",
                     Input::KeyUsage);
     }
-    if (ecCurve(cmd.spec) && cmd.usage != KeyUsage::SignVerify) {
-        throw Error(ErrorCode::InvalidParameter, "must be sign/verify for an EC key",
+    if (ecCurve(cmd.spec) && cmd.usage != KeyUsage::SignVerify &&
+        cmd.usage != KeyUsage::KeyAgreement) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "must be sign/verify or key agreement for an EC key", Input::KeyUsage);
+    }
+    // MACs are all an HMAC key does, and only HMAC keys make MACs.
+    if (isHmac(cmd.spec) != (cmd.usage == KeyUsage::GenerateVerifyMac)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    isHmac(cmd.spec) ? "must be generate/verify MAC for an HMAC key"
+                                     : "generate/verify MAC is only for HMAC keys",
+                    Input::KeyUsage);
+    }
+    if (isRsa(cmd.spec) && cmd.usage == KeyUsage::KeyAgreement) {
+        throw Error(ErrorCode::InvalidParameter, "key agreement is only for EC keys",
                     Input::KeyUsage);
     }
     KeyRecord k;

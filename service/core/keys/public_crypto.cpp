@@ -1,5 +1,6 @@
 #include "service/core/keys/public_crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -92,6 +93,35 @@ std::string spkiToPem(ByteView spki) {
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::optional<Bytes> ecPublicPoint(ByteView spki, Curve curve) {
+    const unsigned char* p = spki.data();
+    ossl::PKey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    // Decoding checks the point is on its curve; trailing bytes are not a key either.
+    if (!key || p != spki.data() + spki.size() || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    char group[64] = {};
+    std::size_t groupLen = 0;
+    if (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &groupLen) != 1 ||
+        std::string_view(group, groupLen) != (curve == Curve::P256 ? "prime256v1" : "secp384r1")) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    std::size_t len = 0;
+    ossl::check(EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                                nullptr, 0, &len) == 1,
+                "EVP_PKEY_get_octet_string_param");
+    Bytes point(len);
+    ossl::check(EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                                point.data(), point.size(), &len) == 1,
+                "EVP_PKEY_get_octet_string_param");
+    point.resize(len);
+    if (point.empty() || point[0] != 0x04) return std::nullopt;  // compressed: not accepted
+    return point;
 }
 
 Bytes ecdsaRawToDer(ByteView raw) {

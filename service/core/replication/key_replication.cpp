@@ -12,6 +12,7 @@ namespace {
 
 CK_KEY_TYPE keyTypeOf(KeySpec spec) {
     if (isSymmetric(spec)) return CKK_AES;
+    if (isHmac(spec)) return CKK_GENERIC_SECRET;
     return isRsa(spec) ? CKK_RSA : CKK_EC;
 }
 
@@ -19,8 +20,8 @@ CK_KEY_TYPE keyTypeOf(KeySpec spec) {
 // through (never usable for crypto; destroyed as soon as it is wrapped again).
 hsm::AttributeTemplate transientOf(KeySpec spec) {
     const CK_KEY_TYPE type = keyTypeOf(spec);
-    return type == CKK_AES ? hsm::policy::transientSecret(CKK_AES)
-                           : hsm::policy::transientPrivate(type);
+    return isSecretKey(spec) ? hsm::policy::transientSecret(type)
+                             : hsm::policy::transientPrivate(type);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ OpenKey::~OpenKey() {
 hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
     using hsm::Persistence;
     if (isSymmetric(spec)) return hsm::policy::customerAesKey(Persistence::Session);
+    if (isHmac(spec)) return hsm::policy::customerHmacKey(Persistence::Session);
     if (isRsa(spec)) {
         auto t = hsm::policy::customerRsaPrivate(Persistence::Session);
         // A key is used for what its key_usage says, nothing else.
@@ -22,7 +23,10 @@ hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
             .set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
         return t;
     }
-    return hsm::policy::customerEcPrivate(Persistence::Session);
+    auto t = hsm::policy::customerEcPrivate(Persistence::Session);
+    // ECDSA or ECDH, as key_usage says; never both.
+    t.set(CKA_SIGN, usage == KeyUsage::SignVerify).set(CKA_DERIVE, usage == KeyUsage::KeyAgreement);
+    return t;
 }
 
 KeyMaterial::KeyMaterial(RegionTokens& regions, std::size_t cacheSize)
