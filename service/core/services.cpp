@@ -22,6 +22,8 @@ Services::Services(Config c) : config(std::move(c)) {
                                               ImportOptions{config.hostAssistedOaep});
     crypto = std::make_unique<CryptoService>(*keys, *regions, *material);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy, *regions, *material);
+    rotation = std::make_unique<KeyRotation>(*keys, *regions, *material, *replication,
+                                             config.rotationDaySeconds * 1000);
     operations = std::make_unique<ReplicationOperations>(
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,

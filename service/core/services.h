@@ -11,6 +11,7 @@
 #include "service/core/keys/crypto_service.h"
 #include "service/core/keys/key_service.h"
 #include "service/core/replication/key_replication.h"
+#include "service/core/replication/key_rotation.h"
 #include "service/core/replication/replication_operations.h"
 #include "service/core/secrets/secret_service.h"
 #include "service/core/storage/database.h"
@@ -44,6 +45,7 @@ class Services {
     std::unique_ptr<CryptoService> crypto;
     std::unique_ptr<SecretService> secrets;
     std::unique_ptr<KeyReplication> replication;
+    std::unique_ptr<KeyRotation> rotation;
     std::unique_ptr<ReplicationOperations> operations;
 
   private:

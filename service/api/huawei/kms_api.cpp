@@ -97,6 +97,11 @@ const std::vector<Route>& routes() {
         {"POST", "verify", Access::Read, true, verify},
         {"POST", "get-publickey", Access::Read, true, getPublicKey},
         {"POST", "gen-random", Access::Read, false, genRandom},
+        {"POST", "enable-key-rotation", Access::Write, true, enableKeyRotation},
+        {"POST", "disable-key-rotation", Access::Write, true, disableKeyRotation},
+        {"POST", "get-key-rotation-status", Access::Read, true, getKeyRotationStatus},
+        {"POST", "update-key-rotation-interval", Access::Write, true, updateKeyRotationInterval},
+        {"POST", "rotate-on-demand", Access::Write, true, rotateOnDemand},
     };
     return r;
 }
@@ -105,6 +110,7 @@ const std::vector<Route>& routes() {
 const std::vector<Route>& v2Routes() {
     static const std::vector<Route> r{
         {"POST", "keys/{key_id}/replicate", Access::Write, true, replicateKey},
+        {"PUT", "keys/{key_id}/update-primary-region", Access::Write, true, updatePrimaryRegion},
     };
     return r;
 }

@@ -52,6 +52,14 @@ Poco::JSON::Object::Ptr deleteTag(KmsCall& c);
 
 Poco::JSON::Object::Ptr replicateKey(KmsCall& c);  // v2
 
+// kms_rotation_handlers.cpp
+Poco::JSON::Object::Ptr enableKeyRotation(KmsCall& c);
+Poco::JSON::Object::Ptr disableKeyRotation(KmsCall& c);
+Poco::JSON::Object::Ptr getKeyRotationStatus(KmsCall& c);
+Poco::JSON::Object::Ptr updateKeyRotationInterval(KmsCall& c);
+Poco::JSON::Object::Ptr rotateOnDemand(KmsCall& c);
+Poco::JSON::Object::Ptr updatePrimaryRegion(KmsCall& c);  // v2
+
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);
 Poco::JSON::Object::Ptr deleteImportedKeyMaterial(KmsCall& c);

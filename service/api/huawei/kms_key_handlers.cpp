@@ -83,6 +83,7 @@ Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k) {
     o->set("key_type", "1");
     o->set("expiration_time", k.expirationTime ? std::to_string(*k.expirationTime) : std::string());
     o->set("origin", std::string(name(k.origin)));
+    o->set("key_rotation_enabled", k.rotation.enabled ? "true" : "false");  // a string (KeyDetails)
     if (k.unwrapPath) o->set("unwrap_path", std::string(name(*k.unwrapPath)));
     return o;
 }
