@@ -270,6 +270,55 @@ TEST(KmsRotation, RefusalsAndBadInput) {
         << "the replica follows its primary's policy";
 }
 
+// Format 1 (written before rotation existed) still decrypts as material version 1, also
+// after the key has been rotated: made here with OpenSSL from the imported material, byte
+// for byte as keyportd wrote it then (format | key id | IV | GCM || tag, AAD format | key id).
+TEST(KmsRotation, FormatOneCiphertextsStillDecrypt) {
+    const KmsClient c = demoClient();
+    const hsm::Bytes material = randomBytes(32);
+    const std::string id =
+        importKey(c, "rot-format-1", "AES_256", "ENCRYPT_DECRYPT", material, std::nullopt);
+    hsm::Bytes head{1};
+    head.insert(head.end(), id.begin(), id.end());
+    const hsm::Bytes iv = randomBytes(12);
+    const std::string text = "written by an older keyportd";
+    hsm::Bytes v1 = head;
+    v1.insert(v1.end(), iv.begin(), iv.end());
+    const hsm::Bytes body = aesGcmEncrypt(material, iv, head, hsm::Bytes(text.begin(), text.end()));
+    v1.insert(v1.end(), body.begin(), body.end());
+    expectDecrypts(c, {{text, b64(v1)}}, id, "format 1");
+    // The same bytes under format 4 naming version 1 are another ciphertext: refused.
+    hsm::Bytes relabelled{4};
+    relabelled.insert(relabelled.end(), id.begin(), id.end());
+    const hsm::Bytes version1{0, 0, 0, 1};
+    relabelled.insert(relabelled.end(), version1.begin(), version1.end());
+    relabelled.insert(relabelled.end(), v1.begin() + 37, v1.end());
+    expectKmsError(c.call("decrypt-data", jsonBody({{"cipher_text", b64(relabelled)}})),
+                   {400, "KMS.0308"}, "format 1 relabelled as format 4");
+}
+
+// A CMK that protects CSMS secret versions is not rotated: their data keys are wrapped under
+// its material without naming a version, so a rotation would strand them.
+TEST(KmsRotation, AKeyThatProtectsSecretsIsNotRotated) {
+    const KmsClient c = demoClient();
+    const std::string cmk = c.createKey("rot-cmk", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const auto secret = httpRequest(
+        c.port(), "POST", "/v1/" + c.credential().projectId + "/secrets",
+        R"({"name":"rot-protected","secret_string":"kept","kms_key_id":")" + cmk + R"("})",
+        {{"X-Auth-Token", c.credential().token}});
+    ASSERT_EQ(secret.status, 200) << secret.body;
+    expectKmsError(rotate(c, cmk), {400, "KMS.0310"}, "rotate a secrets CMK");
+    expectKmsError(c.call("enable-key-rotation", jsonBody({{"key_id", cmk}})), {400, "KMS.0310"},
+                   "enable rotation of a secrets CMK");
+    EXPECT_EQ(rotations(status(c, cmk)), 0);
+    const auto read =
+        httpRequest(c.port(), "GET",
+                    "/v1/" + c.credential().projectId + "/secrets/rot-protected/versions/latest",
+                    "", {{"X-Auth-Token", c.credential().token}});
+    ASSERT_EQ(read.status, 200) << read.body;
+    EXPECT_NE(read.body.find("kept"), std::string::npos);
+}
+
 TEST(KmsRotation, AutomaticRotationFiresWithoutRestart) {
     const KmsClient c = demoClient();
     const std::string id = c.createKey("rot-auto", "AES_256", "ENCRYPT_DECRYPT", "kms");
