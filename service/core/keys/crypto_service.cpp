@@ -131,7 +131,13 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
 std::shared_ptr<OpenKey> CryptoService::openMaterialVersion(const KeyRecord& k,
                                                             std::uint32_t version) {
     if (version == k.materialVersion) return material_.open(k);
-    if (version > k.materialVersion) undecryptable();  // a version this key never had
+    if (version > k.materialVersion) {
+        // A rotation this process has not seen yet (another keyportd on the same database,
+        // or a cached row a moment old): look again before calling it forged.
+        const KeyRecord fresh = keys_.reread(k);
+        if (version != fresh.materialVersion || !fresh.blob) undecryptable();
+        return material_.open(fresh);
+    }
     if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
     return material_.openVersion(k, version, [&] {
         auto blob = keys_.versionBlob(k, version);

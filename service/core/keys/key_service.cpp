@@ -403,6 +403,14 @@ KeyRecord KeyService::promote(const ProjectScope& scope, const std::string& keyI
     return out;
 }
 
+KeyRecord KeyService::reread(const KeyRecord& k) {
+    cache_.invalidate(k.id);
+    auto fresh = db_.read([&](Poco::Data::Session& s) { return key_store::find(s, k.id); });
+    if (!fresh) notFound(k.id);
+    applyExpiry(*fresh, epochSeconds());
+    return std::move(*fresh);
+}
+
 std::optional<hsm::Bytes> KeyService::versionBlob(const KeyRecord& k, std::uint32_t version) {
     return db_.read(
         [&](Poco::Data::Session& s) { return key_store::findVersion(s, k.id, version); });

@@ -95,6 +95,8 @@ class KeyService {
     // other member its replica, in one transaction. Returns the new primary.
     KeyRecord promote(const ProjectScope& scope, const std::string& keyId,
                       const std::string& region);
+    // `k` read again from the database, past the cache (another process may have rotated it).
+    KeyRecord reread(const KeyRecord& k);
     // The blob of an earlier material version of `k` (nullopt: no such version).
     std::optional<hsm::Bytes> versionBlob(const KeyRecord& k, std::uint32_t version);
     // Every earlier material version of `k`, oldest first.
