@@ -360,8 +360,13 @@ TEST(KmsRotation, UpdatePrimaryRegionSwapsTheRoles) {
             "/v2/" + who.credential().projectId + "/kms/keys/" + key + "/update-primary-region",
             body, {{"X-Auth-Token", who.credential().token}});
     };
-    expectKmsError(put(c, id, R"({"primary_region":"eu-west-0"})"), {400, "KMS.0308"},
-                   "a region without a replica");
+    const auto noReplica = put(c, id, R"({"primary_region":"eu-west-0"})");
+    expectKmsError(noReplica, {400, "KMS.0308"}, "a region without a replica");
+    EXPECT_NE(noReplica.body.find("primary_region"), std::string::npos) << noReplica.body;
+    expectKmsError(put(c, id, R"({"primary_region":7})"), {400, "KMS.0308"},
+                   "primary_region not a string");
+    expectKmsError(put(c, kUnknownKey, R"({"primary_region":"cn-south-1"})"), {404, "KMS.0207"},
+                   "unknown key");
     expectKmsError(put(c, id, "{}"), {400, "KMS.0204"}, "primary_region missing");
     expectKmsError(put(mallory(), id, R"({"primary_region":"cn-south-1"})"), {404, "KMS.0207"},
                    "another domain");

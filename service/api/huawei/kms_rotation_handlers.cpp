@@ -68,7 +68,14 @@ Poco::JSON::Object::Ptr updatePrimaryRegion(KmsCall& c) {
                     "key_id");
     }
     const std::string region = c.body.string("primary_region");
-    const KeyRecord p = c.services.keys->promote(c.scope, id, region);
+    KeyRecord p;
+    try {
+        p = c.services.keys->promote(c.scope, id, region);
+    } catch (const Error& e) {
+        // Core names the region a target region; here it is the body's primary_region.
+        if (e.input() != Input::TargetRegion) throw;
+        throw Error(e.code(), std::string("primary_region ") + e.what(), "primary_region");
+    }
     auto o = object();
     o->set("key_id", p.id);
     o->set("primary_region", p.region);

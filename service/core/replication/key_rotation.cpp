@@ -101,7 +101,8 @@ KeyRecord KeyRotation::disable(const ProjectScope& scope, const std::string& key
 KeyRecord KeyRotation::setInterval(const ProjectScope& scope, const std::string& keyId,
                                    std::int64_t intervalDays) {
     if (intervalDays < 1) {
-        throw Error(ErrorCode::InvalidParameter, "must be a positive number of days");
+        throw Error(ErrorCode::InvalidParameter,
+                    "a rotation interval must be a positive number of days");
     }
     return changePolicy(scope, keyId, [&](KeyRotationPolicy& p) { p.intervalDays = intervalDays; });
 }
