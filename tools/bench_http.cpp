@@ -219,6 +219,55 @@ void benchReplication(Services& services, const std::string& region, const Princ
     }
 }
 
+// Key rotation's cost on the data path: encrypt-data and decrypt-data on a key never rotated
+// and on one rotated `kRotations` times (decrypting ciphertexts of every version in turn, so
+// each old version's session copy is opened and cached too), beside the raw token AES-GCM
+// rate of the same run.
+void benchRotation(const Target& t, const std::vector<bench::Result>& raw, double seconds,
+                   std::vector<bench::Result>& all, int& rc) {
+    constexpr int kRotations = 5;
+    HttpClient setup(t.url);
+    const std::string fresh =
+        createKey(setup, t, "bench-rot-0", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const std::string rotated =
+        createKey(setup, t, "bench-rot-n", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const std::string plain(1024, 'r');
+    const auto encryptBody = [&](const std::string& id) {
+        return R"({"key_id":")" + id + R"(","plain_text":")" + plain + R"("})";
+    };
+    const auto decryptBody = [&](const std::string& id) {
+        const auto e = expect200(setup, t, "encrypt-data", encryptBody(id));
+        return R"({"cipher_text":")" + field(e.body, "cipher_text") + R"("})";
+    };
+    std::vector<std::string> everyVersion{decryptBody(rotated)};
+    for (int i = 0; i < kRotations; ++i) {
+        expect200(setup, t, "rotate-on-demand", R"({"key_id":")" + rotated + R"("})");
+        everyVersion.push_back(decryptBody(rotated));
+    }
+    const std::string freshCipher = decryptBody(fresh);
+    auto cycling = [&t, &everyVersion](unsigned) -> bench::Operation {
+        auto http = std::make_shared<HttpClient>(t.url);
+        auto next = std::make_shared<std::size_t>(0);
+        return [&t, &everyVersion, http, next] {
+            expect200(*http, t, "decrypt-data", everyVersion[(*next)++ % everyVersion.size()]);
+        };
+    };
+    auto measure = [&](const std::string& name, const bench::WorkerFactory& make) {
+        all.push_back(bench::run(name, 16, seconds, make));
+        bench::print(all.back());
+        if (all.back().errors > 0) rc = 1;
+    };
+    std::printf("\n-- key rotation: 0 vs %d rotations, 1 KiB, 16 connections --\n", kRotations);
+    bench::printHeader();
+    const bench::Result* gcm = find(raw, "aes-256-gcm encrypt 1 KiB");
+    if (gcm) bench::print(*gcm);
+    measure("encrypt-data, 0 rotations", fixedPost(t, "encrypt-data", encryptBody(fresh)));
+    measure("encrypt-data, " + std::to_string(kRotations) + " rotations",
+            fixedPost(t, "encrypt-data", encryptBody(rotated)));
+    measure("decrypt-data, 0 rotations", fixedPost(t, "decrypt-data", freshCipher));
+    measure("decrypt-data, " + std::to_string(kRotations) + " rot., every version", cycling);
+}
+
 }  // namespace
 
 int benchHttp(const Argv& argv) {
@@ -347,6 +396,7 @@ int benchHttp(const Argv& argv) {
                 0.5 * rate("GET /healthz", 64), "0.5 x /healthz");
         verdict("get-parameters-for-import", rate("get-parameters-for-import", 16), 500, "fixed");
 
+        benchRotation(t, raw, seconds, all, rc);
         benchReplication(services, region, cred.principal, seconds, rc);
         frontend.stop();
     }

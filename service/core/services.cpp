@@ -25,6 +25,8 @@ Services::Services(Config c) : config(std::move(c)) {
     agreement = std::make_unique<KeyAgreement>(*keys, *material);
     dataKeyPairs = std::make_unique<DataKeyPairs>(*keys, *regions, *crypto);
     replication = std::make_unique<KeyReplication>(*keys, *tenancy, *regions, *material);
+    rotation = std::make_unique<KeyRotation>(*keys, *regions, *material, *replication,
+                                             config.rotationDaySeconds * 1000);
     operations = std::make_unique<ReplicationOperations>(
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,

@@ -17,6 +17,7 @@
 #include "service/core/keys/key_tags.h"
 #include "service/core/keys/mac_service.h"
 #include "service/core/replication/key_replication.h"
+#include "service/core/replication/key_rotation.h"
 #include "service/core/replication/replication_operations.h"
 #include "service/core/secrets/secret_service.h"
 #include "service/core/storage/database.h"
@@ -53,6 +54,7 @@ class Services {
     std::unique_ptr<DataKeyPairs> dataKeyPairs;
     std::unique_ptr<SecretService> secrets;
     std::unique_ptr<KeyReplication> replication;
+    std::unique_ptr<KeyRotation> rotation;
     std::unique_ptr<ReplicationOperations> operations;
     std::unique_ptr<KeyTags> keyTags;
     std::unique_ptr<AliasService> aliases;

@@ -5,8 +5,8 @@
 
 namespace keyport {
 
-ExpirySweeper::ExpirySweeper(KeyService& keys, SecretService& secrets)
-    : keys_(keys), secrets_(secrets), thread_([this] { loop(); }) {}
+ExpirySweeper::ExpirySweeper(KeyService& keys, SecretService& secrets, KeyRotation& rotation)
+    : keys_(keys), secrets_(secrets), rotation_(rotation), thread_([this] { loop(); }) {}
 
 ExpirySweeper::~ExpirySweeper() {
     {
@@ -26,6 +26,11 @@ void ExpirySweeper::loop() {
             secrets_.purgeDue();
         } catch (const std::exception& e) {
             std::fprintf(stderr, "keyportd: expiry sweep failed: %s\n", e.what());
+        }
+        try {
+            rotation_.rotateDue();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "keyportd: rotation sweep failed: %s\n", e.what());
         }
         lock.lock();
         // Once a second: cheap (one indexed query) and bounds the blob's lifetime after

@@ -1,5 +1,6 @@
 // ExpirySweeper: destroys imported material the moment its expiration_time passes, without
-// a restart, and removes secrets whose scheduled deletion time has come. Requests already
+// a restart, removes secrets whose scheduled deletion time has come, and rotates keys whose
+// rotation interval has passed. Requests already
 // refuse expired material on read; this removes the blob.
 #pragma once
 
@@ -8,19 +9,21 @@
 #include <thread>
 
 #include "service/core/keys/key_service.h"
+#include "service/core/replication/key_rotation.h"
 #include "service/core/secrets/secret_service.h"
 
 namespace keyport {
 
 class ExpirySweeper {
   public:
-    ExpirySweeper(KeyService& keys, SecretService& secrets);
+    ExpirySweeper(KeyService& keys, SecretService& secrets, KeyRotation& rotation);
     ~ExpirySweeper();
 
   private:
     void loop();
     KeyService& keys_;
     SecretService& secrets_;
+    KeyRotation& rotation_;
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stopping_ = false;

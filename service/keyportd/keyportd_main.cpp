@@ -86,7 +86,7 @@ class Keyportd : public Poco::Util::ServerApplication {
         api::Frontend server(services);  // binds: a second instance stops here
         services.startServing();
         server.start();
-        ExpirySweeper sweeper(*services.keys, *services.secrets);
+        ExpirySweeper sweeper(*services.keys, *services.secrets, *services.rotation);
         // Tests and scripts read the bound port from this line (port 0 picks one).
         std::printf("keyportd: listening on %s:%u (%zu regions)\n",
                     services.config.server.address.c_str(), server.port(),

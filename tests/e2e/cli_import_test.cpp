@@ -40,17 +40,19 @@ std::string trimmed(std::string s) {
 }
 
 // keyportd's encrypt-data output, opened with OpenSSL and the material the customer kept:
-// version(1) | key id(36) | IV(12) | ciphertext | tag(16), AAD = version | key id.
+// format(1) = 4 | key id(36) | material version(4) | IV(12) | ciphertext | tag(16),
+// AAD = format | key id | material version (ciphertext.h).
 void expectCiphertextUnder(const hsm::Bytes& material, const std::string& keyId) {
     const auto c = demoClient();
     const auto e = c.call("encrypt-data",
                           jsonBody({{"key_id", keyId}, {"plain_text", "imported by the CLI"}}));
     ASSERT_EQ(e.status, 200) << e.body;
     const hsm::Bytes ct = unb64(e.str("cipher_text"));
-    ASSERT_GT(ct.size(), 37u + 12u + 16u);
-    const hsm::Bytes aad(ct.begin(), ct.begin() + 37);
-    const hsm::Bytes iv(ct.begin() + 37, ct.begin() + 49);
-    const hsm::Bytes body(ct.begin() + 49, ct.end());
+    ASSERT_GT(ct.size(), 41u + 12u + 16u);
+    ASSERT_EQ(ct[0], 4);
+    const hsm::Bytes aad(ct.begin(), ct.begin() + 41);
+    const hsm::Bytes iv(ct.begin() + 41, ct.begin() + 53);
+    const hsm::Bytes body(ct.begin() + 53, ct.end());
     const auto plain = aesGcmDecrypt(material, iv, aad, body);
     ASSERT_TRUE(plain.has_value())
         << "OpenSSL could not open keyportd's ciphertext with the customer's key";

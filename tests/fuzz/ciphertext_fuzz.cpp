@@ -9,7 +9,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto c = keyport::Ciphertext::decode(in)) {
         KEYPORT_FUZZ_CHECK(keyport::isUuid(c->keyId));
         KEYPORT_FUZZ_CHECK(c->encode() == hsm::Bytes(in.begin(), in.end()));
-        KEYPORT_FUZZ_CHECK(c->associatedData().size() == 1 + c->keyId.size());
+        const std::size_t versionBytes =
+            c->version == keyport::Ciphertext::kAesGcmVersioned ? 4 : 0;
+        KEYPORT_FUZZ_CHECK(c->associatedData().size() == 1 + c->keyId.size() + versionBytes);
+        KEYPORT_FUZZ_CHECK(c->materialVersion >= 1);
     }
     return 0;
 }

@@ -1,5 +1,7 @@
-// Ciphertext::decode on its own: v1 (AES-GCM) and v2/v3 (RSA-OAEP) ciphertexts written
-// byte by byte from the layout in ciphertext.h, then cut, altered and stretched.
+// Ciphertext::decode on its own: format 4 (AES-GCM naming its material version), format 1
+// (AES-GCM from before rotation: material version 1) and 2/3 (RSA-OAEP) ciphertexts written
+// byte by byte from the layout in ciphertext.h, then cut, altered and stretched; and the
+// associated data each format binds.
 #include <gtest/gtest.h>
 
 #include "service/core/keys/ciphertext.h"
@@ -21,6 +23,7 @@ struct Decoded {
     std::uint8_t version;
     hsm::Bytes iv;
     hsm::Bytes payload;
+    std::uint32_t materialVersion = 1;
 };
 
 struct CiphertextCase {
@@ -47,6 +50,7 @@ TEST_P(CiphertextDecode, GivesTheFieldsOrRejects) {
     EXPECT_EQ(got->keyId, kKeyId);
     EXPECT_EQ(got->iv, c.expected->iv);
     EXPECT_EQ(got->payload, c.expected->payload);
+    EXPECT_EQ(got->materialVersion, c.expected->materialVersion);
     EXPECT_TRUE(got->context.empty());
     EXPECT_EQ(got->encode(), c.input) << "encode(decode(x)) must give x back";
     seedCorpus("ciphertext", c.name, c.input);
@@ -60,6 +64,16 @@ std::string withChar(std::string s, std::size_t at, char c) {
 INSTANTIATE_TEST_SUITE_P(
     Vectors, CiphertextDecode,
     ::testing::Values(
+        CiphertextCase{"VersionedOneByte",
+                       ct(4, kKeyId, std::string("00000001") + kIv + "5a" + kTag),
+                       Decoded{4, hex(kIv), hex(std::string("5a") + kTag), 1}},
+        CiphertextCase{"VersionedEmptyPlaintext",
+                       ct(4, kKeyId, std::string("00000003") + kIv + kTag),
+                       Decoded{4, hex(kIv), hex(kTag), 3}},
+        CiphertextCase{"VersionedHighVersion", ct(4, kKeyId, std::string("01020304") + kIv + kTag),
+                       Decoded{4, hex(kIv), hex(kTag), 0x01020304}},
+        CiphertextCase{"VersionedMaxVersion", ct(4, kKeyId, std::string("ffffffff") + kIv + kTag),
+                       Decoded{4, hex(kIv), hex(kTag), 0xffffffff}},
         CiphertextCase{"AesGcmOneByte", ct(1, kKeyId, std::string(kIv) + "5a" + kTag),
                        Decoded{1, hex(kIv), hex(std::string("5a") + kTag)}},
         CiphertextCase{"AesGcmEmptyPlaintext", ct(1, kKeyId, std::string(kIv) + kTag),
@@ -68,7 +82,18 @@ INSTANTIATE_TEST_SUITE_P(
         CiphertextCase{"RsaOaepSha1", ct(3, kKeyId, "c0ffee"), Decoded{3, {}, hex("c0ffee")}},
         // Wrong version.
         CiphertextCase{"VersionZero", ct(0, kKeyId, std::string(kIv) + kTag), std::nullopt},
-        CiphertextCase{"VersionFour", ct(4, kKeyId, std::string(kIv) + kTag), std::nullopt},
+        CiphertextCase{"VersionFive", ct(5, kKeyId, std::string("00000001") + kIv + kTag),
+                       std::nullopt},
+        // Format 4 without a version, with version 0 (versions start at 1), or cut short.
+        CiphertextCase{"VersionedNoMaterialVersion", ct(4, kKeyId, ""), std::nullopt},
+        CiphertextCase{"VersionedMaterialVersionCut", ct(4, kKeyId, "000001"), std::nullopt},
+        CiphertextCase{"VersionedMaterialVersionZero",
+                       ct(4, kKeyId, std::string("00000000") + kIv + kTag), std::nullopt},
+        CiphertextCase{"VersionedNoIv", ct(4, kKeyId, "00000001"), std::nullopt},
+        CiphertextCase{
+            "VersionedTagCutByOne",
+            ct(4, kKeyId, std::string("00000001") + kIv + std::string(kTag).substr(0, 30)),
+            std::nullopt},
         CiphertextCase{"VersionFf", ct(0xff, kKeyId, "c0ffee"), std::nullopt},
         // Truncated.
         CiphertextCase{"Empty", {}, std::nullopt},
@@ -89,6 +114,28 @@ INSTANTIATE_TEST_SUITE_P(
         CiphertextCase{"KeyIdNul", ct(1, withChar(kKeyId, 3, '\0'), std::string(kIv) + kTag),
                        std::nullopt}),
     [](const auto& p) { return std::string(p.param.name); });
+
+// The associated data: format 1 keeps exactly what it bound before rotation existed (so old
+// ciphertexts verify), format 4 adds the material version after the key id, both then the
+// caller's context.
+TEST(CiphertextAssociatedData, BindsFormatKeyIdVersionAndContext) {
+    Ciphertext legacy;
+    legacy.version = Ciphertext::kAesGcm;
+    legacy.keyId = kKeyId;
+    legacy.context = hex("637478");  // "ctx"
+    EXPECT_EQ(legacy.associatedData(),
+              concat({hsm::Bytes{1}, hsm::asBytes(kKeyId), hsm::asBytes("ctx")}));
+
+    Ciphertext current = legacy;
+    current.version = Ciphertext::kAesGcmVersioned;
+    current.materialVersion = 0x0102;
+    EXPECT_EQ(current.associatedData(),
+              concat({hsm::Bytes{4}, hsm::asBytes(kKeyId), hex("00000102"), hsm::asBytes("ctx")}));
+    Ciphertext other = current;
+    other.materialVersion = 0x0103;
+    EXPECT_NE(other.associatedData(), current.associatedData())
+        << "a ciphertext cannot be moved to another material version";
+}
 
 }  // namespace
 }  // namespace keyport::test

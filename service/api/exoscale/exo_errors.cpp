@@ -157,6 +157,7 @@ Response problem(const Error& e) {
         case ErrorCode::AlgorithmUnsupported:
         case ErrorCode::SecretPendingDeletion:
         case ErrorCode::SecretReadOnly:
+        case ErrorCode::MaterialNotRotatable:
             return problem(400, "Invalid Request", d);
         case ErrorCode::Unauthorized:
             return problem(401, "Unauthorized", d);

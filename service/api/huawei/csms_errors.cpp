@@ -73,6 +73,7 @@ Response csmsError(const Error& e) {
         case ErrorCode::ImportTokenMismatch:
         case ErrorCode::MaterialInvalid:
         case ErrorCode::MaterialMismatch:
+        case ErrorCode::MaterialNotRotatable:
             return csmsError(400, "CSMS.0003", msg);
         case ErrorCode::Unauthorized:
             return csmsError(401, "CSMS.0401", msg);

@@ -119,6 +119,11 @@ const std::vector<Route>& routes() {
         {"POST", "derive-shared-secret", Access::Write, false, deriveSharedSecret},
         {"POST", "create-rsa-datakey-pair", Access::Write, false, createRsaDataKeyPair},
         {"POST", "create-ec-datakey-pair", Access::Write, false, createEcDataKeyPair},
+        {"POST", "enable-key-rotation", Access::Write, true, enableKeyRotation},
+        {"POST", "disable-key-rotation", Access::Write, true, disableKeyRotation},
+        {"POST", "get-key-rotation-status", Access::Read, true, getKeyRotationStatus},
+        {"POST", "update-key-rotation-interval", Access::Write, true, updateKeyRotationInterval},
+        {"POST", "rotate-on-demand", Access::Write, true, rotateOnDemand},
     };
     return r;
 }
@@ -128,6 +133,7 @@ const std::vector<Route>& v2Routes() {
     static const std::vector<Route> r{
         {"POST", "keys/{key_id}/replicate", Access::Write, true, replicateKey},
         {"GET", "regions", Access::Read, true, listSupportRegions},
+        {"PUT", "keys/{key_id}/update-primary-region", Access::Write, true, updatePrimaryRegion},
     };
     return r;
 }

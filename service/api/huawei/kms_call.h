@@ -87,6 +87,13 @@ Poco::JSON::Object::Ptr showUserInstances(KmsCall& c);
 Poco::JSON::Object::Ptr showUserQuotas(KmsCall& c);
 // One model/ApiVersionDetail.ts object (ShowVersion / ShowVersions).
 Poco::JSON::Object::Ptr apiVersion(const std::string& id, const std::string& status);
+// kms_rotation_handlers.cpp
+Poco::JSON::Object::Ptr enableKeyRotation(KmsCall& c);
+Poco::JSON::Object::Ptr disableKeyRotation(KmsCall& c);
+Poco::JSON::Object::Ptr getKeyRotationStatus(KmsCall& c);
+Poco::JSON::Object::Ptr updateKeyRotationInterval(KmsCall& c);
+Poco::JSON::Object::Ptr rotateOnDemand(KmsCall& c);
+Poco::JSON::Object::Ptr updatePrimaryRegion(KmsCall& c);  // v2
 
 Poco::JSON::Object::Ptr getParametersForImport(KmsCall& c);
 Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c);

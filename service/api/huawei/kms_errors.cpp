@@ -152,6 +152,9 @@ Response kmsError(const Error& e) {
             return kmsError(400, "KMS.0311", msg);
         case ErrorCode::MaterialMismatch:
             return invalid("encrypted_key_material");
+        // Huawei's "External keys cannot be rotated" (api-dew ErrorCode).
+        case ErrorCode::MaterialNotRotatable:
+            return kmsError(400, "KMS.0312", msg);
         case ErrorCode::AlgorithmUnsupported:
             if (e.input() == Input::WrappingAlgorithm) {
                 return kmsError(400, "KMS.0308",

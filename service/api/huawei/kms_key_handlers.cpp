@@ -87,9 +87,7 @@ Poco::JSON::Object::Ptr keyInfo(const KeyRecord& k) {
     o->set("key_type", "1");
     o->set("expiration_time", k.expirationTime ? std::to_string(*k.expirationTime) : std::string());
     o->set("origin", std::string(name(k.origin)));
-    // key_rotation_enabled: the rotation work sets this from the key's rotation columns; until
-    // then no key rotates.
-    o->set("key_rotation_enabled", "false");
+    o->set("key_rotation_enabled", k.rotation.enabled ? "true" : "false");  // a string (KeyDetails)
     // Keyport has one enterprise project and one (the default) key store, as Huawei names them.
     o->set("sys_enterprise_project_id", "0");
     o->set("keystore_id", "0");

@@ -35,6 +35,7 @@ const std::set<std::string> kKnownKeys = {
     "cache.keys",
     "secrets.deletion_window_seconds",
     "operations.start_delay_ms",
+    "keys.rotation_day_seconds",
     "demo.domain",
     "demo.project",
     "demo.region",
@@ -171,6 +172,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
         number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
     c.operationStartDelayMs =
         static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
+    c.rotationDaySeconds =
+        static_cast<std::int64_t>(number(conf, "keys.rotation_day_seconds", 86400, 1, 86400));
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;
         d.domain = required(conf, "demo.domain", "");

@@ -57,6 +57,7 @@ struct Config {
     std::size_t keyCacheSize = 4096;
     std::int64_t secretDeletionWindowSeconds = 7 * 24 * 3600;  // secrets.deletion_window_seconds
     std::int64_t operationStartDelayMs = 0;                    // operations.start_delay_ms (tests)
+    std::int64_t rotationDaySeconds = 86400;  // keys.rotation_day_seconds (lab/tests: shorter)
     std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }

@@ -62,6 +62,8 @@ std::string_view name(ErrorCode c) {
             return "SecretPendingDeletion";
         case ErrorCode::SecretReadOnly:
             return "SecretReadOnly";
+        case ErrorCode::MaterialNotRotatable:
+            return "MaterialNotRotatable";
         case ErrorCode::Unauthorized:
             return "Unauthorized";
         case ErrorCode::Forbidden:

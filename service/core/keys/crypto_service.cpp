@@ -78,7 +78,8 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
         }
         auto key = material_.open(k);
         auto session = key->region().token->session();
-        c.version = Ciphertext::kAesGcm;
+        c.version = Ciphertext::kAesGcmVersioned;
+        c.materialVersion = k.materialVersion;  // always the current material
         c.context.assign(context.begin(), context.end());
         c.iv = session->random(Ciphertext::kIvSize);
         c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()),
@@ -117,10 +118,10 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
     // material, and the associated data below still names the key that encrypted.
     const KeyRecord k = keys_.usableMember(scope, c->keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
-    auto key = material_.open(k);
+    if (c->isAes() && !isSymmetric(k.spec)) undecryptable();
+    auto key = c->isAes() ? openMaterialVersion(k, c->materialVersion) : material_.open(k);
     auto session = key->region().token->session();
-    if (c->version == Ciphertext::kAesGcm) {
-        if (!isSymmetric(k.spec)) undecryptable();
+    if (c->isAes()) {
         try {
             return {k.id, session->decrypt(hsm::Mechanism::aesGcm(c->iv, c->associatedData()),
                                            key->handle(), c->payload)};
@@ -137,6 +138,24 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
         c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
     if (!plain) undecryptable();
     return {k.id, std::move(*plain)};
+}
+
+std::shared_ptr<OpenKey> CryptoService::openMaterialVersion(const KeyRecord& k,
+                                                            std::uint32_t version) {
+    if (version == k.materialVersion) return material_.open(k);
+    if (version > k.materialVersion) {
+        // A rotation this process has not seen yet (another keyportd on the same database,
+        // or a cached row a moment old): look again before calling it forged.
+        const KeyRecord fresh = keys_.reread(k);
+        if (version != fresh.materialVersion || !fresh.blob) undecryptable();
+        return material_.open(fresh);
+    }
+    if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material");
+    return material_.openVersion(k, version, [&] {
+        auto blob = keys_.versionBlob(k, version);
+        if (!blob) undecryptable();
+        return std::move(*blob);
+    });
 }
 
 DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId,

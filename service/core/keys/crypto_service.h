@@ -43,6 +43,9 @@ class CryptoService {
     hsm::Bytes random(const ProjectScope& scope, std::size_t bytes);
 
   private:
+    // The session copy of the material version a ciphertext names.
+    std::shared_ptr<OpenKey> openMaterialVersion(const KeyRecord& k, std::uint32_t version);
+
     KeyService& keys_;
     RegionTokens& regions_;
     KeyMaterial& material_;

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/SQLite/SQLiteException.h>
 
+#include <algorithm>
+
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
 #include "hsm/public_key.h"
@@ -149,9 +151,18 @@ std::optional<KeyRecord> KeyService::findByTag(const ProjectScope& scope, const 
 }
 
 KeyRecord KeyService::move(const ProjectScope& scope, const std::string& keyId,
-                           const ProjectScope& target, const hsm::Bytes& targetBlob) {
+                           const ProjectScope& target, const hsm::Bytes& targetBlob,
+                           const std::vector<MaterialVersion>& versions) {
     KeyRecord out = db_.write([&](Poco::Data::Session& s) {
         KeyRecord k = loadVisible(s, scope, keyId);
+        // Every earlier version moves too, re-sealed there; one rotated meanwhile would
+        // leave a version behind.
+        if (key_store::versions(s, k.id).size() != versions.size()) {
+            throw Error(ErrorCode::InvalidRequest,
+                        "the key was rotated while it was being moved; try again");
+        }
+        key_store::deleteVersions(s, k.id);
+        for (const auto& v : versions) key_store::putVersion(s, k.id, v);
         if (key_store::findByAlias(s, target.projectId, k.alias)) {
             throw Error(ErrorCode::AliasExists,
                         "'" + k.alias + "' is taken by another key in region " + target.region,
@@ -383,10 +394,17 @@ std::vector<KeyRecord> KeyService::group(const KeyRecord& k) {
 }
 
 void KeyService::insertReplica(const KeyRecord& replica,
-                               const std::vector<std::pair<std::string, std::string>>& tags) {
+                               const std::vector<std::pair<std::string, std::string>>& tags,
+                               const std::vector<MaterialVersion>& versions) {
     try {
         db_.write([&](Poco::Data::Session& s) {
+            const auto primary = key_store::find(s, replica.primaryKeyId.value_or(""));
+            if (!primary || primary->materialVersion != replica.materialVersion) {
+                throw Error(ErrorCode::InvalidRequest,
+                            "the key was rotated while it was being replicated; try again");
+            }
             key_store::insert(s, replica);
+            for (const auto& v : versions) key_store::putVersion(s, replica.id, v);
             for (const auto& [k, v] : tags) key_store::putTag(s, replica.id, k, v);
             key_store::audit(s, replica.id, "replicate",
                              "from " + replica.primaryKeyId.value_or(""));
@@ -400,6 +418,52 @@ void KeyService::insertReplica(const KeyRecord& replica,
     }
 }
 
+KeyRecord KeyService::promote(const ProjectScope& scope, const std::string& keyId,
+                              const std::string& region) {
+    std::vector<std::string> ids;
+    KeyRecord out = db_.write([&](Poco::Data::Session& s) {
+        const KeyRecord k = loadVisible(s, scope, keyId);
+        auto members = key_store::group(s, k.primaryKeyId.value_or(k.id));
+        std::erase_if(members, [&](const KeyRecord& m) { return m.domainId != k.domainId; });
+        const auto chosen = std::find_if(members.begin(), members.end(),
+                                         [&](const KeyRecord& m) { return m.region == region; });
+        if (chosen == members.end()) {
+            throw Error(ErrorCode::InvalidParameter,
+                        "names " + region + ", where the key has no replica", Input::TargetRegion);
+        }
+        KeyRecord primary = *chosen;
+        for (KeyRecord& m : members) {
+            ids.push_back(m.id);
+            const std::optional<std::string> next =
+                m.id == primary.id ? std::nullopt : std::make_optional(primary.id);
+            if (m.primaryKeyId == next) continue;
+            key_store::setPrimary(s, m.id, next);
+            key_store::audit(s, m.id, "primary-region", region);
+        }
+        primary.primaryKeyId.reset();
+        return primary;
+    });
+    for (const auto& id : ids) cache_.invalidate(id);
+    return out;
+}
+
+KeyRecord KeyService::reread(const KeyRecord& k) {
+    cache_.invalidate(k.id);
+    auto fresh = db_.read([&](Poco::Data::Session& s) { return key_store::find(s, k.id); });
+    if (!fresh) notFound(k.id);
+    applyExpiry(*fresh, epochSeconds());
+    return std::move(*fresh);
+}
+
+std::optional<hsm::Bytes> KeyService::versionBlob(const KeyRecord& k, std::uint32_t version) {
+    return db_.read(
+        [&](Poco::Data::Session& s) { return key_store::findVersion(s, k.id, version); });
+}
+
+std::vector<MaterialVersion> KeyService::versions(const KeyRecord& k) {
+    return db_.read([&](Poco::Data::Session& s) { return key_store::versions(s, k.id); });
+}
+
 std::size_t KeyService::expireDue() {
     const auto t = epochSeconds();
     const auto ids = db_.read([&](Poco::Data::Session& s) { return key_store::expiredIds(s, t); });
@@ -411,6 +475,7 @@ std::size_t KeyService::expireDue() {
             k->publicSpki.reset();
             k->state = KeyState::PendingImport;
             key_store::save(s, *k);
+            key_store::deleteVersions(s, id);  // none today: imported keys do not rotate
             key_store::audit(s, id, "material-expired");
         });
         cache_.invalidate(id);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "service/core/base/clock.h"
 #include "service/core/storage/database.h"
 #include "service/core/storage/key_store.h"
 #include "service/core/storage/record_cache.h"
@@ -40,6 +41,9 @@ struct KeyList {
     std::size_t total = 0;
 };
 
+// Expired material counts as gone even before the sweeper has run.
+void applyExpiry(KeyRecord& k, std::int64_t nowSeconds);
+
 class KeyService {
   public:
     KeyService(Database& db, RegionTokens& regions, KeyMaterial& material);
@@ -52,7 +56,7 @@ class KeyService {
     // Moves a key into another project/region (blob already re-sealed there), refusing if
     // that project has a key of the same alias; one transaction.
     KeyRecord move(const ProjectScope& scope, const std::string& keyId, const ProjectScope& target,
-                   const hsm::Bytes& targetBlob);
+                   const hsm::Bytes& targetBlob, const std::vector<MaterialVersion>& versions = {});
     // The project's key with this alias, if any (expiry applied).
     std::optional<KeyRecord> findByAlias(const ProjectScope& scope, const std::string& alias);
     KeyList list(const ProjectScope& scope, std::size_t limit,
@@ -85,9 +89,40 @@ class KeyService {
     // The key's replica group (primary first), as the caller may see it: every member is of
     // the caller's domain.
     std::vector<KeyRecord> group(const KeyRecord& k);
-    // Inserts a replica made by KeyReplication, with its tags, in one transaction.
+    // Inserts a replica made by KeyReplication, with its tags and its material's earlier
+    // versions (re-sealed in its region), in one transaction; refused if the primary was
+    // rotated since the material was read (replica.materialVersion is no longer current).
     void insertReplica(const KeyRecord& replica,
-                       const std::vector<std::pair<std::string, std::string>>& tags);
+                       const std::vector<std::pair<std::string, std::string>>& tags,
+                       const std::vector<MaterialVersion>& versions = {});
+    // Makes the member of `keyId`'s replica group in `region` the group's primary and every
+    // other member its replica, in one transaction. Returns the new primary.
+    KeyRecord promote(const ProjectScope& scope, const std::string& keyId,
+                      const std::string& region);
+    // `k` read again from the database, past the cache (another process may have rotated it).
+    KeyRecord reread(const KeyRecord& k);
+    // The blob of an earlier material version of `k` (nullopt: no such version).
+    std::optional<hsm::Bytes> versionBlob(const KeyRecord& k, std::uint32_t version);
+    // Every earlier material version of `k`, oldest first.
+    std::vector<MaterialVersion> versions(const KeyRecord& k);
+    // Reads a key's replica group (primary first) in one write transaction and lets
+    // `change` rewrite it (it writes with key_store, and throws to refuse); the group's
+    // cached rows are dropped after the commit. Returns what `change` returns.
+    template <typename F>
+    auto modifyGroup(const std::string& primaryId, F&& change) {
+        std::vector<std::string> ids;
+        auto out = db_.write([&](Poco::Data::Session& s) {
+            auto members = key_store::group(s, primaryId);
+            const auto t = epochSeconds();
+            for (auto& m : members) {
+                applyExpiry(m, t);
+                ids.push_back(m.id);
+            }
+            return change(s, members);
+        });
+        for (const auto& id : ids) cache_.invalidate(id);
+        return out;
+    }
     // Reads and modifies a key in one write transaction; `change` throws to refuse.
     template <typename F>
     KeyRecord modify(const ProjectScope& scope, const std::string& keyId, F&& change) {
@@ -118,8 +153,5 @@ class KeyService {
     // the keys table, and it invalidates after each commit.
     RecordCache<KeyRecord> cache_{16384};
 };
-
-// Expired material counts as gone even before the sweeper has run.
-void applyExpiry(KeyRecord& k, std::int64_t nowSeconds);
 
 }  // namespace keyport

@@ -26,24 +26,36 @@ hsm::AttributeTemplate transientOf(KeySpec spec) {
 
 }  // namespace
 
-hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) {
-    if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
-    Region& source = regions_.region(k.region);
-    TransferBlob blob;
-    {
-        auto s = source.token->session();
-        hsm::ScopedObjects scratch(*s);
-        const auto clear = scratch.keep(s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), source.kek,
-                                                     *k.blob, transientOf(k.spec)));
-        blob = exportKey(source, *s, clear, keyTypeOf(k.spec), target);
-    }
+hsm::Bytes KeyReplication::transferObject(Region& source, hsm::Session& session,
+                                          hsm::ObjectHandle clear, KeySpec spec, Region& target) {
+    const TransferBlob blob = exportKey(source, session, clear, keyTypeOf(spec), target);
     // The encoded blob is what would cross to another keyportd; decode it as a receiver would.
     const auto received = TransferBlob::decode(blob.encode());
     if (!received) throw Error(ErrorCode::Internal, "transfer blob does not round-trip");
     auto t = target.token->session();
     hsm::ScopedObjects scratch(*t);
-    const auto arrived = scratch.keep(importKey(target, *t, *received, transientOf(k.spec)));
+    const auto arrived = scratch.keep(importKey(target, *t, *received, transientOf(spec)));
     return material_.seal(target, *t, arrived);
+}
+
+hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) {
+    if (!k.blob) throw Error(ErrorCode::KeyPendingImport, "the key has no key material (state 5)");
+    Region& source = regions_.region(k.region);
+    auto s = source.token->session();
+    hsm::ScopedObjects scratch(*s);
+    const auto clear = scratch.keep(
+        s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), source.kek, *k.blob, transientOf(k.spec)));
+    return transferObject(source, *s, clear, k.spec, target);
+}
+
+std::vector<MaterialVersion> KeyReplication::transferVersions(const KeyRecord& k, Region& target) {
+    std::vector<MaterialVersion> out;
+    for (MaterialVersion& v : keys_.versions(k)) {
+        KeyRecord old = k;
+        old.blob = std::move(v.blob);
+        out.push_back({v.version, transferMaterial(old, target)});
+    }
+    return out;
 }
 
 KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::string& keyId,
@@ -102,7 +114,8 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     r.deletionDateMs.reset();
     r.primaryKeyId = k.primaryKeyId.value_or(k.id);
     r.blob = transferMaterial(k, regions_.region(cmd.replicaRegion));
-    keys_.insertReplica(r, cmd.tags);
+    // The replica decrypts what the primary's earlier versions made, too.
+    keys_.insertReplica(r, cmd.tags, transferVersions(k, regions_.region(cmd.replicaRegion)));
     return r;
 }
 
@@ -122,7 +135,8 @@ KeyRecord KeyReplication::migrate(const ProjectScope& source, const std::string&
                     Input::KeyAlias);
     }
     const hsm::Bytes blob = transferMaterial(k, regions_.region(target.region));
-    return keys_.move(source, keyId, target, blob);
+    return keys_.move(source, keyId, target, blob,
+                      transferVersions(k, regions_.region(target.region)));
 }
 
 }  // namespace keyport

@@ -39,6 +39,12 @@ class KeyReplication {
     // The key's material re-sealed under `target`'s KEK via a transfer blob (public helper
     // for the benchmark and for moves).
     hsm::Bytes transferMaterial(const KeyRecord& k, Region& target);
+    // Every earlier material version of `k`, re-sealed under `target`'s KEK the same way.
+    std::vector<MaterialVersion> transferVersions(const KeyRecord& k, Region& target);
+    // An extractable transient key on `source` (a session of its token) re-sealed under
+    // `target`'s KEK via a transfer blob (rotation hands new material to replicas so).
+    hsm::Bytes transferObject(Region& source, hsm::Session& session, hsm::ObjectHandle clear,
+                              KeySpec spec, Region& target);
 
   private:
     KeyService& keys_;

@@ -18,7 +18,9 @@ using Poco::Data::Statement;
 constexpr char kColumns[] =
     "id, domain_id, project_id, region, alias, description, key_spec, key_usage, origin,"
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
-    " public_spki, primary_key_id, multi_zone, key_tag";
+    " public_spki, primary_key_id, multi_zone, key_tag,"
+    " material_version, rotation_enabled, rotation_interval_days, rotation_since_ms,"
+    " last_rotation_ms";
 
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
@@ -48,6 +50,11 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.primaryKeyId = optString(rs, 16, r);
         k.multiZone = rs.value(17, r).convert<int>() != 0;
         k.keyTag = optString(rs, 18, r);
+        k.materialVersion = rs.value(19, r).convert<std::uint32_t>();
+        k.rotation.enabled = rs.value(20, r).convert<int>() != 0;
+        k.rotation.intervalDays = rs.value(21, r).convert<std::int64_t>();
+        k.rotation.sinceMs = rs.value(22, r).convert<std::int64_t>();
+        k.rotation.lastRotationMs = optInt(rs, 23, r);
         out.push_back(std::move(k));
     }
     return out;
@@ -57,14 +64,16 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
 
 void insert(Poco::Data::Session& s, const KeyRecord& k) {
     s << "INSERT INTO keys (" << kColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
         bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
         bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
         bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
         bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
         bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0),
-        bind(nullable(k.keyTag)), now;
+        bind(nullable(k.keyTag)), bind(static_cast<std::int64_t>(k.materialVersion)),
+        bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
+        bind(nullable(k.rotation.lastRotationMs)), now;
 }
 
 void save(Poco::Data::Session& s, const KeyRecord& k) {
@@ -216,6 +225,67 @@ std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s) {
         into(next), now;
     if (next.isNull()) return std::nullopt;
     return next.value();
+}
+
+void saveRotation(Poco::Data::Session& s, const KeyRecord& k) {
+    s << "UPDATE keys SET blob = ?, material_version = ?, rotation_enabled = ?,"
+         " rotation_interval_days = ?, rotation_since_ms = ?, last_rotation_ms = ? WHERE id = ?",
+        bind(nullableBlob(k.blob)), bind(static_cast<std::int64_t>(k.materialVersion)),
+        bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
+        bind(nullable(k.rotation.lastRotationMs)), bind(k.id), now;
+}
+
+void putVersion(Poco::Data::Session& s, const std::string& keyId, const MaterialVersion& v) {
+    s << "INSERT INTO key_versions (key_id, version, blob) VALUES (?, ?, ?)", bind(keyId),
+        bind(static_cast<std::int64_t>(v.version)), bind(BLOB(v.blob.data(), v.blob.size())), now;
+}
+
+std::optional<hsm::Bytes> findVersion(Poco::Data::Session& s, const std::string& keyId,
+                                      std::uint32_t version) {
+    Statement st(s);
+    st << "SELECT blob FROM key_versions WHERE key_id = ? AND version = ?", bind(keyId),
+        bind(static_cast<std::int64_t>(version)), now;
+    RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    return blobValue(rs, 0, 0);
+}
+
+std::vector<MaterialVersion> versions(Poco::Data::Session& s, const std::string& keyId) {
+    Statement st(s);
+    st << "SELECT version, blob FROM key_versions WHERE key_id = ? ORDER BY version", bind(keyId),
+        now;
+    RecordSet rs(st);
+    std::vector<MaterialVersion> out;
+    for (std::size_t r = 0; r < rs.rowCount(); ++r)
+        out.push_back({rs.value(0, r).convert<std::uint32_t>(), blobValue(rs, 1, r)});
+    return out;
+}
+
+void deleteVersions(Poco::Data::Session& s, const std::string& keyId) {
+    s << "DELETE FROM key_versions WHERE key_id = ?", bind(keyId), now;
+}
+
+std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t nowMs,
+                                        std::int64_t dayMs) {
+    std::vector<std::string> ids;
+    s << "SELECT id FROM keys WHERE rotation_enabled = 1 AND primary_key_id IS NULL"
+         " AND blob IS NOT NULL AND state = ?"
+         " AND rotation_since_ms + rotation_interval_days * ? <= ?",
+        bind(static_cast<int>(KeyState::Enabled)), bind(dayMs), bind(nowMs), into(ids), now;
+    return ids;
+}
+
+void setPrimary(Poco::Data::Session& s, const std::string& id,
+                const std::optional<std::string>& primaryId) {
+    s << "UPDATE keys SET primary_key_id = ? WHERE id = ?", bind(nullable(primaryId)), bind(id),
+        now;
+}
+
+bool protectsSecrets(Poco::Data::Session& s, const std::string& keyId) {
+    std::int64_t n = 0;
+    s << "SELECT COUNT(*) FROM (SELECT 1 FROM secret_versions WHERE kms_key_id = ? LIMIT 1) AS v",
+        bind(keyId), into(n), now;
+    return n > 0;
 }
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {

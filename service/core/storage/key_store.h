@@ -15,6 +15,15 @@
 
 namespace keyport {
 
+// Automatic rotation of a key's material. A replica group shares one policy (every member's
+// row carries it; the primary's is the one that runs).
+struct KeyRotationPolicy {
+    bool enabled = false;
+    std::int64_t intervalDays = 365;
+    std::int64_t sinceMs = 0;                    // the interval counts from here (enable/rotate)
+    std::optional<std::int64_t> lastRotationMs;  // none: never rotated
+};
+
 struct KeyRecord {
     std::string id;
     std::string domainId;
@@ -35,8 +44,18 @@ struct KeyRecord {
     std::optional<std::string> primaryKeyId;
     bool multiZone = false;             // Exoscale: may be replicated to other zones
     std::optional<std::string> keyTag;  // NAVER: the key's tag (derived from domain and name)
+    // The version of `blob`; older versions stay in key_versions so their ciphertexts decrypt.
+    std::uint32_t materialVersion = 1;
+    KeyRotationPolicy rotation;
 
     bool hasMaterial() const { return blob.has_value(); }
+    std::uint32_t rotations() const { return materialVersion - 1; }
+};
+
+// One earlier version of a key's material: KWP(region KEK, material), as keys.blob.
+struct MaterialVersion {
+    std::uint32_t version = 0;
+    hsm::Bytes blob;
 };
 
 namespace key_store {
@@ -75,6 +94,25 @@ std::size_t countFiltered(Poco::Data::Session& s, const std::string& projectId,
 std::vector<std::string> expiredIds(Poco::Data::Session& s, std::int64_t nowSeconds);
 // Earliest expiration_time of a key that still has material.
 std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s);
+
+// Material versions and rotation. saveRotation writes the current blob, its version and the
+// policy; putVersion keeps a superseded blob.
+void saveRotation(Poco::Data::Session& s, const KeyRecord& k);
+void putVersion(Poco::Data::Session& s, const std::string& keyId, const MaterialVersion& v);
+std::optional<hsm::Bytes> findVersion(Poco::Data::Session& s, const std::string& keyId,
+                                      std::uint32_t version);
+// Every superseded version of a key, oldest first.
+std::vector<MaterialVersion> versions(Poco::Data::Session& s, const std::string& keyId);
+void deleteVersions(Poco::Data::Session& s, const std::string& keyId);
+// Primary (or standalone) enabled keys whose rotation is enabled and whose interval
+// (intervalDays * dayMs) has passed at nowMs.
+std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t nowMs,
+                                        std::int64_t dayMs);
+// Sets (or, with nullopt, clears) the key a replica names as its primary.
+void setPrimary(Poco::Data::Session& s, const std::string& id,
+                const std::optional<std::string>& primaryId);
+// Whether any CSMS secret version names this key as its CMK.
+bool protectsSecrets(Poco::Data::Session& s, const std::string& keyId);
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId);
 void putTag(Poco::Data::Session& s, const std::string& keyId, const std::string& key,

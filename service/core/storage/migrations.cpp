@@ -121,6 +121,21 @@ const std::vector<std::vector<std::string>>& migrations() {
             " REFERENCES credentials(access_key) ON DELETE CASCADE, region TEXT NOT NULL,"
             " blob BLOB NOT NULL)",
         },
+        // 9: key rotation: a key's current material has a version (keys.blob is version
+        // material_version) and keeps every superseded version's blob (KWP under the region
+        // KEK, as keys.blob) in key_versions, so ciphertexts that name an old version still
+        // decrypt; plus the automatic-rotation policy (the interval counts from
+        // rotation_since_ms; last_rotation_ms NULL = never rotated).
+        {
+            "ALTER TABLE keys ADD COLUMN material_version INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE keys ADD COLUMN rotation_enabled INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE keys ADD COLUMN rotation_interval_days INTEGER NOT NULL DEFAULT 365",
+            "ALTER TABLE keys ADD COLUMN rotation_since_ms INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE keys ADD COLUMN last_rotation_ms INTEGER",
+            "CREATE TABLE key_versions (key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,"
+            " version INTEGER NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (key_id, version))",
+            "CREATE INDEX keys_rotation_due ON keys (rotation_since_ms) WHERE rotation_enabled = 1",
+        },
     };
     return steps;
 }

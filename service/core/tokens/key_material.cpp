@@ -56,6 +56,25 @@ std::shared_ptr<OpenKey> KeyMaterial::open(const KeyRecord& key) {
     });
 }
 
+std::shared_ptr<OpenKey> KeyMaterial::openVersion(const KeyRecord& key, std::uint32_t version,
+                                                  const std::function<hsm::Bytes()>& loadBlob) {
+    const std::string cacheKey = key.id + kVersionSuffix + std::to_string(version);
+    {
+        std::lock_guard lock(mutex_);
+        auto it = cache_.find(cacheKey);
+        // The region check: a key moved to another region re-seals its versions there.
+        if (it != cache_.end() && &it->second.key->region() == &regions_.region(key.region)) {
+            lru_.splice(lru_.begin(), lru_, it->second.lru);
+            return it->second.key;
+        }
+    }
+    KeyRecord old = key;
+    old.blob = loadBlob();
+    return openCached(cacheKey, old, [&] {
+        return openUncached(regions_.region(old.region), old.spec, *old.blob, old.usage);
+    });
+}
+
 std::shared_ptr<OpenKey> KeyMaterial::openEnvelope(const KeyRecord& cmk) {
     if (!isSymmetric(cmk.spec))
         throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
@@ -96,12 +115,16 @@ std::shared_ptr<OpenKey> KeyMaterial::openCached(
 void KeyMaterial::evict(const std::string& keyId) {
     std::vector<std::shared_ptr<OpenKey>> dropped;  // destroyed outside the lock
     std::lock_guard lock(mutex_);
-    for (const std::string& k : {keyId, keyId + kEnvelopeSuffix}) {
-        auto it = cache_.find(k);
-        if (it == cache_.end()) continue;
-        dropped.push_back(std::move(it->second.key));
-        lru_.erase(it->second.lru);
-        cache_.erase(it);
+    const std::string versions = keyId + kVersionSuffix;
+    for (auto it = cache_.begin(); it != cache_.end();) {
+        const std::string& k = it->first;
+        if (k == keyId || k == keyId + kEnvelopeSuffix || k.starts_with(versions)) {
+            dropped.push_back(std::move(it->second.key));
+            lru_.erase(it->second.lru);
+            it = cache_.erase(it);
+        } else {
+            ++it;
+        }
     }
 }
 

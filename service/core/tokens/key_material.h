@@ -44,12 +44,16 @@ class KeyMaterial {
     // Unwraps a blob into a new session copy on the owner session, bypassing the cache.
     std::shared_ptr<OpenKey> openUncached(Region& region, KeySpec spec, const hsm::Bytes& blob,
                                           KeyUsage usage);
+    // The session copy of an earlier material version of a key (its blob from key_versions,
+    // read by `loadBlob` only on a cache miss: a version's blob never changes in a region).
+    std::shared_ptr<OpenKey> openVersion(const KeyRecord& key, std::uint32_t version,
+                                         const std::function<hsm::Bytes()>& loadBlob);
     // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
     std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
     // Unwraps a blob into a new session copy with an explicit policy template.
     std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob,
                                       const hsm::AttributeTemplate& tmpl);
-    // Drops the cached copies (material deleted, expired or changed).
+    // Drops the cached copies, every version's too (material deleted, expired or moved).
     void evict(const std::string& keyId);
 
   private:
@@ -60,6 +64,7 @@ class KeyMaterial {
     };
 
     static constexpr const char* kEnvelopeSuffix = "#envelope";
+    static constexpr const char* kVersionSuffix = "#v";
     std::shared_ptr<OpenKey> openCached(const std::string& cacheKey, const KeyRecord& key,
                                         const std::function<std::shared_ptr<OpenKey>()>& openFresh);
 
