@@ -25,7 +25,7 @@ Services::Services(Config c) : config(std::move(c)) {
     operations = std::make_unique<ReplicationOperations>(
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,
-                                              config.secretDeletionWindowSeconds);
+                                              config.secretRecoveryDaySeconds);
 }
 
 void Services::startServing() {

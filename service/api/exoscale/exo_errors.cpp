@@ -147,6 +147,8 @@ Response problem(const Error& e) {
         case ErrorCode::AlgorithmUnsupported:
         case ErrorCode::SecretPendingDeletion:
         case ErrorCode::SecretReadOnly:
+        case ErrorCode::SecretNotPendingDeletion:
+        case ErrorCode::SecretStageBuiltIn:
             return problem(400, "Invalid Request", d);
         case ErrorCode::Unauthorized:
             return problem(401, "Unauthorized", d);

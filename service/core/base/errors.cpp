@@ -62,6 +62,10 @@ std::string_view name(ErrorCode c) {
             return "SecretPendingDeletion";
         case ErrorCode::SecretReadOnly:
             return "SecretReadOnly";
+        case ErrorCode::SecretNotPendingDeletion:
+            return "SecretNotPendingDeletion";
+        case ErrorCode::SecretStageBuiltIn:
+            return "SecretStageBuiltIn";
         case ErrorCode::Unauthorized:
             return "Unauthorized";
         case ErrorCode::Forbidden:

@@ -41,7 +41,9 @@ enum class ErrorCode {
     SecretNotFound,        // no such secret, version or stage visible to the caller
     SecretExists,          // a secret of that name, or a replica in that region, exists
     SecretPendingDeletion,
-    SecretReadOnly,  // a write to a replica secret
+    SecretReadOnly,            // a write to a replica secret
+    SecretNotPendingDeletion,  // cancel of a deletion that is not scheduled
+    SecretStageBuiltIn,        // removal of SYSCURRENT or SYSPREVIOUS
     Unauthorized,
     Forbidden,
     Internal,
