@@ -545,6 +545,12 @@ Object::Ptr listProjectTags(CsmsCall& c) {
     return o;
 }
 
+// BatchImportSecrets is not served; its path sits where a secret name could, so it gets a
+// route of its own to answer the dialect's 404 rather than the router's 405.
+Object::Ptr notServed(CsmsCall&) {
+    throw Error(ErrorCode::SecretNotFound, "this CSMS operation is not served by Keyport");
+}
+
 Object::Ptr createReplica(CsmsCall& c) {
     auto o = object();
     o->set("replica_id", c.secrets.replicate(c.scope, c.name(), c.body.string("region"),
@@ -589,6 +595,7 @@ const std::vector<Route>& routes() {
         {"POST", "secrets", Access::Write, createSecret},
         {"GET", "secrets", Access::Read, listSecrets},
         {"POST", "secrets/restore", Access::Write, restoreSecret},
+        {"POST", "secrets/batch-import", Access::Read, notServed},
         {"GET", "secrets/{secret_name}", Access::Read, describeSecret},
         {"PUT", "secrets/{secret_name}", Access::Write, updateSecret},
         {"DELETE", "secrets/{secret_name}", Access::Write, deleteSecret},
