@@ -433,7 +433,7 @@ TEST(CsmsOps, SecretTags) {
 
     std::string many = R"({"action":"create","tags":[)";
     for (int i = 0; i < 21; ++i)
-        many += (i ? "," : "") + R"({"key":"k)" + std::to_string(i) + "\"}";
+        many += std::string(i ? "," : "") + R"({"key":"k)" + std::to_string(i) + "\"}";
     many += "]}";
     for (const auto& [what, method, path, body, expect] :
          std::vector<std::tuple<std::string, std::string, std::string, std::string, Expect>>{

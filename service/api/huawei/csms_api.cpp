@@ -432,7 +432,7 @@ Object::Ptr createTag(CsmsCall& c) {
 Object::Ptr listTags(CsmsCall& c) {
     auto o = object();
     o->set("tags", tagsJson(c.secrets.tags(c.scope, secretRef(c))));
-    o->set("sys_tags", new Poco::JSON::Array);
+    o->set("sys_tags", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
     return o;
 }
 
@@ -521,7 +521,7 @@ Object::Ptr listResourceInstances(CsmsCall& c) {
             r->set("resource_detail", secretJson(SecretView{found[i].secret, std::nullopt, {}, 0}));
             r->set("resource_name", found[i].secret.name);
             r->set("tags", tagsJson(found[i].tags));
-            r->set("sys_tags", new Poco::JSON::Array);
+            r->set("sys_tags", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
             resources->add(r);
         }
     }
