@@ -10,11 +10,9 @@
 namespace keyport {
 namespace {
 
-// v1: magic | version | region (len8) | body (len32) | HMAC-SHA256 (on-token, region MAC key)
-// over everything before it. Body fields are length-prefixed (len32) or fixed-width big endian.
+// The layout is in secret_backup.h (backup_format).
 constexpr char kMagic[] = {'K', 'P', 'S', 'B'};
 constexpr std::uint8_t kVersion = 1;
-constexpr std::size_t kMac = 32;
 
 [[noreturn]] void invalid(const std::string& why) {
     throw Error(ErrorCode::InvalidParameter, "is not a backup this service can restore: " + why,
@@ -71,77 +69,12 @@ struct Reader {
     bool done() const { return at == in.size(); }
 };
 
-struct Opened {
-    std::string region;  // whose transport and MAC keys sealed it
-    SecretRecord secret;
-    struct Version {
-        SecretVersion v;
-        hsm::Bytes transfer;
-    };
-    std::vector<Version> versions;
-    std::vector<std::pair<std::string, std::string>> stages;  // stage, version id
-};
-
-Opened parse(hsm::ByteView blob, RegionTokens& regions) {
-    if (blob.size() < sizeof kMagic + 2 + kMac) invalid("too short");
-    Reader head{hsm::ByteView(blob.data(), blob.size() - kMac)};
-    for (char m : kMagic) {
-        if (head.u8() != static_cast<std::uint8_t>(m)) invalid("not a Keyport secret backup");
-    }
-    if (head.u8() != kVersion) invalid("unknown format version");
-    Opened o;
-    o.region = head.str();
-    if (!regions.has(o.region)) invalid("made in a region this service does not have");
-    Region& region = regions.region(o.region);
-    {
-        auto session = region.token->session();
-        if (!session->verify(hsm::Mechanism::hmacSha256(), region.mac, head.in,
-                             hsm::ByteView(blob.data() + head.in.size(), kMac))) {
-            invalid("not made by this service, or altered");
-        }
-    }
-    const hsm::Bytes body = head.bytes();
-    if (!head.done()) invalid("trailing bytes");
-    Reader r{body};
-    SecretRecord& s = o.secret;
-    s.domainId = r.str();
-    s.name = r.str();
-    s.description = r.str();
-    s.secretType = r.str();
-    s.autoRotation = r.u8() != 0;
-    s.rotationPeriod = r.str();
-    s.rotationConfig = r.str();
-    s.rotatedMs = static_cast<std::int64_t>(r.u64());
-    s.enterpriseProjectId = r.str();
-    s.createdMs = static_cast<std::int64_t>(r.u64());
-    s.nextVersion = static_cast<std::int64_t>(r.u64());
-    for (std::uint64_t n = r.u64(); n > 0; --n) {
-        Opened::Version x;
-        x.v.versionId = r.str();
-        x.v.seq = static_cast<std::int64_t>(r.u64());
-        x.v.createdMs = static_cast<std::int64_t>(r.u64());
-        x.v.expireMs = static_cast<std::int64_t>(r.u64());
-        x.v.binary = r.u8() != 0;
-        x.v.iv = r.bytes();
-        x.v.ciphertext = r.bytes();
-        x.transfer = r.bytes();
-        o.versions.push_back(std::move(x));
-    }
-    for (std::uint64_t n = r.u64(); n > 0; --n) {
-        std::string stage = r.str();
-        o.stages.emplace_back(std::move(stage), r.str());
-    }
-    if (!r.done()) invalid("trailing bytes");
-    return o;
-}
-
 }  // namespace
 
-hsm::Bytes SecretBackup::make(const SecretRecord& secret,
-                              const std::vector<SecretVersion>& versions,
-                              const std::vector<SecretStageRow>& stages) {
-    Region& region = regions_.region(secret.region);
-    const ProjectScope owner{secret.domainId, secret.projectId, secret.region};
+namespace backup_format {
+
+hsm::Bytes encodeUnsigned(const std::string& region, const Contents& c) {
+    const SecretRecord& secret = c.secret;
     Writer body;
     body.str(secret.domainId);
     body.str(secret.name);
@@ -154,38 +87,122 @@ hsm::Bytes SecretBackup::make(const SecretRecord& secret,
     body.str(secret.enterpriseProjectId);
     body.u64(static_cast<std::uint64_t>(secret.createdMs));
     body.u64(static_cast<std::uint64_t>(secret.nextVersion));
-    body.u64(versions.size());
-    for (const auto& v : versions) {
-        // The data key leaves its CMK only as a transfer blob to this region's transport
-        // key: no plaintext on the host, and only a region token can take it back.
-        const envelope::Cmk cmk = cmks_.cmkOf(keys_.usable(owner, v.kmsKeyId));
-        body.str(v.versionId);
-        body.u64(static_cast<std::uint64_t>(v.seq));
-        body.u64(static_cast<std::uint64_t>(v.createdMs));
-        body.u64(static_cast<std::uint64_t>(v.expireMs));
-        body.u8(v.binary ? 1 : 0);
-        body.bytes(v.iv);
-        body.bytes(v.ciphertext);
-        body.bytes(envelope::exportDataKey(cmk, v.wrappedDataKey).encode());
+    body.u64(c.versions.size());
+    for (const auto& x : c.versions) {
+        body.str(x.v.versionId);
+        body.u64(static_cast<std::uint64_t>(x.v.seq));
+        body.u64(static_cast<std::uint64_t>(x.v.createdMs));
+        body.u64(static_cast<std::uint64_t>(x.v.expireMs));
+        body.u8(x.v.binary ? 1 : 0);
+        body.bytes(x.v.iv);
+        body.bytes(x.v.ciphertext);
+        body.bytes(x.transfer);
     }
-    body.u64(stages.size());
-    for (const auto& st : stages) {
-        body.str(st.stage);
-        body.str(st.versionId);
+    body.u64(c.stages.size());
+    for (const auto& [stage, vid] : c.stages) {
+        body.str(stage);
+        body.str(vid);
     }
     Writer blob;
     blob.out.assign(std::begin(kMagic), std::end(kMagic));
     blob.u8(kVersion);
-    blob.str(region.name);
+    blob.str(region);
     blob.bytes(body.out);
-    auto session = region.token->session();
-    const hsm::Bytes mac = session->sign(hsm::Mechanism::hmacSha256(), region.mac, blob.out);
-    blob.out.insert(blob.out.end(), mac.begin(), mac.end());
     return blob.out;
 }
 
+Framed frame(hsm::ByteView blob) {
+    if (blob.size() < sizeof kMagic + 1 + kMacSize) invalid("too short");
+    Reader head{hsm::ByteView(blob.data(), blob.size() - kMacSize)};
+    for (char m : kMagic) {
+        if (head.u8() != static_cast<std::uint8_t>(m)) invalid("not a Keyport secret backup");
+    }
+    if (head.u8() != kVersion) invalid("unknown format version");
+    Framed f;
+    f.region = head.str();
+    f.body = head.bytes();
+    if (!head.done()) invalid("trailing bytes");
+    f.signedPart = head.in;
+    f.mac = hsm::ByteView(blob.data() + head.in.size(), kMacSize);
+    return f;
+}
+
+Contents decodeBody(hsm::ByteView body) {
+    Reader r{body};
+    Contents c;
+    SecretRecord& s = c.secret;
+    s.domainId = r.str();
+    s.name = r.str();
+    s.description = r.str();
+    s.secretType = r.str();
+    s.autoRotation = r.u8() != 0;
+    s.rotationPeriod = r.str();
+    s.rotationConfig = r.str();
+    s.rotatedMs = static_cast<std::int64_t>(r.u64());
+    s.enterpriseProjectId = r.str();
+    s.createdMs = static_cast<std::int64_t>(r.u64());
+    s.nextVersion = static_cast<std::int64_t>(r.u64());
+    // Counts are bounded by what is left (each entry takes at least 4 bytes), so a huge count
+    // is refused before anything is reserved.
+    const std::uint64_t versions = r.u64();
+    if (versions > body.size() / 4) invalid("version count past the end");
+    for (std::uint64_t n = versions; n > 0; --n) {
+        Version x;
+        x.v.versionId = r.str();
+        x.v.seq = static_cast<std::int64_t>(r.u64());
+        x.v.createdMs = static_cast<std::int64_t>(r.u64());
+        x.v.expireMs = static_cast<std::int64_t>(r.u64());
+        x.v.binary = r.u8() != 0;
+        x.v.iv = r.bytes();
+        x.v.ciphertext = r.bytes();
+        x.transfer = r.bytes();
+        c.versions.push_back(std::move(x));
+    }
+    const std::uint64_t stages = r.u64();
+    if (stages > body.size() / 4) invalid("stage count past the end");
+    for (std::uint64_t n = stages; n > 0; --n) {
+        std::string stage = r.str();
+        c.stages.emplace_back(std::move(stage), r.str());
+    }
+    if (!r.done()) invalid("trailing bytes");
+    return c;
+}
+
+}  // namespace backup_format
+
+hsm::Bytes SecretBackup::make(const SecretRecord& secret,
+                              const std::vector<SecretVersion>& versions,
+                              const std::vector<SecretStageRow>& stages) {
+    Region& region = regions_.region(secret.region);
+    const ProjectScope owner{secret.domainId, secret.projectId, secret.region};
+    backup_format::Contents c{secret, {}, {}};
+    for (const auto& v : versions) {
+        // The data key leaves its CMK only as a transfer blob to this region's transport
+        // key: no plaintext on the host, and only a region token can take it back.
+        const envelope::Cmk cmk = cmks_.cmkOf(keys_.usable(owner, v.kmsKeyId));
+        c.versions.push_back(
+            backup_format::Version{v, envelope::exportDataKey(cmk, v.wrappedDataKey).encode()});
+    }
+    for (const auto& st : stages) c.stages.emplace_back(st.stage, st.versionId);
+    hsm::Bytes blob = backup_format::encodeUnsigned(region.name, c);
+    auto session = region.token->session();
+    const hsm::Bytes mac = session->sign(hsm::Mechanism::hmacSha256(), region.mac, blob);
+    blob.insert(blob.end(), mac.begin(), mac.end());
+    return blob;
+}
+
 SecretRecord SecretBackup::restore(const ProjectScope& scope, hsm::ByteView blob) {
-    Opened o = parse(blob, regions_);
+    const backup_format::Framed framed = backup_format::frame(blob);
+    if (!regions_.has(framed.region)) invalid("made in a region this service does not have");
+    Region& holder = regions_.region(framed.region);
+    {
+        auto session = holder.token->session();
+        if (!session->verify(hsm::Mechanism::hmacSha256(), holder.mac, framed.signedPart,
+                             framed.mac)) {
+            invalid("not made by this service, or altered");
+        }
+    }
+    backup_format::Contents o = backup_format::decodeBody(framed.body);
     // Another domain's backup reads as one this caller cannot restore: no detail about it.
     if (o.secret.domainId != scope.domainId) invalid("made for another account");
     const bool taken = db_.read([&](Poco::Data::Session& s) {
@@ -200,7 +217,6 @@ SecretRecord SecretBackup::restore(const ProjectScope& scope, hsm::ByteView blob
     // source's may not exist where it is restored.
     const KeyRecord cmk = cmks_.cmkFor(scope, std::nullopt);
     const envelope::Cmk target = cmks_.cmkOf(cmk);
-    Region& holder = regions_.region(o.region);
 
     SecretRecord r = o.secret;
     r.id = newUuid();

@@ -16,6 +16,44 @@
 
 namespace keyport {
 
+// The backup's byte layout, apart from the tokens so it can be tested on its own. v1:
+//   "KPSB" | version 1 | region (len32) | body (len32) | HMAC-SHA256 (32, on-token, the
+//   region's MAC key) over everything before it.
+// Body: domain, name, description, secret type (len32 strings), auto rotation (1), rotation
+// period, rotation config (len32), rotated ms (8), enterprise project (len32), created ms (8),
+// next version (8), version count (8) and per version: id (len32), seq, created ms, expire ms
+// (8 each), binary (1), iv, ciphertext, transfer blob (len32); stage count (8) and per stage:
+// stage, version id (len32). Integers are big endian.
+namespace backup_format {
+
+inline constexpr std::size_t kMacSize = 32;
+
+struct Version {
+    SecretVersion v;  // secretId, kmsKeyId and wrappedDataKey unset
+    hsm::Bytes transfer;
+};
+
+struct Contents {
+    SecretRecord secret;  // domainId, name, description, type, rotation, created, nextVersion
+    std::vector<Version> versions;
+    std::vector<std::pair<std::string, std::string>> stages;  // stage, version id
+};
+
+struct Framed {
+    std::string region;
+    hsm::ByteView signedPart;  // what the MAC covers (into the decoded blob)
+    hsm::ByteView mac;
+    hsm::Bytes body;
+};
+
+// Everything but the MAC, which the caller computes over it and appends.
+hsm::Bytes encodeUnsigned(const std::string& region, const Contents& c);
+// Each throws Error(InvalidParameter, Input::Ciphertext) on anything but a well-formed v1.
+Framed frame(hsm::ByteView blob);
+Contents decodeBody(hsm::ByteView body);
+
+}  // namespace backup_format
+
 class SecretBackup {
   public:
     SecretBackup(Database& db, KeyService& keys, RegionTokens& regions, SecretCmks& cmks)
