@@ -708,6 +708,47 @@ TEST(CsmsOps, ScheduleDeletionBadInput) {
     EXPECT_EQ(value(c, c.cred().projectId, "sched"), "sched-v1");
 }
 
+// model/ImportSecretsRequest.ts, BatchImportSecretsResponse.ts, ErrorInfo.ts: each secret
+// on its own; the failed ones are named, the others readable.
+TEST(CsmsOps, BatchImportSecrets) {
+    const auto c = demo();
+    create(c, "imp-taken");
+    auto r = c("POST", "secrets/batch-import",
+               R"({"total":3,"secrets":[{"name":"imp-a","secret_string":"a"},)"
+               R"({"name":"imp-taken","secret_string":"b"},)"
+               R"({"name":"imp-c","secret_binary":"AAEC","secret_type":"COMMON"}]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectFields(r.json,
+                 {{"error_list", T::Array},
+                  {"total", T::Number},
+                  {"success", T::Number},
+                  {"failed", T::Number}},
+                 "batch import");
+    EXPECT_EQ(r.json->getValue<Poco::Int64>("total"), 3);
+    EXPECT_EQ(r.json->getValue<Poco::Int64>("success"), 2);
+    EXPECT_EQ(r.json->getValue<Poco::Int64>("failed"), 1);
+    const auto errors = r.json->getArray("error_list");
+    ASSERT_EQ(errors->size(), 1u);
+    expectFields(errors->getObject(0), {{"name", T::String}, {"error_msg", T::String}}, "error");
+    EXPECT_EQ(errors->getObject(0)->getValue<std::string>("name"), "imp-taken");
+    EXPECT_EQ(value(c, c.cred().projectId, "imp-a"), "a");
+    EXPECT_EQ(value(c, c.cred().projectId, "imp-taken"), "imp-taken-v1") << "left alone";
+    r = c("GET", "secrets/imp-c/versions/latest");
+    EXPECT_EQ(unb64(r.json->getObject("version")->getValue<std::string>("secret_binary")),
+              (hsm::Bytes{0, 1, 2}));
+    for (const auto& [what, body] : std::vector<std::pair<std::string, std::string>>{
+             {"no secrets", "{}"},
+             {"empty secrets", R"({"secrets":[]})"},
+             {"total mismatch", R"({"total":2,"secrets":[{"name":"imp-x","secret_string":"x"}]})"},
+         }) {
+        expectError(c("POST", "secrets/batch-import", body), {400, "CSMS.0002"}, what);
+    }
+    expectError(c("GET", "secrets/imp-x"), {404, "CSMS.0005"}, "nothing made");
+    expectError(other().in(c.cred().projectId, "POST", "secrets/batch-import",
+                           R"({"secrets":[{"name":"imp-o","secret_string":"x"}]})"),
+                {403, "CSMS.0403"}, "another domain into our project");
+}
+
 // Operations of CsmsClient.ts that Keyport does not serve answer the dialect's 404.
 TEST(CsmsOps, OperationsNotServedAnswerTheDialects404) {
     const auto c = demo();
@@ -719,7 +760,6 @@ TEST(CsmsOps, OperationsNotServedAnswerTheDialects404) {
              {"GET", "/v1/" + c.cred().projectId + "/csms/tasks"},
              {"POST", "/v1/" + c.cred().projectId + "/csms/grants"},
              {"GET", "/v1/" + c.cred().projectId + "/csms/grants"},
-             {"POST", "/v1/" + c.cred().projectId + "/secrets/batch-import"},
              {"GET", "/v1/csms/users"},
              {"GET", "/v1/csms/agencies"},
              {"GET", "/v1/csms/function-templates"},

@@ -204,29 +204,72 @@ std::optional<std::vector<std::string>> optEvents(const JsonBody& body) {
 }
 
 // model/CreateSecretRequestBody.ts
-Object::Ptr createSecret(CsmsCall& c) {
+CreateSecret createCommand(const JsonBody& body) {
     CreateSecret cmd;
-    cmd.name = c.body.string("name");
-    cmd.description = c.body.optString("description").value_or("");
-    cmd.kmsKeyId = c.body.optString("kms_key_id");
-    cmd.secretType = c.body.optString("secret_type").value_or(kSecretTypeCommon);
+    cmd.name = body.string("name");
+    cmd.description = body.optString("description").value_or("");
+    cmd.kmsKeyId = body.optString("kms_key_id");
+    cmd.secretType = body.optString("secret_type").value_or(kSecretTypeCommon);
     if (cmd.secretType != "COMMON" && cmd.secretType != "RDS-FG" &&
         cmd.secretType != "GaussDB-FG") {
         throw Error(ErrorCode::InvalidParameter, "secret_type must be COMMON, RDS-FG or GaussDB-FG",
                     "secret_type");
     }
-    cmd.autoRotation = c.body.optBool("auto_rotation").value_or(false);
-    cmd.rotationPeriod = optRotationPeriod(c.body).value_or("");
+    cmd.autoRotation = body.optBool("auto_rotation").value_or(false);
+    cmd.rotationPeriod = optRotationPeriod(body).value_or("");
     if (cmd.autoRotation && cmd.rotationPeriod.empty()) cmd.rotationPeriod = "30d";
-    cmd.rotationConfig = c.body.optString("rotation_config").value_or("");
-    cmd.eventSubscriptions = optEvents(c.body).value_or(std::vector<std::string>{});
-    cmd.enterpriseProjectId = c.body.optString("enterprise_project_id").value_or("0");
+    cmd.rotationConfig = body.optString("rotation_config").value_or("");
+    cmd.eventSubscriptions = optEvents(body).value_or(std::vector<std::string>{});
+    cmd.enterpriseProjectId = body.optString("enterprise_project_id").value_or("0");
     if (cmd.enterpriseProjectId.empty() || cmd.enterpriseProjectId.size() > 36) {
         throw Error(ErrorCode::InvalidParameter, "enterprise_project_id must be 1 to 36 characters",
                     "enterprise_project_id");
     }
-    cmd.value = valueOf(c.body);
-    return secretResponse(c.secrets.create(c.scope, cmd));
+    cmd.value = valueOf(body);
+    return cmd;
+}
+
+Object::Ptr createSecret(CsmsCall& c) {
+    return secretResponse(c.secrets.create(c.scope, createCommand(c.body)));
+}
+
+// model/ImportSecretsRequest.ts ({secrets: [CreateSecretRequestBody], total}) →
+// model/BatchImportSecretsResponse.ts, ErrorInfo.ts. Each secret is created on its own, as
+// the model's success/failed counts say; a failed one is named in error_list.
+Object::Ptr batchImport(CsmsCall& c) {
+    const auto arr = c.body.array("secrets");
+    if (!arr) throw Error(ErrorCode::MissingParameter, "secrets is required", "secrets");
+    if (arr->size() < 1 || arr->size() > 50)
+        throw Error(ErrorCode::InvalidParameter, "secrets must hold 1 to 50 secrets", "secrets");
+    const auto total = c.body.optInteger("total", 1, 50);
+    if (total && static_cast<std::size_t>(*total) != arr->size())
+        throw Error(ErrorCode::InvalidParameter, "total must be the number of secrets", "total");
+    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+    std::size_t ok = 0;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+        const auto item = arr->getObject(static_cast<unsigned>(i));
+        std::string name;
+        try {
+            if (!item)
+                throw Error(ErrorCode::InvalidParameter, "each secret is an object", "secrets");
+            name = item->optValue<std::string>("name", "");
+            // The item's text holds its value: wiped once parsed.
+            SecretText text{stringify(item)};
+            c.secrets.create(c.scope, createCommand(JsonBody::parse(text.text)));
+            ++ok;
+        } catch (const Error& e) {
+            auto x = object();
+            x->set("name", name);
+            x->set("error_msg", csmsErrorMessage(e));
+            errors->add(x);
+        }
+    }
+    auto o = object();
+    o->set("error_list", errors);
+    o->set("total", static_cast<Poco::Int64>(arr->size()));
+    o->set("success", static_cast<Poco::Int64>(ok));
+    o->set("failed", static_cast<Poco::Int64>(arr->size() - ok));
+    return o;
 }
 
 // limit (1 to 200, default 50) and marker from the query, as model/ListSecretsRequest.ts.
@@ -545,12 +588,6 @@ Object::Ptr listProjectTags(CsmsCall& c) {
     return o;
 }
 
-// BatchImportSecrets is not served; its path sits where a secret name could, so it gets a
-// route of its own to answer the dialect's 404 rather than the router's 405.
-Object::Ptr notServed(CsmsCall&) {
-    throw Error(ErrorCode::SecretNotFound, "this CSMS operation is not served by Keyport");
-}
-
 Object::Ptr createReplica(CsmsCall& c) {
     auto o = object();
     o->set("replica_id", c.secrets.replicate(c.scope, c.name(), c.body.string("region"),
@@ -589,13 +626,13 @@ struct Route {
 
 // The CsmsClient.ts / csms_meta.go request definitions Keyport serves; every other CSMS
 // operation (access points, agencies, users, grants, function templates, events,
-// notifications, tasks) answers the dialect's 404.
+// notifications, tasks, secret checks and config) answers the dialect's 404.
 const std::vector<Route>& routes() {
     static const std::vector<Route> r{
         {"POST", "secrets", Access::Write, createSecret},
         {"GET", "secrets", Access::Read, listSecrets},
         {"POST", "secrets/restore", Access::Write, restoreSecret},
-        {"POST", "secrets/batch-import", Access::Read, notServed},
+        {"POST", "secrets/batch-import", Access::Write, batchImport},
         {"GET", "secrets/{secret_name}", Access::Read, describeSecret},
         {"PUT", "secrets/{secret_name}", Access::Write, updateSecret},
         {"DELETE", "secrets/{secret_name}", Access::Write, deleteSecret},

@@ -47,6 +47,14 @@ Response csmsError(int status, const std::string& code, const std::string& messa
     return Response::json(status, stringify(o));
 }
 
+std::string csmsErrorMessage(const Error& e) {
+    const ErrorText text = describe(e, csmsField);
+    if (e.code() == ErrorCode::Internal || e.code() == ErrorCode::OperationInterrupted)
+        return "internal error";
+    return text.field.empty() ? text.message
+                              : "invalid parameter \"" + text.field + "\": " + text.message;
+}
+
 Response csmsError(const Error& e) {
     const ErrorText text = describe(e, csmsField);
     const std::string& msg = text.message;
