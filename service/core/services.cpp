@@ -30,7 +30,7 @@ Services::Services(Config c) : config(std::move(c)) {
     operations = std::make_unique<ReplicationOperations>(
         *db, *regions, *keys, *tenancy, *replication, config.operationStartDelayMs);
     secrets = std::make_unique<SecretService>(*db, *keys, *tenancy, *regions, *material,
-                                              config.secretDeletionWindowSeconds);
+                                              config.secretRecoveryDaySeconds);
     keyTags = std::make_unique<KeyTags>(*db, *keys);
     aliases = std::make_unique<AliasService>(*db, *keys);
     grants = std::make_unique<GrantService>(*db, *keys);

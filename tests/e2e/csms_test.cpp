@@ -1,7 +1,8 @@
 // Huawei CSMS over HTTP against a real keyportd: string and binary secrets byte for byte,
 // versions and stages, the default CMK, a disabled CMK, no plaintext in the database,
 // replica secrets across regions (read in the target, propagation, read-only, restart,
-// kill -9 mid-replication), scheduled deletion, isolation and a bad-input table.
+// kill -9 mid-replication), deletion at once and scheduled, isolation and a bad-input table.
+// csms_ops_test.cpp covers the rest of the SDK's operations.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -329,26 +330,71 @@ TEST(Csms, KillNineDuringVersionPropagationKeepsReplicasInSync) {
     }
 }
 
+// model/DeleteSecretForScheduleRequestBody.ts, RestoreSecretResponse.ts: a scheduled deletion
+// refuses values and writes meanwhile (CSMS.0103), is cancelled back to ENABLED, and ends with
+// the secret gone (the test server's recovery day is 1 s; the sweeper runs every second).
 TEST(Csms, ScheduledDeletionThenGone) {
     const auto c = demo();
     ASSERT_EQ(c("POST", "secrets", R"({"name":"short-lived","secret_string":"x"})").status, 200);
-    auto r = c("DELETE", "secrets/short-lived");
+    auto r = c("POST", "secrets/short-lived/scheduled-deleted-tasks/create",
+               R"({"recovery_window_in_days":7})");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json->getObject("secret")->getValue<std::string>("state"), "PENDING_DELETE");
+    EXPECT_GT(r.json->getObject("secret")->getValue<Poco::Int64>("scheduled_delete_time"), 0);
     expectError(c("GET", "secrets/short-lived/versions/latest"), {400, "CSMS.0103"},
                 "read while pending deletion");
     expectError(c("POST", "secrets/short-lived/versions", R"({"secret_string":"y"})"),
                 {400, "CSMS.0103"}, "write while pending deletion");
-    ASSERT_EQ(c("POST", "secrets/short-lived/restore").status, 200);
+    expectError(c("PUT", "secrets/short-lived", R"({"description":"y"})"), {400, "CSMS.0103"},
+                "update while pending deletion");
+    expectError(c("POST", "secrets/short-lived/scheduled-deleted-tasks/create",
+                  R"({"recovery_window_in_days":7})"),
+                {400, "CSMS.0103"}, "scheduled twice");
+    r = c("POST", "secrets/short-lived/scheduled-deleted-tasks/cancel");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json->getObject("secret")->getValue<std::string>("state"), "ENABLED");
+    EXPECT_EQ(r.json->getObject("secret")->getValue<Poco::Int64>("scheduled_delete_time"), 0);
     EXPECT_EQ(latest(c, c.cred().projectId, "short-lived"), "x");
-    ASSERT_EQ(c("DELETE", "secrets/short-lived").status, 200);
-    // The test server's window is 2 s; the sweeper runs every second.
-    for (int i = 0; i < 100 && c("GET", "secrets/short-lived").status != 404; ++i) {
+    expectError(c("POST", "secrets/short-lived/scheduled-deleted-tasks/cancel"), {400, "CSMS.0108"},
+                "cancel without a scheduled deletion");
+    ASSERT_EQ(c("POST", "secrets/short-lived/scheduled-deleted-tasks/create",
+                R"({"recovery_window_in_days":7})")
+                  .status,
+              200);
+    for (int i = 0; i < 200 && c("GET", "secrets/short-lived").status != 404; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     expectError(c("GET", "secrets/short-lived"), {404, "CSMS.0005"}, "gone after the window");
     EXPECT_EQ(c("POST", "secrets", R"({"name":"short-lived","secret_string":"again"})").status, 200)
         << "the name is free again";
+}
+
+// DELETE secrets/{name} deletes at once (model/DeleteSecretResponse.ts is empty: 204), the
+// name is reusable at once and nothing of the old secret shows through; the replicas go too.
+TEST(Csms, DeleteIsImmediateAndTheNameIsReusable) {
+    const auto c = demo();
+    const Csms southC(south());
+    ASSERT_EQ(c("POST", "secrets", R"({"name":"gone-now","secret_string":"old"})").status, 200);
+    ASSERT_EQ(c("POST", "secrets/gone-now/versions", R"({"secret_string":"old-2"})").status, 200);
+    ASSERT_EQ(c("POST", "secrets/gone-now/replicas", R"({"region":"cn-south-1"})").status, 200);
+    expectError(southC.in(kSouthProject, "DELETE", "secrets/gone-now"), {400, "CSMS.0003"},
+                "delete of a replica");
+    auto r = c("DELETE", "secrets/gone-now");
+    EXPECT_EQ(r.status, 204) << r.body;
+    EXPECT_TRUE(r.body.empty()) << r.body;
+    expectError(c("GET", "secrets/gone-now"), {404, "CSMS.0005"}, "deleted secret");
+    expectError(southC.in(kSouthProject, "GET", "secrets/gone-now"), {404, "CSMS.0005"},
+                "its replica");
+    expectError(c("DELETE", "secrets/gone-now"), {404, "CSMS.0005"}, "deleted twice");
+    r = c("POST", "secrets", R"({"name":"gone-now","secret_string":"new"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = c("GET", "secrets/gone-now/versions");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.json->getArray("version_metadatas")->size(), 1u) << "no old versions: " << r.body;
+    EXPECT_EQ(latest(c, c.cred().projectId, "gone-now"), "new");
+    expectError(c("GET", "secrets/gone-now/versions/v2"), {404, "CSMS.0005"}, "old version");
+    // Keyport's own .../restore is gone (no SDK method calls it).
+    expectError(c("POST", "secrets/gone-now/restore"), {404, "CSMS.0005"}, "the old restore");
 }
 
 TEST(Csms, IsolationAcrossDomainsAndProjects) {
@@ -471,6 +517,6 @@ TEST(Csms, BadInputTable) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    keyport::test::setServerConfig("secrets.deletion_window_seconds = 2");
+    keyport::test::setServerConfig("secrets.recovery_day_seconds = 1");
     return RUN_ALL_TESTS();
 }

@@ -158,6 +158,8 @@ Response problem(const Error& e) {
         case ErrorCode::SecretPendingDeletion:
         case ErrorCode::SecretReadOnly:
         case ErrorCode::MaterialNotRotatable:
+        case ErrorCode::SecretNotPendingDeletion:
+        case ErrorCode::SecretStageBuiltIn:
             return problem(400, "Invalid Request", d);
         case ErrorCode::Unauthorized:
             return problem(401, "Unauthorized", d);

@@ -13,6 +13,21 @@ std::string_view csmsField(Input input) {
     switch (input) {
         case Input::KeyId:
             return "kms_key_id";
+        case Input::PendingDays:
+            return "recovery_window_in_days";
+        case Input::ExpirationTime:
+            return "expire_time";
+        // The one opaque blob a CSMS request carries is a secret backup.
+        case Input::Ciphertext:
+            return "secret_blob";
+        case Input::ListMarker:
+            return "marker";
+        case Input::ListLimit:
+            return "limit";
+        case Input::TagKey:
+            return "key";
+        case Input::TagValue:
+            return "value";
         case Input::TargetRegion:
             return "region";
         case Input::TargetProject:
@@ -30,6 +45,14 @@ Response csmsError(int status, const std::string& code, const std::string& messa
     o->set("error_code", code);
     o->set("error_msg", message);
     return Response::json(status, stringify(o));
+}
+
+std::string csmsErrorMessage(const Error& e) {
+    const ErrorText text = describe(e, csmsField);
+    if (e.code() == ErrorCode::Internal || e.code() == ErrorCode::OperationInterrupted)
+        return "internal error";
+    return text.field.empty() ? text.message
+                              : "invalid parameter \"" + text.field + "\": " + text.message;
 }
 
 Response csmsError(const Error& e) {
@@ -53,6 +76,10 @@ Response csmsError(const Error& e) {
             return csmsError(404, "CSMS.0005", msg);
         case ErrorCode::SecretPendingDeletion:
             return csmsError(400, "CSMS.0103", msg);
+        case ErrorCode::SecretStageBuiltIn:
+            return csmsError(400, "CSMS.0105", msg);
+        case ErrorCode::SecretNotPendingDeletion:
+            return csmsError(400, "CSMS.0108", msg);
         case ErrorCode::InvalidRequest:
         case ErrorCode::KeyNotMultiZone:
         case ErrorCode::ReplicaExists:

@@ -180,6 +180,8 @@ Response kmsError(const Error& e) {
         case ErrorCode::SecretExists:
         case ErrorCode::SecretPendingDeletion:
         case ErrorCode::SecretReadOnly:
+        case ErrorCode::SecretNotPendingDeletion:
+        case ErrorCode::SecretStageBuiltIn:
             return kmsError(400, "KMS.0310", msg);
         case ErrorCode::Unauthorized:
             return kmsError(401, "KMS.0302", msg);

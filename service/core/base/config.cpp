@@ -33,7 +33,7 @@ const std::set<std::string> kKnownKeys = {
     "import.wrapping_pair.max_uses",
     "import.token_validity_seconds",
     "cache.keys",
-    "secrets.deletion_window_seconds",
+    "secrets.recovery_day_seconds",
     "operations.start_delay_ms",
     "keys.rotation_day_seconds",
     "demo.domain",
@@ -168,8 +168,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.importTokenValiditySeconds = static_cast<std::int64_t>(
         number(conf, "import.token_validity_seconds", 24 * 3600, 1, 7 * 24 * 3600));
     c.keyCacheSize = number(conf, "cache.keys", 4096, 16, 1000000);
-    c.secretDeletionWindowSeconds = static_cast<std::int64_t>(
-        number(conf, "secrets.deletion_window_seconds", 7 * 24 * 3600, 1, 30 * 24 * 3600));
+    c.secretRecoveryDaySeconds = static_cast<std::int64_t>(
+        number(conf, "secrets.recovery_day_seconds", 24 * 3600, 1, 24 * 3600));
     c.operationStartDelayMs =
         static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
     c.rotationDaySeconds =

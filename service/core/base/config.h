@@ -55,8 +55,10 @@ struct Config {
     std::uint64_t wrappingPairMaxUses = 100000;
     std::int64_t importTokenValiditySeconds = 24 * 3600;  // Huawei: 24 h
     std::size_t keyCacheSize = 4096;
-    std::int64_t secretDeletionWindowSeconds = 7 * 24 * 3600;  // secrets.deletion_window_seconds
-    std::int64_t operationStartDelayMs = 0;                    // operations.start_delay_ms (tests)
+    // The length of one day of a scheduled secret deletion's recovery window (labs and tests
+    // shorten it); secrets.recovery_day_seconds.
+    std::int64_t secretRecoveryDaySeconds = 24 * 3600;
+    std::int64_t operationStartDelayMs = 0;   // operations.start_delay_ms (tests)
     std::int64_t rotationDaySeconds = 86400;  // keys.rotation_day_seconds (lab/tests: shorter)
     std::optional<DemoCredential> demo;
 

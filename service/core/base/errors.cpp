@@ -64,6 +64,10 @@ std::string_view name(ErrorCode c) {
             return "SecretReadOnly";
         case ErrorCode::MaterialNotRotatable:
             return "MaterialNotRotatable";
+        case ErrorCode::SecretNotPendingDeletion:
+            return "SecretNotPendingDeletion";
+        case ErrorCode::SecretStageBuiltIn:
+            return "SecretStageBuiltIn";
         case ErrorCode::Unauthorized:
             return "Unauthorized";
         case ErrorCode::Forbidden:

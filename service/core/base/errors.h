@@ -41,9 +41,12 @@ enum class ErrorCode {
     SecretNotFound,        // no such secret, version or stage visible to the caller
     SecretExists,          // a secret of that name, or a replica in that region, exists
     SecretPendingDeletion,
-    SecretReadOnly,        // a write to a replica secret
-    MaterialNotRotatable,  // rotation of a key whose material was imported (only its owner
-                           // can make new material)
+    SecretReadOnly,            // a write to a replica secret
+    MaterialNotRotatable,      // rotation of a key whose material was imported (only its owner
+                               // can make new material)
+    SecretReadOnly,            // a write to a replica secret
+    SecretNotPendingDeletion,  // cancel of a deletion that is not scheduled
+    SecretStageBuiltIn,        // removal of SYSCURRENT or SYSPREVIOUS
     Unauthorized,
     Forbidden,
     Internal,
@@ -88,8 +91,8 @@ enum class Input {
     SecretDescription,
     SecretCmk,  // the CMK that protects a secret's versions
     SecretVersion,
-    AliasName,  // a named alias of a key (apart from the key's own alias)
-    GrantId,    // a grant on a key
+    AliasName,              // a named alias of a key (apart from the key's own alias)
+    GrantId,                // a grant on a key
     MacAlgorithm,           // the HMAC algorithm of generate-mac / verify-mac
     Mac,                    // the MAC to verify
     PeerPublicKey,          // the other party's public key of a key agreement

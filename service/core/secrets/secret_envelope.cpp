@@ -64,4 +64,21 @@ hsm::Bytes rewrap(const Cmk& from, const hsm::Bytes& wrappedDataKey, const Cmk& 
     return transfer(from, *session, dataKey, to);
 }
 
+TransferBlob exportDataKey(const Cmk& cmk, const hsm::Bytes& wrappedDataKey) {
+    auto session = cmk.region->token->session();
+    hsm::ScopedObjects scratch(*session);
+    const auto dataKey =
+        scratch.keep(session->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), cmk.key->handle(),
+                                        wrappedDataKey, hsm::policy::transientSecret(CKK_AES)));
+    return exportKey(*cmk.region, *session, dataKey, CKK_AES, *cmk.region);
+}
+
+hsm::Bytes adoptDataKey(Region& holder, const TransferBlob& blob, const Cmk& to) {
+    auto session = holder.token->session();
+    hsm::ScopedObjects scratch(*session);
+    const auto dataKey =
+        scratch.keep(importKey(holder, *session, blob, hsm::policy::transientSecret(CKK_AES)));
+    return transfer(Cmk{&holder, nullptr}, *session, dataKey, to);
+}
+
 }  // namespace keyport::envelope

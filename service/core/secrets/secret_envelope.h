@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hsm/bytes.h"
+#include "service/core/replication/transfer_blob.h"
 #include "service/core/tokens/key_material.h"
 #include "service/core/tokens/region_tokens.h"
 
@@ -36,5 +37,11 @@ hsm::SecretBytes open(const Cmk& cmk, const hsm::Bytes& wrappedDataKey, const hs
 // The data key wrapped under `from` re-wrapped under `to` (another region) via a transfer
 // blob; never in plaintext on the host.
 hsm::Bytes rewrap(const Cmk& from, const hsm::Bytes& wrappedDataKey, const Cmk& to);
+
+// The data key wrapped under `cmk` as a transfer blob to its own region's transport key (a
+// backup's form of it); adoptDataKey() takes such a blob on `holder`'s token and wraps the
+// key under `to`, in any region. Neither puts the key on the host.
+TransferBlob exportDataKey(const Cmk& cmk, const hsm::Bytes& wrappedDataKey);
+hsm::Bytes adoptDataKey(Region& holder, const TransferBlob& blob, const Cmk& to);
 
 }  // namespace keyport::envelope

@@ -136,6 +136,21 @@ const std::vector<std::vector<std::string>>& migrations() {
             " version INTEGER NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (key_id, version))",
             "CREATE INDEX keys_rotation_due ON keys (rotation_since_ms) WHERE rotation_enabled = 1",
         },
+        // 10: CSMS as Huawei's SDK models it: a secret's type and rotation settings, a
+        // version's expiry (UpdateVersion), and secret tags.
+        {
+            "ALTER TABLE secrets ADD COLUMN secret_type TEXT NOT NULL DEFAULT 'COMMON'",
+            "ALTER TABLE secrets ADD COLUMN auto_rotation INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE secrets ADD COLUMN rotation_period TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE secrets ADD COLUMN rotation_config TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE secrets ADD COLUMN rotated_ms INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE secrets ADD COLUMN event_subscriptions TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE secrets ADD COLUMN enterprise_project_id TEXT NOT NULL DEFAULT '0'",
+            "ALTER TABLE secret_versions ADD COLUMN expire_ms INTEGER NOT NULL DEFAULT 0",
+            "CREATE TABLE secret_tags (secret_id TEXT NOT NULL REFERENCES secrets(id)"
+            " ON DELETE CASCADE, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,"
+            " PRIMARY KEY (secret_id, tag_key))",
+        },
     };
     return steps;
 }

@@ -3,6 +3,8 @@
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
 
+#include <algorithm>
+
 #include "service/core/storage/sql_values.h"
 
 namespace keyport::secret_store {
@@ -24,10 +26,28 @@ SecretState stateFrom(const std::string& column) {
 constexpr char kColumns[] =
     "id, domain_id, project_id, region, name, description, kms_key_id, state, created_ms, "
     "updated_ms,"
-    " scheduled_delete_ms, primary_id, next_version";
+    " scheduled_delete_ms, primary_id, next_version, secret_type, auto_rotation, rotation_period,"
+    " rotation_config, rotated_ms, event_subscriptions, enterprise_project_id";
 constexpr char kVersionColumns[] =
     "secret_id, version_id, seq, created_ms, kms_key_id, wrapped_data_key, iv, ciphertext, "
-    "is_binary";
+    "is_binary, expire_ms";
+
+// Event subscriptions are names (^[a-zA-Z0-9_-]+$), stored comma-separated.
+std::string joinList(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+    return out;
+}
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        const std::size_t end = std::min(s.find(',', start), s.size());
+        if (end > start) out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
 
 std::vector<SecretRecord> rows(const RecordSet& rs) {
     std::vector<SecretRecord> out;
@@ -46,6 +66,13 @@ std::vector<SecretRecord> rows(const RecordSet& rs) {
         x.scheduledDeleteMs = optInt(rs, 10, r);
         x.primaryId = optString(rs, 11, r);
         x.nextVersion = rs.value(12, r).convert<std::int64_t>();
+        x.secretType = str(rs, 13, r);
+        x.autoRotation = rs.value(14, r).convert<int>() != 0;
+        x.rotationPeriod = str(rs, 15, r);
+        x.rotationConfig = str(rs, 16, r);
+        x.rotatedMs = rs.value(17, r).convert<std::int64_t>();
+        x.eventSubscriptions = splitList(str(rs, 18, r));
+        x.enterpriseProjectId = str(rs, 19, r);
         out.push_back(std::move(x));
     }
     return out;
@@ -69,6 +96,7 @@ std::vector<SecretVersion> versionRows(const RecordSet& rs) {
         v.iv = blobValue(rs, 6, r);
         v.ciphertext = blobValue(rs, 7, r);
         v.binary = rs.value(8, r).convert<int>() != 0;
+        v.expireMs = rs.value(9, r).convert<std::int64_t>();
         out.push_back(std::move(v));
     }
     return out;
@@ -77,22 +105,30 @@ std::vector<SecretVersion> versionRows(const RecordSet& rs) {
 }  // namespace
 
 void insert(Poco::Data::Session& s, const SecretRecord& r) {
-    s << "INSERT INTO secrets (" << kColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    const int autoRotation = r.autoRotation ? 1 : 0;
+    s << "INSERT INTO secrets (" << kColumns
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(r.id), bind(r.domainId), bind(r.projectId), bind(r.region), bind(r.name),
         bind(r.description), bind(r.kmsKeyId), bind(stateColumn(r.state)), bind(r.createdMs),
         bind(r.updatedMs), bind(nullable(r.scheduledDeleteMs)), bind(nullable(r.primaryId)),
-        bind(r.nextVersion), now;
+        bind(r.nextVersion), bind(r.secretType), bind(autoRotation), bind(r.rotationPeriod),
+        bind(r.rotationConfig), bind(r.rotatedMs), bind(joinList(r.eventSubscriptions)),
+        bind(r.enterpriseProjectId), now;
 }
 
 void save(Poco::Data::Session& s, const SecretRecord& r) {
+    const int autoRotation = r.autoRotation ? 1 : 0;
     s << "UPDATE secrets SET description = ?, kms_key_id = ?, state = ?, updated_ms = ?, "
-         "scheduled_delete_ms = ?,"
-         " next_version = ? WHERE id = ?",
+         "scheduled_delete_ms = ?, next_version = ?, auto_rotation = ?, rotation_period = ?,"
+         " rotated_ms = ?, event_subscriptions = ? WHERE id = ?",
         bind(r.description), bind(r.kmsKeyId), bind(stateColumn(r.state)), bind(r.updatedMs),
-        bind(nullable(r.scheduledDeleteMs)), bind(r.nextVersion), bind(r.id), now;
+        bind(nullable(r.scheduledDeleteMs)), bind(r.nextVersion), bind(autoRotation),
+        bind(r.rotationPeriod), bind(r.rotatedMs), bind(joinList(r.eventSubscriptions)), bind(r.id),
+        now;
 }
 
 void remove(Poco::Data::Session& s, const std::string& secretId) {
+    s << "DELETE FROM secret_tags WHERE secret_id = ?", bind(secretId), now;
     s << "DELETE FROM secret_stages WHERE secret_id = ?", bind(secretId), now;
     s << "DELETE FROM secret_versions WHERE secret_id = ?", bind(secretId), now;
     s << "DELETE FROM secrets WHERE id = ?", bind(secretId), now;
@@ -143,13 +179,27 @@ std::vector<std::string> dueForPurge(Poco::Data::Session& s, std::int64_t nowMs)
     return ids;
 }
 
+std::vector<SecretRecord> primariesOf(Poco::Data::Session& s, const std::string& projectId) {
+    Statement st(s);
+    st << "SELECT " << kColumns
+       << " FROM secrets WHERE project_id = ? AND primary_id IS NULL ORDER BY name",
+        bind(projectId), now;
+    return rows(RecordSet(st));
+}
+
 void insertVersion(Poco::Data::Session& s, const SecretVersion& v) {
     s << "INSERT INTO secret_versions (" << kVersionColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(v.secretId), bind(v.versionId), bind(v.seq), bind(v.createdMs), bind(v.kmsKeyId),
         bind(BLOB(v.wrappedDataKey.data(), v.wrappedDataKey.size())),
         bind(BLOB(v.iv.data(), v.iv.size())), bind(BLOB(v.ciphertext.data(), v.ciphertext.size())),
-        bind(v.binary ? 1 : 0), now;
+        bind(v.binary ? 1 : 0), bind(v.expireMs), now;
+}
+
+void setVersionExpiry(Poco::Data::Session& s, const std::string& secretId,
+                      const std::string& versionId, std::int64_t expireMs) {
+    s << "UPDATE secret_versions SET expire_ms = ? WHERE secret_id = ? AND version_id = ?",
+        bind(expireMs), bind(secretId), bind(versionId), now;
 }
 
 void removeVersion(Poco::Data::Session& s, const std::string& secretId,
@@ -191,6 +241,43 @@ void putStage(Poco::Data::Session& s, const std::string& secretId, const std::st
          " ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id,"
          " updated_ms = excluded.updated_ms",
         bind(secretId), bind(stage), bind(versionId), bind(nowMs), now;
+}
+
+std::vector<SecretStageRow> stageRows(Poco::Data::Session& s, const std::string& secretId) {
+    std::vector<std::string> stage, version;
+    std::vector<std::int64_t> updated;
+    s << "SELECT stage, version_id, updated_ms FROM secret_stages WHERE secret_id = ?"
+         " ORDER BY stage",
+        bind(secretId), into(stage), into(version), into(updated), now;
+    std::vector<SecretStageRow> out;
+    for (std::size_t i = 0; i < stage.size(); ++i)
+        out.push_back(SecretStageRow{stage[i], version[i], updated[i]});
+    return out;
+}
+
+void removeStage(Poco::Data::Session& s, const std::string& secretId, const std::string& stage) {
+    s << "DELETE FROM secret_stages WHERE secret_id = ? AND stage = ?", bind(secretId), bind(stage),
+        now;
+}
+
+std::vector<SecretTag> tags(Poco::Data::Session& s, const std::string& secretId) {
+    std::vector<std::string> keys, values;
+    s << "SELECT tag_key, tag_value FROM secret_tags WHERE secret_id = ? ORDER BY tag_key",
+        bind(secretId), into(keys), into(values), now;
+    std::vector<SecretTag> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(SecretTag{keys[i], values[i]});
+    return out;
+}
+
+void putTag(Poco::Data::Session& s, const std::string& secretId, const SecretTag& tag) {
+    s << "INSERT INTO secret_tags (secret_id, tag_key, tag_value) VALUES (?, ?, ?)"
+         " ON CONFLICT (secret_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+        bind(secretId), bind(tag.key), bind(tag.value), now;
+}
+
+void removeTag(Poco::Data::Session& s, const std::string& secretId, const std::string& key) {
+    s << "DELETE FROM secret_tags WHERE secret_id = ? AND tag_key = ?", bind(secretId), bind(key),
+        now;
 }
 
 }  // namespace keyport::secret_store

@@ -30,6 +30,14 @@ struct SecretRecord {
     std::optional<std::int64_t> scheduledDeleteMs;
     std::optional<std::string> primaryId;  // set on replicas
     std::int64_t nextVersion = 1;
+    // CSMS's secret type and rotation settings, kept as given (migration 7).
+    std::string secretType = "COMMON";
+    bool autoRotation = false;
+    std::string rotationPeriod;  // e.g. "30d", "6h"; empty when never set
+    std::string rotationConfig;
+    std::int64_t rotatedMs = 0;  // the last rotation; 0 = never rotated
+    std::vector<std::string> eventSubscriptions;
+    std::string enterpriseProjectId = "0";
 
     bool isReplica() const { return primaryId.has_value(); }
 };
@@ -46,13 +54,26 @@ struct SecretVersion {
     hsm::Bytes iv;
     hsm::Bytes ciphertext;
     bool binary = false;
+    std::int64_t expireMs = 0;  // after this the version cannot be read; 0 = never
+};
+
+struct SecretStageRow {
+    std::string stage;
+    std::string versionId;
+    std::int64_t updatedMs = 0;
+};
+
+struct SecretTag {
+    std::string key;
+    std::string value;
 };
 
 namespace secret_store {
 
 void insert(Poco::Data::Session& s, const SecretRecord& r);
 void save(Poco::Data::Session& s, const SecretRecord& r);
-void remove(Poco::Data::Session& s, const std::string& secretId);  // with versions and stages
+// with versions, stages and tags
+void remove(Poco::Data::Session& s, const std::string& secretId);
 std::optional<SecretRecord> find(Poco::Data::Session& s, const std::string& projectId,
                                  const std::string& name);
 std::optional<SecretRecord> findById(Poco::Data::Session& s, const std::string& id);
@@ -61,6 +82,8 @@ std::vector<SecretRecord> list(Poco::Data::Session& s, const std::string& projec
 std::vector<SecretRecord> replicasOf(Poco::Data::Session& s, const std::string& primaryId);
 std::vector<SecretRecord> allReplicas(Poco::Data::Session& s);
 std::vector<std::string> dueForPurge(Poco::Data::Session& s, std::int64_t nowMs);
+// Every secret of the project that is not a replica, by name.
+std::vector<SecretRecord> primariesOf(Poco::Data::Session& s, const std::string& projectId);
 
 void insertVersion(Poco::Data::Session& s, const SecretVersion& v);
 void removeVersion(Poco::Data::Session& s, const std::string& secretId,
@@ -68,11 +91,20 @@ void removeVersion(Poco::Data::Session& s, const std::string& secretId,
 std::optional<SecretVersion> findVersion(Poco::Data::Session& s, const std::string& secretId,
                                          const std::string& versionId);
 std::vector<SecretVersion> versions(Poco::Data::Session& s, const std::string& secretId);  // by seq
+void setVersionExpiry(Poco::Data::Session& s, const std::string& secretId,
+                      const std::string& versionId, std::int64_t expireMs);
 
 // stage → version id
 std::map<std::string, std::string> stages(Poco::Data::Session& s, const std::string& secretId);
 void putStage(Poco::Data::Session& s, const std::string& secretId, const std::string& stage,
               const std::string& versionId, std::int64_t nowMs);
+std::vector<SecretStageRow> stageRows(Poco::Data::Session& s, const std::string& secretId);
+void removeStage(Poco::Data::Session& s, const std::string& secretId, const std::string& stage);
+
+// Tags (CSMS secret tags), by key.
+std::vector<SecretTag> tags(Poco::Data::Session& s, const std::string& secretId);
+void putTag(Poco::Data::Session& s, const std::string& secretId, const SecretTag& tag);
+void removeTag(Poco::Data::Session& s, const std::string& secretId, const std::string& key);
 
 }  // namespace secret_store
 }  // namespace keyport
