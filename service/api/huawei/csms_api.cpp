@@ -523,7 +523,7 @@ Object::Ptr listResourceInstances(CsmsCall& c) {
         throw Error(ErrorCode::InvalidParameter, "action must be filter or count", "action");
     const auto limit = c.body.optInteger("limit", 1, 1000).value_or(1000);
     const auto offset = c.body.optInteger("offset", 0, INT32_MAX).value_or(0);
-    TagFilter filter;
+    SecretTagFilter filter;
     if (const auto tags = c.body.array("tags")) {
         if (tags->size() > 10)
             throw Error(ErrorCode::InvalidParameter, "tags takes at most 10 keys", "tags");

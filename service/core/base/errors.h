@@ -41,7 +41,6 @@ enum class ErrorCode {
     SecretNotFound,        // no such secret, version or stage visible to the caller
     SecretExists,          // a secret of that name, or a replica in that region, exists
     SecretPendingDeletion,
-    SecretReadOnly,            // a write to a replica secret
     MaterialNotRotatable,      // rotation of a key whose material was imported (only its owner
                                // can make new material)
     SecretReadOnly,            // a write to a replica secret

@@ -569,7 +569,7 @@ void SecretService::removeTags(const ProjectScope& scope, const std::string& sec
 }
 
 std::vector<TaggedSecret> SecretService::findByTags(const ProjectScope& scope,
-                                                    const TagFilter& filter) {
+                                                    const SecretTagFilter& filter) {
     for (const auto& [key, values] : filter.tags) {
         checkTag(SecretTag{key, ""});
         for (const auto& v : values) checkTag(SecretTag{key, v});
@@ -598,7 +598,7 @@ std::vector<TaggedSecret> SecretService::findByTags(const ProjectScope& scope,
 std::map<std::string, std::vector<std::string>> SecretService::projectTags(
     const ProjectScope& scope) {
     std::map<std::string, std::vector<std::string>> out;
-    for (const auto& t : findByTags(scope, TagFilter{})) {
+    for (const auto& t : findByTags(scope, SecretTagFilter{})) {
         for (const auto& tag : t.tags) {
             auto& values = out[tag.key];
             if (std::find(values.begin(), values.end(), tag.value) == values.end())

@@ -98,7 +98,7 @@ struct StageView {
 // A filter over a project's secrets by their tags (Huawei's resource_instances/action):
 // every key must be present with one of its values (any value when none is given), and the
 // name must contain `nameContains`.
-struct TagFilter {
+struct SecretTagFilter {
     std::vector<std::pair<std::string, std::vector<std::string>>> tags;
     std::string nameContains;
 };
@@ -165,7 +165,7 @@ class SecretService {
     void removeTags(const ProjectScope& scope, const std::string& secretRef,
                     const std::vector<std::string>& keys);
     // The project's secrets (not replicas) the filter selects, by name.
-    std::vector<TaggedSecret> findByTags(const ProjectScope& scope, const TagFilter& filter);
+    std::vector<TaggedSecret> findByTags(const ProjectScope& scope, const SecretTagFilter& filter);
     // Every tag key of the project's secrets with the values it has.
     std::map<std::string, std::vector<std::string>> projectTags(const ProjectScope& scope);
 
