@@ -1,12 +1,10 @@
 'use strict';
 // CSMS v1 (services/csms/v1/CsmsClient.ts builders, csms_meta.go paths; bodies from
 // model/*RequestBody.ts, shapes from model/*Response.ts, Secret.ts, VersionMetadata.ts,
-// Stage.ts, PageInfo.ts). The CSMS shape and route fixes are the csms helper's branch: rows
-// here are pending until it merges (a pending row that answers is still checked and reported).
+// Stage.ts, PageInfo.ts).
 const { Secret, VersionMetadata, Stage, PageInfo, TagItem } = require('./models');
 
 const P = '/v1/{project_id}';
-const pending = 'csms helper';
 const Version = { version_metadata: VersionMetadata, 'secret_string?': 'string', 'secret_binary?': 'string' };
 
 const notAsked = (sdk, method, path, reason) => ({
@@ -17,14 +15,14 @@ const notAsked = (sdk, method, path, reason) => ({
 
 module.exports = [
   {
-    sdk: 'createSecret', area: 'csms', method: 'POST', path: `${P}/secrets`, pending,
+    sdk: 'createSecret', area: 'csms', method: 'POST', path: `${P}/secrets`,
     model: 'CreateSecretRequestBody / CreateSecretResponse',
     body: (c) => ({ name: c.vars.secret = c.uniq('sdk-secret').replace(/[^A-Za-z0-9_-]/g, '-'),
       secret_string: 'v1', description: 'conformance', secret_type: 'COMMON' }),
     response: { secret: Secret },
   },
   {
-    sdk: 'showSecret', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}`, pending,
+    sdk: 'showSecret', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}`,
     model: 'ShowSecretResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     response: { secret: Secret },
@@ -36,19 +34,19 @@ module.exports = [
     error: { status: 404, code: 'CSMS.0005' },
   },
   {
-    sdk: 'listSecrets', area: 'csms', method: 'GET', path: `${P}/secrets`, pending, model: 'ListSecretsResponse',
+    sdk: 'listSecrets', area: 'csms', method: 'GET', path: `${P}/secrets`, model: 'ListSecretsResponse',
     query: () => ({ limit: '10' }),
     response: { secrets: [Secret], page_info: PageInfo },
   },
   {
-    sdk: 'updateSecret', area: 'csms', method: 'PUT', path: `${P}/secrets/{secret_name}`, pending,
+    sdk: 'updateSecret', area: 'csms', method: 'PUT', path: `${P}/secrets/{secret_name}`,
     model: 'UpdateSecretRequestBody / UpdateSecretResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     body: () => ({ description: 'updated' }),
     response: { secret: Secret },
   },
   {
-    sdk: 'createSecretVersion', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/versions`, pending,
+    sdk: 'createSecretVersion', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/versions`,
     model: 'CreateSecretVersionRequestBody / CreateSecretVersionResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     body: () => ({ secret_string: 'v2', version_stages: ['SYSCURRENT', 'sdk-stage'] }),
@@ -57,7 +55,7 @@ module.exports = [
     save: (c, r) => { c.vars.versionId = r.version_metadata.id; },
   },
   {
-    sdk: 'listSecretVersions', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}/versions`, pending,
+    sdk: 'listSecretVersions', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}/versions`,
     model: 'ListSecretVersionsResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     query: () => ({ limit: '1' }),
@@ -66,90 +64,104 @@ module.exports = [
   },
   {
     sdk: 'showSecretVersion', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}/versions/{version_id}`,
-    pending, model: 'ShowSecretVersionResponse', needs: ['secret'],
+ model: 'ShowSecretVersionResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret, version_id: 'latest' }),
     response: { version: Version },
     check: (c, r) => r.version.secret_string === 'v2' || 'latest is not v2',
   },
   {
     sdk: 'updateVersion', area: 'csms', method: 'PUT', path: `${P}/secrets/{secret_name}/versions/{version_id}`,
-    pending, model: 'UpdateVersionRequestBody / UpdateVersionResponse', needs: ['secret', 'versionId'],
+ model: 'UpdateVersionRequestBody / UpdateVersionResponse', needs: ['secret', 'versionId'],
     pathParams: (c) => ({ secret_name: c.vars.secret, version_id: c.vars.versionId }),
     body: () => ({ expire_time: Date.now() + 86400000 }),
     response: { version_metadata: VersionMetadata },
   },
   {
     sdk: 'showSecretStage', area: 'csms', method: 'GET', path: `${P}/secrets/{secret_name}/stages/{stage_name}`,
-    pending, model: 'ShowSecretStageResponse', needs: ['secret'],
+ model: 'ShowSecretStageResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret, stage_name: 'SYSCURRENT' }),
     response: { stage: Stage },
   },
   {
     sdk: 'updateSecretStage', area: 'csms', method: 'PUT', path: `${P}/secrets/{secret_name}/stages/{stage_name}`,
-    pending, model: 'UpdateSecretStageRequestBody / UpdateSecretStageResponse', needs: ['secret', 'versionId'],
+ model: 'UpdateSecretStageRequestBody / UpdateSecretStageResponse', needs: ['secret', 'versionId'],
     pathParams: (c) => ({ secret_name: c.vars.secret, stage_name: 'sdk-moved' }),
     body: (c) => ({ version_id: c.vars.versionId }),
     response: { stage: Stage },
   },
   {
     sdk: 'deleteSecretStage', area: 'csms', method: 'DELETE', path: `${P}/secrets/{secret_name}/stages/{stage_name}`,
-    pending, model: 'DeleteSecretStageResponse', needs: ['secret'],
+ model: 'DeleteSecretStageResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret, stage_name: 'sdk-moved' }),
     response: {},
   },
   {
-    sdk: 'generateRandomPassword', area: 'csms', method: 'POST', path: `${P}/csms/generate-password`, pending,
+    sdk: 'generateRandomPassword', area: 'csms', method: 'POST', path: `${P}/csms/generate-password`,
     model: 'GenerateRandomPasswordRequestBody / GenerateRandomPasswordResponse',
     body: () => ({ password_length: 16, exclude_characters: 'abc' }),
-    response: { random_password: 'string' },
+    response: { password: 'string' },
   },
   {
-    sdk: 'createSecretTag', area: 'csms', method: 'POST', path: `${P}/csms/{secret_id}/tags`, pending,
+    sdk: 'createSecretTag', area: 'csms', method: 'POST', path: `${P}/csms/{secret_id}/tags`,
     model: 'CreateSecretTagRequestBody / CreateSecretTagResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_id: c.vars.secret }),
     body: () => ({ tag: { key: 'cost center', value: 'x' } }),
     response: {},
   },
   {
-    sdk: 'listSecretTags', area: 'csms', method: 'GET', path: `${P}/csms/{secret_id}/tags`, pending,
+    sdk: 'listSecretTags', area: 'csms', method: 'GET', path: `${P}/csms/{secret_id}/tags`,
     model: 'ListSecretTagsResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_id: c.vars.secret }),
     response: { tags: [TagItem], sys_tags: ['object'] },
   },
   {
-    sdk: 'deleteSecretTag', area: 'csms', method: 'DELETE', path: `${P}/csms/{secret_id}/tags/{key}`, pending,
+    sdk: 'deleteSecretTag', area: 'csms', method: 'DELETE', path: `${P}/csms/{secret_id}/tags/{key}`,
     model: 'DeleteSecretTagResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_id: c.vars.secret, key: 'cost center' }),
     response: {},
   },
   {
-    sdk: 'batchCreateOrDeleteTags', area: 'csms', method: 'POST', path: `${P}/csms/{secret_id}/tags/action`, pending,
+    sdk: 'batchCreateOrDeleteTags', area: 'csms', method: 'POST', path: `${P}/csms/{secret_id}/tags/action`,
     model: 'BatchCreateOrDeleteTagsRequestBody / BatchCreateOrDeleteTagsResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_id: c.vars.secret }),
     body: () => ({ action: 'create', tags: [{ key: 'env', value: 'lab' }] }),
     response: {},
   },
   {
-    sdk: 'listProjectSecretsTags', area: 'csms', method: 'GET', path: `${P}/csms/tags`, pending,
+    sdk: 'listProjectSecretsTags', area: 'csms', method: 'GET', path: `${P}/csms/tags`,
     model: 'ListProjectSecretsTagsResponse',
     response: { tags: [{ key: 'string', values: ['string'] }] },
   },
   {
-    sdk: 'listResourceInstances', area: 'csms', method: 'POST', path: `${P}/csms/{resource_instances}/action`, pending,
+    sdk: 'listResourceInstances', area: 'csms', method: 'POST', path: `${P}/csms/{resource_instances}/action`,
     model: 'ListResourceInstancesRequestBody / ListResourceInstancesResponse',
     pathParams: () => ({ resource_instances: 'resource_instances' }),
     body: () => ({ action: 'filter', limit: '10', tags: [{ key: 'env', values: ['lab'] }] }),
     response: { resources: ['object'], total_count: 'number' },
   },
   {
-    sdk: 'rotateSecret', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/rotate`, pending,
-    model: 'RotateSecretResponse', needs: ['secret'],
-    pathParams: (c) => ({ secret_name: c.vars.secret }),
-    body: () => ({}),
-    response: {},
+    sdk: 'createSecret', case: 'RDS-FG (a rotated type)', area: 'csms', method: 'POST', path: `${P}/secrets`,
+    model: 'CreateSecretRequestBody / CreateSecretResponse',
+    body: (c) => ({ name: c.vars.rdsSecret = c.uniq('sdk-rds').replace(/[^A-Za-z0-9_-]/g, '-'),
+      secret_string: 'v1', secret_type: 'RDS-FG' }),
+    response: { secret: Secret },
   },
   {
-    sdk: 'downloadSecretBlob', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/backup`, pending,
+    sdk: 'rotateSecret', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/rotate`,
+    model: 'RotateSecretResponse', needs: ['rdsSecret'],
+    pathParams: (c) => ({ secret_name: c.vars.rdsSecret }),
+    body: () => ({}),
+    response: { version_id: 'string', secret_name: 'string', rotation_task_id: 'string' },
+  },
+  {
+    sdk: 'rotateSecret', case: 'a COMMON secret is not rotated', area: 'csms', method: 'POST',
+    path: `${P}/secrets/{secret_name}/rotate`, model: 'RotateSecretRequest', needs: ['secret'],
+    pathParams: (c) => ({ secret_name: c.vars.secret }),
+    body: () => ({}),
+    error: { status: 400, code: 'CSMS.0003' },
+  },
+  {
+    sdk: 'downloadSecretBlob', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/backup`,
     model: 'DownloadSecretBlobResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     body: () => ({}),
@@ -158,7 +170,7 @@ module.exports = [
   },
   {
     sdk: 'deleteSecretForSchedule', area: 'csms', method: 'POST',
-    path: `${P}/secrets/{secret_name}/scheduled-deleted-tasks/create`, pending,
+    path: `${P}/secrets/{secret_name}/scheduled-deleted-tasks/create`,
     model: 'DeleteSecretForScheduleRequestBody / DeleteSecretForScheduleResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     body: () => ({ recovery_window_in_days: 7 }),
@@ -166,26 +178,26 @@ module.exports = [
   },
   {
     sdk: 'restoreSecret', area: 'csms', method: 'POST', path: `${P}/secrets/{secret_name}/scheduled-deleted-tasks/cancel`,
-    pending, model: 'RestoreSecretResponse', needs: ['secret'],
+ model: 'RestoreSecretResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     body: () => ({}),
     response: { secret: Secret },
   },
   {
-    sdk: 'deleteSecret', area: 'csms', method: 'DELETE', path: `${P}/secrets/{secret_name}`, pending,
+    sdk: 'deleteSecret', area: 'csms', method: 'DELETE', path: `${P}/secrets/{secret_name}`,
     model: 'DeleteSecretResponse', needs: ['secret'],
     pathParams: (c) => ({ secret_name: c.vars.secret }),
     response: {},
   },
   {
-    sdk: 'uploadSecretBlob', area: 'csms', method: 'POST', path: `${P}/secrets/restore`, pending,
+    sdk: 'uploadSecretBlob', area: 'csms', method: 'POST', path: `${P}/secrets/restore`,
     model: 'UploadSecretBlobRequestBody / UploadSecretBlobResponse', needs: ['secretBlob'],
     body: (c) => ({ secret_blob: c.vars.secretBlob }),
     response: { secret: Secret },
   },
   {
     sdk: 'batchImportSecrets', area: 'csms', method: 'POST', path: `${P}/secrets/batch-import`,
-    pending: 'csms helper (issue: if cheap)', model: 'BatchImportSecretsRequestBody / BatchImportSecretsResponse',
+ model: 'BatchImportSecretsRequestBody / BatchImportSecretsResponse',
     body: (c) => ({ secrets: [{ name: c.uniq('sdk-import').replace(/[^A-Za-z0-9_-]/g, '-'), secret_string: 'x' }] }),
     response: {},
   },

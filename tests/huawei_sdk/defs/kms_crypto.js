@@ -171,7 +171,7 @@ module.exports = [
   },
   {
     sdk: 'createRsaDatakeyPair', area: 'kms-crypto', method: 'POST', path: `${P}/create-rsa-datakey-pair`,
-    pending: 'datakey-pair helper', model: 'CreateRsaDatakeyPairRequestBody / CreateRsaDatakeyPairResponse',
+ model: 'CreateRsaDatakeyPairRequestBody / CreateRsaDatakeyPairResponse',
     body: (c) => ({ key_id: c.vars.aesKey, key_spec: 'RSA_2048', with_plain_text: true,
       additional_authenticated_data: 'pair-ctx' }),
     response: { key_id: 'string', key_spec: 'string', public_key: 'string', private_key_cipher_text: 'string',
@@ -179,7 +179,7 @@ module.exports = [
   },
   {
     sdk: 'createEcDatakeyPair', area: 'kms-crypto', method: 'POST', path: `${P}/create-ec-datakey-pair`,
-    pending: 'datakey-pair helper', model: 'CreateEcDatakeyPairRequestBody / CreateEcDatakeyPairResponse',
+ model: 'CreateEcDatakeyPairRequestBody / CreateEcDatakeyPairResponse',
     body: (c) => ({ key_id: c.vars.aesKey, key_spec: 'ECC_NIST_P256', with_plain_text: false }),
     response: { key_id: 'string', key_spec: 'string', public_key: 'string', private_key_cipher_text: 'string',
       'private_key_plain_text?': 'string' },
@@ -187,20 +187,20 @@ module.exports = [
   },
   {
     sdk: 'createKey', case: 'HMAC_256 (for MAC)', area: 'kms-crypto', method: 'POST', path: `${P}/create-key`,
-    pending: 'HMAC helper', model: 'CreateKeyRequestBody / CreateKeyResponse',
+ model: 'CreateKeyRequestBody / CreateKeyResponse',
     body: (c) => ({ key_alias: c.uniq('sdk-hmac'), key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC' }),
     response: { key_info: { key_id: 'string', domain_id: 'string' } },
     save: (c, r) => { c.vars.hmacKey = r.key_info.key_id; },
   },
   {
-    sdk: 'generateMac', area: 'kms-crypto', method: 'POST', path: `${P}/generate-mac`, pending: 'HMAC helper',
+    sdk: 'generateMac', area: 'kms-crypto', method: 'POST', path: `${P}/generate-mac`,
     model: 'GenerateMacRequestBody / GenerateMacResponse', needs: ['hmacKey'],
     body: (c) => ({ key_id: c.vars.hmacKey, mac_algorithm: 'HMAC_SHA_256', message: Buffer.from('m').toString('base64') }),
     response: { key_id: 'string', mac_algorithm: 'string', mac: 'string' },
     save: (c, r) => { c.vars.mac = r.mac; },
   },
   {
-    sdk: 'verifyMac', area: 'kms-crypto', method: 'POST', path: `${P}/verify-mac`, pending: 'HMAC helper',
+    sdk: 'verifyMac', area: 'kms-crypto', method: 'POST', path: `${P}/verify-mac`,
     model: 'VerifyMacRequestBody / VerifyMacResponse', needs: ['hmacKey', 'mac'],
     body: (c) => ({ key_id: c.vars.hmacKey, mac_algorithm: 'HMAC_SHA_256', message: Buffer.from('m').toString('base64'),
       mac: c.vars.mac }),
@@ -209,10 +209,10 @@ module.exports = [
   },
   {
     sdk: 'deriveSharedSecret', area: 'kms-crypto', method: 'POST', path: `${P}/derive-shared-secret`,
-    pending: 'ECDH helper', model: 'DeriveSharedSecretRequestBody / DeriveSharedSecretResponse',
+ model: 'DeriveSharedSecretRequestBody / DeriveSharedSecretResponse',
     body: (c) => {
       const peer = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      return { key_id: c.vars.ecKey, key_agreement_algorithm: 'ECDH',
+      return { key_id: c.vars.ecdhKey, key_agreement_algorithm: 'ECDH',
         public_key: peer.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
     },
     response: { key_id: 'string', key_agreement_algorithm: 'string', shared_secret: 'string' },

@@ -22,6 +22,13 @@ module.exports = [
     save: (c, r) => { c.vars.ecKey = r.key_info.key_id; },
   },
   {
+    sdk: 'createKey', case: 'EC_P256 KEY_AGREEMENT', area: 'kms-keys', method: 'POST', path: `${P}/create-key`,
+    model: 'CreateKeyRequestBody / CreateKeyResponse (key_usage is a string in the model; KEY_AGREEMENT as AWS names it)',
+    body: (c) => ({ key_alias: c.uniq('sdk-ecdh'), key_spec: 'EC_P256', key_usage: 'KEY_AGREEMENT' }),
+    response: { key_info: { key_id: 'string', domain_id: 'string' } },
+    save: (c, r) => { c.vars.ecdhKey = r.key_info.key_id; },
+  },
+  {
     sdk: 'createKey', case: 'RSA_2048 ENCRYPT_DECRYPT', area: 'kms-keys', method: 'POST', path: `${P}/create-key`,
     model: 'CreateKeyRequestBody / CreateKeyResponse',
     body: (c) => ({ key_alias: c.uniq('sdk-rsa'), key_spec: 'RSA_2048', key_usage: 'ENCRYPT_DECRYPT' }),

@@ -43,7 +43,7 @@ module.exports = [
   },
   {
     sdk: 'updatePrimaryRegion', area: 'kms-misc', method: 'PUT', path: '/v2/{project_id}/kms/keys/{key_id}/update-primary-region',
-    pending: 'multi-region helper',
+
     model: 'UpdatePrimaryRegionRequestBody / UpdatePrimaryRegionResponse',
     pathParams: (c) => ({ key_id: c.vars.aesKey }),
     body: (c) => ({ key_id: c.vars.aesKey, primary_region: c.env.replicaRegion }),

@@ -66,19 +66,19 @@ module.exports = [
   },
   {
     sdk: 'batchCreateKmsTags', area: 'kms-tags', method: 'POST', path: `${P}/{key_id}/tags/action`,
-    pending: 'tag-query helper', model: 'BatchCreateKmsTagsRequestBody / BatchCreateKmsTagsResponse',
+ model: 'BatchCreateKmsTagsRequestBody / BatchCreateKmsTagsResponse',
     pathParams: (c) => ({ key_id: c.vars.aesKey }),
     body: () => ({ action: 'create', tags: [{ key: 'env', value: 'lab' }, { key: 'tier', value: '1' }] }),
     response: {},
   },
   {
-    sdk: 'listKmsTags', area: 'kms-tags', method: 'GET', path: `${P}/tags`, pending: 'tag-query helper',
+    sdk: 'listKmsTags', area: 'kms-tags', method: 'GET', path: `${P}/tags`,
     model: 'ListKmsTagsResponse',
     response: { tags: [{ key: 'string', values: ['string'] }] },  // model/Tag.ts
   },
   {
     sdk: 'listKmsByTags', area: 'kms-tags', method: 'POST', path: `${P}/{resource_instances}/action`,
-    pending: 'tag-query helper', model: 'ListKmsByTagsRequestBody / ListKmsByTagsResponse',
+ model: 'ListKmsByTagsRequestBody / ListKmsByTagsResponse',
     pathParams: () => ({ resource_instances: 'resource_instances' }),
     body: () => ({ action: 'filter', limit: '10', offset: '0', tags: [{ key: 'team', values: ['crypto'] }] }),
     response: { resources: [{ resource_id: 'string', resource_detail: KeyDetails, resource_name: 'string',
@@ -86,38 +86,38 @@ module.exports = [
   },
   {
     sdk: 'listKmsByTags', case: 'action count', area: 'kms-tags', method: 'POST', path: `${P}/{resource_instances}/action`,
-    pending: 'tag-query helper', model: 'ListKmsByTagsRequestBody / ListKmsByTagsResponse',
+ model: 'ListKmsByTagsRequestBody / ListKmsByTagsResponse',
     pathParams: () => ({ resource_instances: 'resource_instances' }),
     body: () => ({ action: 'count', tags: [{ key: 'team', values: ['crypto'] }] }),
     response: { total_count: 'number' },
   },
   {
-    sdk: 'createAlias', area: 'kms-tags', method: 'POST', path: `${P}/aliases`, pending: 'alias helper',
+    sdk: 'createAlias', area: 'kms-tags', method: 'POST', path: `${P}/aliases`,
     model: 'CreateAliasRequestBody / CreateAliasResponse',
     body: (c) => ({ alias: c.vars.aliasName = `alias/${c.uniq('sdk')}`, key_id: c.vars.aesKey }),
     response: AliasEntity,
   },
   {
-    sdk: 'listAliases', area: 'kms-tags', method: 'GET', path: `${P}/aliases`, pending: 'alias helper',
+    sdk: 'listAliases', area: 'kms-tags', method: 'GET', path: `${P}/aliases`,
     model: 'ListAliasesRequest / ListAliasesResponse',
     query: (c) => ({ key_id: c.vars.aesKey, limit: '10' }),
     // ListAliasesResponse.ts types the whole body as ListAliasResponseBody {aliases, page_info}.
     response: { aliases: [AliasEntity], page_info: 'object' },
   },
   {
-    sdk: 'associateAlias', area: 'kms-tags', method: 'POST', path: `${P}/alias/associate`, pending: 'alias helper',
+    sdk: 'associateAlias', area: 'kms-tags', method: 'POST', path: `${P}/alias/associate`,
     model: 'AssociateAliasRequestBody / AssociateAliasResponse', needs: ['aliasName'],
     body: (c) => ({ alias: c.vars.aliasName, target_key_id: c.vars.ecKey }),
     response: {},
   },
   {
-    sdk: 'deleteAlias', area: 'kms-tags', method: 'DELETE', path: `${P}/aliases`, pending: 'alias helper',
+    sdk: 'deleteAlias', area: 'kms-tags', method: 'DELETE', path: `${P}/aliases`,
     model: 'DeleteAliasRequestBody / DeleteAliasResponse', needs: ['aliasName'],
     body: (c) => ({ key_id: c.vars.ecKey, aliases: [c.vars.aliasName] }),
     response: {},
   },
   {
-    sdk: 'createGrant', area: 'kms-tags', method: 'POST', path: `${P}/create-grant`, pending: 'grant helper',
+    sdk: 'createGrant', area: 'kms-tags', method: 'POST', path: `${P}/create-grant`,
     model: 'CreateGrantRequestBody / CreateGrantResponse',
     body: (c) => ({ key_id: c.vars.aesKey, grantee_principal: c.env.otherUser, grantee_principal_type: 'user',
       operations: ['describe-key', 'encrypt-data'], name: 'sdk-grant' }),
@@ -125,25 +125,25 @@ module.exports = [
     save: (c, r) => { c.vars.grantId = r.grant_id; },
   },
   {
-    sdk: 'listGrants', area: 'kms-tags', method: 'POST', path: `${P}/list-grants`, pending: 'grant helper',
+    sdk: 'listGrants', area: 'kms-tags', method: 'POST', path: `${P}/list-grants`,
     model: 'ListGrantsRequestBody / ListGrantsResponse',
     body: (c) => ({ key_id: c.vars.aesKey, limit: '10' }),
     response: { grants: [Grant], next_marker: 'string', truncated: 'boolstr', total: 'number' },
   },
   {
     sdk: 'listRetirableGrants', area: 'kms-tags', method: 'POST', path: `${P}/list-retirable-grants`,
-    pending: 'grant helper', model: 'ListRetirableGrantsRequestBody / ListRetirableGrantsResponse',
+ model: 'ListRetirableGrantsRequestBody / ListRetirableGrantsResponse',
     body: () => ({ limit: '10' }),
     response: { grants: [Grant], next_marker: 'string', truncated: 'boolstr', total: 'number' },
   },
   {
-    sdk: 'cancelSelfGrant', area: 'kms-tags', method: 'POST', path: `${P}/retire-grant`, pending: 'grant helper',
+    sdk: 'cancelSelfGrant', area: 'kms-tags', method: 'POST', path: `${P}/retire-grant`,
     model: 'RevokeGrantRequestBody / CancelSelfGrantResponse', needs: ['grantId'],
     body: (c) => ({ key_id: c.vars.aesKey, grant_id: c.vars.grantId }),
     response: {},
   },
   {
-    sdk: 'cancelGrant', area: 'kms-tags', method: 'POST', path: `${P}/revoke-grant`, pending: 'grant helper',
+    sdk: 'cancelGrant', area: 'kms-tags', method: 'POST', path: `${P}/revoke-grant`,
     model: 'RevokeGrantRequestBody / CancelGrantResponse', needs: ['grantId'],
     body: (c) => ({ key_id: c.vars.aesKey, grant_id: c.vars.grantId }),
     error: { status: [400, 404] },  // already retired above
