@@ -1,7 +1,7 @@
 // Huawei KMS cryptographic operations over HTTP against a real keyportd: the binding of
 // additional_authenticated_data on every route that takes it, decrypt-datakey's
 // datakey_cipher_length as Huawei's docs and samples send it, and (below) HMAC keys with
-// generate-mac / verify-mac, checked on the client side with OpenSSL.
+// generate-mac / verify-mac, checked on the client side with OpenSSL, and re-encrypt.
 // SDK models checked: nodejs services/kms/v2/model/CreateDatakeyRequestBody.ts,
 // EncryptDatakeyRequestBody.ts, DecryptDatakeyRequestBody.ts, EncryptDataRequestBody.ts,
 // DecryptDataRequestBody.ts; go model_*_datakey_request_body.go ("any string, at most 128
@@ -550,6 +550,269 @@ TEST(KmsDataKeyPair, BadInput) {
                                                              "cn-north-4", "admin"));
     expectKmsError(createPair(mallory, ec, keys().aes, "ECC_NIST_P256", std::nullopt), kNotFound,
                    "another domain's CMK");
+}
+
+// ---- re-encrypt (KmsClient.ts reEncrypt: POST /v1.0/{project_id}/kms/re-encrypt;
+// model/ReEncryptRequestBody.ts, ReEncryptResponse.ts; go model_re_encrypt_request_body.go) ----
+
+HttpResult reEncrypt(const KmsClient& c, const Fields& f) {
+    return c.call("re-encrypt", jsonBody(f));
+}
+
+std::string sealed(const KmsClient& c, const std::string& keyId, const std::string& plain,
+                   const Fields& extra = {}) {
+    Fields f{{"key_id", keyId}, {"plain_text", plain}};
+    f.insert(f.end(), extra.begin(), extra.end());
+    const auto e = c.call("encrypt-data", jsonBody(f));
+    EXPECT_EQ(e.status, 200) << e.body;
+    return e.str("cipher_text");
+}
+
+// The material version a format-4 AES ciphertext names (ciphertext.h).
+std::uint32_t materialVersion(const std::string& cipherB64) {
+    const hsm::Bytes b = unb64(cipherB64);
+    if (b.size() < 41 || b[0] != 4) return 0;
+    return (std::uint32_t{b[37]} << 24) | (std::uint32_t{b[38]} << 16) |
+           (std::uint32_t{b[39]} << 8) | std::uint32_t{b[40]};
+}
+
+const std::string& otherAes() {
+    static const std::string id =
+        demoClient().createKey("reenc-aes-2", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    return id;
+}
+
+TEST(KmsReEncrypt, AesToOtherAesKeyWithDestinationAad) {
+    const auto c = demoClient();
+    const std::string ct =
+        sealed(c, keys().aes, "move me", {{"additional_authenticated_data", "src-ctx"}});
+    const auto r = reEncrypt(c, {{"cipher_text", ct},
+                                 {"source_additional_authenticated_data", "src-ctx"},
+                                 {"destination_key_id", otherAes()},
+                                 {"destination_additional_authenticated_data", "dst-ctx"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.str("key_id"), otherAes());
+    EXPECT_EQ(r.str("source_key_id"), keys().aes);
+    EXPECT_EQ(r.str("source_encryption_algorithm"), "SYMMETRIC_DEFAULT");
+    EXPECT_EQ(r.str("destination_encryption_algorithm"), "SYMMETRIC_DEFAULT");
+    const std::string out = r.str("cipher_text");
+    const auto ok = decryptData(c, out, "dst-ctx");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(ok.str("key_id"), otherAes());
+    EXPECT_EQ(ok.str("plain_text"), "move me");
+    expectKmsError(decryptData(c, out, "src-ctx"), kInvalid, "the new ciphertext with source AAD");
+    expectKmsError(decryptData(c, out, std::nullopt), kInvalid, "the new ciphertext without AAD");
+    // The source ciphertext is untouched and still opens.
+    EXPECT_EQ(decryptData(c, ct, "src-ctx").str("plain_text"), "move me");
+}
+
+TEST(KmsReEncrypt, SourceAadMustMatch) {
+    const auto c = demoClient();
+    const std::string ct = sealed(c, keys().aes, "bound", {{"additional_authenticated_data", "a"}});
+    const Fields dst{{"destination_key_id", otherAes()}};
+    auto with2 = [&](Fields f) {
+        f.insert(f.end(), dst.begin(), dst.end());
+        return f;
+    };
+    expectKmsError(
+        reEncrypt(c, with2({{"cipher_text", ct}, {"source_additional_authenticated_data", "b"}})),
+        kInvalid, "other source AAD");
+    expectKmsError(reEncrypt(c, with2({{"cipher_text", ct}})), kInvalid, "no source AAD");
+    // The AAD of the other side does not open it either.
+    expectKmsError(reEncrypt(c, with2({{"cipher_text", ct},
+                                       {"destination_additional_authenticated_data", "a"}})),
+                   kInvalid, "the AAD given as the destination's");
+}
+
+TEST(KmsReEncrypt, RsaSourceWithSourceKeyIdAndOaepSha256) {
+    const auto c = demoClient();
+    const std::string ct =
+        sealed(c, keys().rsa, "from rsa", {{"encryption_algorithm", "RSAES_OAEP_SHA_256"}});
+    const auto r = reEncrypt(c, {{"cipher_text", ct},
+                                 {"source_key_id", keys().rsa},
+                                 {"source_encryption_algorithm", "RSAES_OAEP_SHA_256"},
+                                 {"destination_key_id", keys().aes},
+                                 {"destination_additional_authenticated_data", "to-aes"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.str("source_key_id"), keys().rsa);
+    EXPECT_EQ(r.str("source_encryption_algorithm"), "RSAES_OAEP_SHA_256");
+    EXPECT_EQ(decryptData(c, r.str("cipher_text"), "to-aes").str("plain_text"), "from rsa");
+    // The algorithm named must be the one the ciphertext was made with.
+    expectKmsError(reEncrypt(c, {{"cipher_text", ct},
+                                 {"source_key_id", keys().rsa},
+                                 {"source_encryption_algorithm", "RSAES_OAEP_SHA_1"},
+                                 {"destination_key_id", keys().aes}}),
+                   kInvalid, "RSA ciphertext named as OAEP-SHA-1");
+    // RSA-OAEP binds no AAD: a source AAD for it is refused, naming the source field.
+    const auto aad = reEncrypt(c, {{"cipher_text", ct},
+                                   {"source_additional_authenticated_data", "x"},
+                                   {"destination_key_id", keys().aes}});
+    expectKmsError(aad, kInvalid, "source AAD on an RSA ciphertext");
+    EXPECT_NE(aad.body.find("source_additional_authenticated_data"), std::string::npos) << aad.body;
+}
+
+TEST(KmsReEncrypt, DestinationRsaKeyWithOaep) {
+    const auto c = demoClient();
+    const std::string ct = sealed(c, keys().aes, "to rsa");
+    for (const std::string alg : {"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"}) {
+        const auto r = reEncrypt(c, {{"cipher_text", ct},
+                                     {"destination_key_id", keys().rsa},
+                                     {"destination_encryption_algorithm", alg}});
+        ASSERT_EQ(r.status, 200) << alg << ": " << r.body;
+        EXPECT_EQ(r.str("key_id"), keys().rsa);
+        EXPECT_EQ(r.str("destination_encryption_algorithm"), alg);
+        const auto d = decryptData(c, r.str("cipher_text"), std::nullopt);
+        ASSERT_EQ(d.status, 200) << alg << ": " << d.body;
+        EXPECT_EQ(d.str("plain_text"), "to rsa") << alg;
+    }
+    const auto noAlg = reEncrypt(c, {{"cipher_text", ct}, {"destination_key_id", keys().rsa}});
+    expectKmsError(noAlg, kInvalid, "RSA destination with the symmetric default");
+    EXPECT_NE(noAlg.body.find("destination_encryption_algorithm"), std::string::npos) << noAlg.body;
+    const auto aad = reEncrypt(c, {{"cipher_text", ct},
+                                   {"destination_key_id", keys().rsa},
+                                   {"destination_encryption_algorithm", "RSAES_OAEP_SHA_256"},
+                                   {"destination_additional_authenticated_data", "x"}});
+    expectKmsError(aad, kInvalid, "destination AAD with an RSA key");
+    EXPECT_NE(aad.body.find("destination_additional_authenticated_data"), std::string::npos)
+        << aad.body;
+    // More than OAEP-SHA-256 with RSA-2048 takes (190 bytes).
+    const std::string longCt = sealed(c, keys().aes, std::string(191, 'p'));
+    expectKmsError(reEncrypt(c, {{"cipher_text", longCt},
+                                 {"destination_key_id", keys().rsa},
+                                 {"destination_encryption_algorithm", "RSAES_OAEP_SHA_256"}}),
+                   kInvalid, "content too long for the RSA destination");
+}
+
+// After rotate-on-demand, re-encrypting an old ciphertext under the same key moves it to the
+// current material version.
+TEST(KmsReEncrypt, OldVersionMovesToCurrentVersion) {
+    const auto c = demoClient();
+    const std::string id = c.createKey("reenc-rot", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const std::string v1 = sealed(c, id, "old material", {{"additional_authenticated_data", "r"}});
+    ASSERT_EQ(materialVersion(v1), 1u);
+    const auto rot = c.call("rotate-on-demand", jsonBody({{"key_id", id}}));
+    ASSERT_EQ(rot.status, 200) << rot.body;
+    const auto r = reEncrypt(c, {{"cipher_text", v1},
+                                 {"source_key_id", id},
+                                 {"source_additional_authenticated_data", "r"},
+                                 {"destination_key_id", id},
+                                 {"destination_additional_authenticated_data", "r"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.str("key_id"), id);
+    EXPECT_EQ(materialVersion(r.str("cipher_text")), 2u);
+    EXPECT_EQ(decryptData(c, r.str("cipher_text"), "r").str("plain_text"), "old material");
+}
+
+// What each bad input gets.
+TEST(KmsReEncrypt, BadInput) {
+    const auto c = demoClient();
+    const std::string ct = sealed(c, keys().aes, "x");
+    const std::string dst = otherAes();
+    const KmsExpect kMissing{400, "KMS.0204"};
+    struct Row {
+        std::string what;
+        Fields fields;
+        KmsExpect expect;
+    };
+    const std::vector<Row> rows{
+        {"cipher_text missing", {{"destination_key_id", dst}}, kMissing},
+        {"destination_key_id missing", {{"cipher_text", ct}}, kMissing},
+        {"cipher_text not base64",
+         {{"cipher_text", "%%%not base64"}, {"destination_key_id", dst}},
+         kInvalid},
+        {"cipher_text empty", {{"cipher_text", ""}, {"destination_key_id", dst}}, kInvalid},
+        {"cipher_text not a Keyport ciphertext",
+         {{"cipher_text", b64(bytes("hello world!"))}, {"destination_key_id", dst}},
+         kInvalid},
+        {"destination_key_id not a key ID",
+         {{"cipher_text", ct}, {"destination_key_id", "abc"}},
+         kInvalid},
+        {"destination_key_id unknown",
+         {{"cipher_text", ct}, {"destination_key_id", "00000000-0000-4000-8000-000000000000"}},
+         kNotFound},
+        {"destination algorithm unknown",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"destination_encryption_algorithm", "AES_GCM"}},
+         kInvalid},
+        {"source algorithm unknown",
+         {{"cipher_text", ct}, {"destination_key_id", dst}, {"source_encryption_algorithm", "X"}},
+         kInvalid},
+        {"source algorithm SM2_ENCRYPT",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"source_encryption_algorithm", "SM2_ENCRYPT"}},
+         kInvalid},
+        {"destination algorithm SM2_ENCRYPT",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"destination_encryption_algorithm", "SM2_ENCRYPT"}},
+         kInvalid},
+        {"source algorithm RSA for an AES ciphertext",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"source_encryption_algorithm", "RSAES_OAEP_SHA_256"}},
+         kInvalid},
+        {"source_key_id of another key",
+         {{"cipher_text", ct}, {"destination_key_id", dst}, {"source_key_id", dst}},
+         kInvalid},
+        {"source_key_id not a key ID",
+         {{"cipher_text", ct}, {"destination_key_id", dst}, {"source_key_id", "k1"}},
+         kInvalid},
+        {"source AAD of 129 bytes",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"source_additional_authenticated_data", std::string(129, 'a')}},
+         kInvalid},
+        {"destination AAD of 129 bytes",
+         {{"cipher_text", ct},
+          {"destination_key_id", dst},
+          {"destination_additional_authenticated_data", std::string(129, 'a')}},
+         kInvalid},
+        {"datakey_cipher_length 0",
+         {{"cipher_text", ct}, {"destination_key_id", dst}, {"datakey_cipher_length", "0"}},
+         kInvalid},
+    };
+    for (const Row& row : rows) expectKmsError(reEncrypt(c, row.fields), row.expect, row.what);
+    const auto sm2 = reEncrypt(c, {{"cipher_text", ct},
+                                   {"destination_key_id", dst},
+                                   {"source_encryption_algorithm", "SM2_ENCRYPT"}});
+    EXPECT_NE(sm2.body.find("SM2"), std::string::npos) << sm2.body;
+    const std::string hmac = c.createKey("reenc-hmac", "HMAC_256", "GENERATE_VERIFY_MAC", "kms");
+    expectKmsError(reEncrypt(c, {{"cipher_text", ct}, {"destination_key_id", hmac}}), kInvalid,
+                   "an HMAC destination key");
+    expectKmsError(
+        c.call("re-encrypt", R"({"cipher_text":42,"destination_key_id":")" + dst + "\"}"), kInvalid,
+        "cipher_text a number");
+    // datakey_cipher_length as Huawei's samples send it is accepted.
+    EXPECT_EQ(
+        reEncrypt(
+            c, {{"cipher_text", ct}, {"destination_key_id", dst}, {"datakey_cipher_length", "64"}})
+            .status,
+        200);
+}
+
+// Another domain holding a ciphertext learns nothing and makes nothing: the source key is not
+// found from there, nor is a destination key of another domain.
+TEST(KmsReEncrypt, CrossDomain) {
+    const auto c = demoClient();
+    const std::string ct = sealed(c, keys().aes, "not yours");
+    const KmsClient mallory(c.port(), server().addCredential("reenc-mallory", "reencmalloryproject",
+                                                             "cn-north-4", "admin"));
+    const std::string own = mallory.createKey("mallory-aes", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const auto r = reEncrypt(mallory, {{"cipher_text", ct}, {"destination_key_id", own}});
+    expectKmsError(r, kNotFound, "another domain's ciphertext");
+    EXPECT_EQ(r.body.find("cipher_text\":"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("not yours"), std::string::npos) << r.body;
+    const auto named = reEncrypt(
+        mallory, {{"cipher_text", ct}, {"source_key_id", keys().aes}, {"destination_key_id", own}});
+    expectKmsError(named, kNotFound, "another domain's ciphertext, its key named");
+    // Her own ciphertext into the demo domain's key.
+    const std::string hers = sealed(mallory, own, "mine");
+    const auto into =
+        reEncrypt(mallory, {{"cipher_text", hers}, {"destination_key_id", keys().aes}});
+    expectKmsError(into, kNotFound, "into another domain's key");
+    EXPECT_EQ(into.body.find("cipher_text\":"), std::string::npos) << into.body;
 }
 
 // ---- Replication: HMAC and KEY_AGREEMENT keys travel to another region (transfer blobs

@@ -186,6 +186,30 @@ TEST(KmsTags, BadInputGetsHuaweiErrors) {
         expectKmsError(demo("POST", "resource_instances/action", body), expect, name);
 }
 
+// The per-key create route (CreateKmsTagRequestBody.ts) applies the same TagItem rule as the
+// batch route: lengths in Unicode characters, so 36 two-byte characters (72 bytes) are a
+// valid key and 43 a valid value; one more of either is refused.
+TEST(KmsTags, PerKeyCreateCountsCharacters) {
+    const std::string key = newKey("tag-wide");
+    const auto wide = [](int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += "\xc3\xa9";
+        return s;
+    };
+    const auto create = [&](const std::string& k, const std::string& v) {
+        return demo("POST", key + "/tags",
+                    R"({"tag":{"key":")" + k + R"(","value":")" + v + R"("}})");
+    };
+    const auto ok = create(wide(36), wide(43));
+    EXPECT_LT(ok.status, 300) << ok.body;
+    const auto listed = demo("GET", key + "/tags");
+    ASSERT_TRUE(listed.json) << listed.body;
+    EXPECT_EQ(listed.json->getArray("tags")->size(), 1u) << listed.body;
+    expectKmsError(create(wide(37), "v"), {400, "KMS.0308"}, "key of 37 characters");
+    expectKmsError(create("k", wide(44)), {400, "KMS.0308"}, "value of 44 characters");
+    expectKmsError(create("a*b", "v"), {400, "KMS.0308"}, "key with *");
+}
+
 TEST(KmsTags, AnotherDomainSeesAndChangesNothing) {
     const std::string key = newKey("tag-private");
     ASSERT_EQ(batch(key, "create", R"([{"key":"secret-tag","value":"v"}])").status, 204);

@@ -92,6 +92,13 @@ std::string_view exoField(Input input) {
         case Input::Mac:
         case Input::PeerPublicKey:
         case Input::KeyAgreementAlgorithm:
+        // re-encrypt is a Huawei route only.
+        case Input::SourceKeyId:
+        case Input::SourceEncryptionContext:
+        case Input::SourceEncryptionAlgorithm:
+        case Input::DestinationKeyId:
+        case Input::DestinationEncryptionContext:
+        case Input::DestinationEncryptionAlgorithm:
             return "";
     }
     return "";

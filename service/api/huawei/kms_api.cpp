@@ -124,6 +124,7 @@ const std::vector<Route>& routes() {
         {"POST", "get-key-rotation-status", Access::Read, true, getKeyRotationStatus},
         {"POST", "update-key-rotation-interval", Access::Write, true, updateKeyRotationInterval},
         {"POST", "rotate-on-demand", Access::Write, true, rotateOnDemand},
+        {"POST", "re-encrypt", Access::Write, true, reEncrypt},
     };
     return r;
 }

@@ -109,6 +109,7 @@ Poco::JSON::Object::Ptr sign(KmsCall& c);
 Poco::JSON::Object::Ptr verify(KmsCall& c);
 Poco::JSON::Object::Ptr getPublicKey(KmsCall& c);
 Poco::JSON::Object::Ptr genRandom(KmsCall& c);
+Poco::JSON::Object::Ptr reEncrypt(KmsCall& c);
 
 Poco::JSON::Object::Ptr generateMac(KmsCall& c);  // kms_mac_handlers.cpp
 Poco::JSON::Object::Ptr verifyMac(KmsCall& c);

@@ -1,4 +1,5 @@
-// Huawei KMS cryptographic routes: data, data keys, signatures, public keys, random.
+// Huawei KMS cryptographic routes: data, data keys, re-encryption, signatures, public keys,
+// random.
 #include <algorithm>
 #include <vector>
 
@@ -34,17 +35,46 @@ bool validUtf8(hsm::ByteView s) {
     return true;
 }
 
-EncryptionAlgorithm encryptionAlgorithm(const KmsCall& c) {
-    auto s = c.body.optString("encryption_algorithm");
-    if (!s) return EncryptionAlgorithm::SymmetricDefault;
+std::optional<EncryptionAlgorithm> optEncryptionAlgorithm(const KmsCall& c,
+                                                          const std::string& field) {
+    auto s = c.body.optString(field);
+    if (!s) return std::nullopt;
+    // An algorithm of Huawei's (SM2 keys, Chinese regions) that Keyport has no keys for.
+    if (*s == "SM2_ENCRYPT") {
+        throw Error(ErrorCode::AlgorithmUnsupported,
+                    field + " SM2_ENCRYPT is not supported: Keyport has no SM2 keys", field);
+    }
     auto a = parseEncryptionAlgorithm(*s);
     if (!a) {
         throw Error(ErrorCode::InvalidParameter,
-                    "encryption_algorithm must be SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or "
-                    "RSAES_OAEP_SHA_1",
-                    "encryption_algorithm");
+                    field + " must be SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+                    field);
     }
     return *a;
+}
+
+EncryptionAlgorithm encryptionAlgorithm(const KmsCall& c) {
+    return optEncryptionAlgorithm(c, "encryption_algorithm")
+        .value_or(EncryptionAlgorithm::SymmetricDefault);
+}
+
+// An AAD string as a ciphertext's binding (absent and "" are the same: none).
+std::string checkedAad(const std::string& aad, const std::string& field) {
+    if (aad.size() > kMaxAad) {
+        throw Error(ErrorCode::InvalidParameter, field + " must be at most 128 bytes", field);
+    }
+    if (!aad.empty() && aad.front() == '\0') {
+        throw Error(ErrorCode::InvalidParameter, field + " must not start with a NUL character",
+                    field);
+    }
+    return aad;
+}
+
+// A key id field other than key_id (re-encrypt's source and destination keys).
+std::string keyIdField(const KmsCall& c, const std::string& field) {
+    const std::string id = c.body.string(field);
+    if (!isUuid(id)) throw Error(ErrorCode::InvalidParameter, field + " must be a key ID", field);
+    return id;
 }
 
 // A secret field (a data key) decoded straight into SecretBytes.
@@ -131,19 +161,7 @@ std::string associatedDataField(const KmsCall& c) {
                     "give additional_authenticated_data or encryption_context, not both",
                     "encryption_context");
     }
-    if (aad) {
-        if (aad->size() > kMaxAad) {
-            throw Error(ErrorCode::InvalidParameter,
-                        "additional_authenticated_data must be at most 128 bytes",
-                        "additional_authenticated_data");
-        }
-        if (!aad->empty() && aad->front() == '\0') {
-            throw Error(ErrorCode::InvalidParameter,
-                        "additional_authenticated_data must not start with a NUL character",
-                        "additional_authenticated_data");
-        }
-        return *aad;
-    }
+    if (aad) return checkedAad(*aad, "additional_authenticated_data");
     if (!context || context->size() == 0) return {};
     std::vector<std::pair<std::string, std::string>> pairs;
     for (const auto& [k, v] : *context) {
@@ -321,6 +339,42 @@ Poco::JSON::Object::Ptr genRandom(KmsCall& c) {
     auto o = object();
     o->set("random_data",
            hexEncode(c.services.crypto->random(c.scope, static_cast<std::size_t>(*bits / 8))));
+    return o;
+}
+
+// POST /v1.0/{project_id}/kms/re-encrypt (KmsClient.ts reEncrypt; model/ReEncryptRequestBody.ts,
+// ReEncryptResponse.ts; go model_re_encrypt_request_body.go). cipher_text is base64 as
+// encrypt-data makes it; the result is one of the destination key's current material version.
+// Not a grant operation (CreateGrantRequestBody.operations has no re-encrypt): it acts on the
+// caller's own keys only.
+Poco::JSON::Object::Ptr reEncrypt(KmsCall& c) {
+    auto ct = base64Decode(c.body.string("cipher_text"));
+    if (!ct || ct->empty())
+        throw Error(ErrorCode::InvalidParameter, "cipher_text is not valid base64", "cipher_text");
+    ReEncryptRequest r;
+    r.ciphertext = *ct;
+    if (c.body.has("source_key_id")) r.sourceKeyId = keyIdField(c, "source_key_id");
+    const std::string sourceAad =
+        checkedAad(c.body.optString("source_additional_authenticated_data").value_or(""),
+                   "source_additional_authenticated_data");
+    r.sourceContext = hsm::asBytes(sourceAad);
+    r.sourceAlgorithm = optEncryptionAlgorithm(c, "source_encryption_algorithm");
+    r.destinationKeyId = keyIdField(c, "destination_key_id");
+    const std::string destinationAad =
+        checkedAad(c.body.optString("destination_additional_authenticated_data").value_or(""),
+                   "destination_additional_authenticated_data");
+    r.destinationContext = hsm::asBytes(destinationAad);
+    r.destinationAlgorithm = optEncryptionAlgorithm(c, "destination_encryption_algorithm")
+                                 .value_or(EncryptionAlgorithm::SymmetricDefault);
+    // As decrypt-datakey: its form only (a string, 1–1024), see decryptDataKey.
+    c.body.optInteger("datakey_cipher_length", 1, 1024);
+    const ReEncrypted out = c.services.crypto->reEncrypt(c.scope, r);
+    auto o = object();
+    o->set("key_id", out.keyId);
+    o->set("source_key_id", out.sourceKeyId);
+    o->set("source_encryption_algorithm", std::string(name(out.sourceAlgorithm)));
+    o->set("destination_encryption_algorithm", std::string(name(out.algorithm)));
+    o->set("cipher_text", base64Encode(out.ciphertext));
     return o;
 }
 

@@ -92,6 +92,18 @@ std::string_view kmsField(Input input) {
             return "public_key";
         case Input::KeyAgreementAlgorithm:
             return "key_agreement_algorithm";
+        case Input::SourceKeyId:
+            return "source_key_id";
+        case Input::SourceEncryptionContext:
+            return "source_additional_authenticated_data";
+        case Input::SourceEncryptionAlgorithm:
+            return "source_encryption_algorithm";
+        case Input::DestinationKeyId:
+            return "destination_key_id";
+        case Input::DestinationEncryptionContext:
+            return "destination_additional_authenticated_data";
+        case Input::DestinationEncryptionAlgorithm:
+            return "destination_encryption_algorithm";
     }
     return "";
 }
@@ -143,7 +155,7 @@ Response kmsError(const Error& e) {
         case ErrorCode::KeyNotExternal:
             return kmsError(400, "KMS.0309", msg);
         case ErrorCode::UsageMismatch:
-            return invalid("key_id");
+            return invalid(text.field.empty() ? "key_id" : text.field);
         case ErrorCode::ImportTokenInvalid:
         case ErrorCode::ImportTokenExpired:
         case ErrorCode::ImportTokenMismatch:

@@ -37,21 +37,6 @@ E parsed(const std::optional<E>& v, const std::string& field, const std::string&
     return *v;
 }
 
-// Huawei tag rules (API.md §1): key 1–36, value 0–43, no ASCII 0–31, *, <, >, \, =.
-void checkTagText(const std::string& s, std::size_t min, std::size_t max,
-                  const std::string& field) {
-    const bool bad = std::any_of(s.begin(), s.end(), [](char ch) {
-        const auto u = static_cast<unsigned char>(ch);
-        return u < 32 || ch == '*' || ch == '<' || ch == '>' || ch == '\\' || ch == '=';
-    });
-    if (s.size() < min || s.size() > max || bad) {
-        throw Error(ErrorCode::InvalidParameter,
-                    field + " must be " + std::to_string(min) + "–" + std::to_string(max) +
-                        " characters without control characters, *, <, >, \\ or =",
-                    field);
-    }
-}
-
 }  // namespace
 
 std::string checkedKeyId(const std::string& id) {
@@ -279,8 +264,7 @@ Poco::JSON::Object::Ptr createTag(KmsCall& c) {
     const JsonBody t = JsonBody::parse(stringify(tag));
     const std::string key = t.string("key");
     const std::string value = t.optString("value").value_or("");
-    checkTagText(key, 1, 36, "key");
-    checkTagText(value, 0, 43, "value");
+    checkTagItem(key, value);
     c.services.keys->putTag(c.scope, id, key, value);
     return nullptr;
 }
@@ -314,8 +298,7 @@ Poco::JSON::Object::Ptr replicateKey(KmsCall& c) {
             const JsonBody tb = JsonBody::parse(stringify(t));
             const std::string key = tb.string("key");
             const std::string value = tb.optString("value").value_or("");
-            checkTagText(key, 1, 36, "key");
-            checkTagText(value, 0, 43, "value");
+            checkTagItem(key, value);
             cmd.tags.emplace_back(key, value);
         }
     }

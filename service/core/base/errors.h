@@ -96,6 +96,14 @@ enum class Input {
     Mac,                    // the MAC to verify
     PeerPublicKey,          // the other party's public key of a key agreement
     KeyAgreementAlgorithm,  // e.g. ECDH
+    // re-encrypt: the key, binding and algorithm of the ciphertext given (source) and of
+    // the one made (destination).
+    SourceKeyId,
+    SourceEncryptionContext,
+    SourceEncryptionAlgorithm,
+    DestinationKeyId,
+    DestinationEncryptionContext,
+    DestinationEncryptionAlgorithm,
 };
 
 class Error : public std::runtime_error {

@@ -59,6 +59,33 @@ hsm::Bytes toDigest(hsm::ByteView message, SigningAlgorithm a, MessageType type)
     return hsm::Bytes(message.begin(), message.end());
 }
 
+EncryptionAlgorithm algorithmOf(const Ciphertext& c) {
+    if (c.isAes()) return EncryptionAlgorithm::SymmetricDefault;
+    return c.version == Ciphertext::kRsaOaepSha1 ? EncryptionAlgorithm::RsaOaepSha1
+                                                 : EncryptionAlgorithm::RsaOaepSha256;
+}
+
+// Runs one side of a re-encryption, so that its errors about "the key", "the context" or
+// "the algorithm" name that side's inputs (and, on the destination side, "the plaintext" is
+// the content of the ciphertext given).
+template <class F>
+auto onSide(F&& f, Input key, Input context, Input algorithm, Input plaintext = Input::Plaintext) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        const Input in = e.input();
+        const Input side = in == Input::KeyId                 ? key
+                           : in == Input::EncryptionContext   ? context
+                           : in == Input::EncryptionAlgorithm ? algorithm
+                           : in == Input::Plaintext           ? plaintext
+                                                              : in;
+        if (side == in) throw;
+        Error renamed(e.code(), e.what(), side);
+        if (e.limit()) throw std::move(renamed).withLimit(*e.limit());
+        throw renamed;
+    }
+}
+
 }  // namespace
 
 CryptoService::CryptoService(KeyService& keys, RegionTokens& regions, KeyMaterial& material)
@@ -138,6 +165,38 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
         c->version == Ciphertext::kRsaOaepSha1 ? hsm::Hash::Sha1 : hsm::Hash::Sha256);
     if (!plain) undecryptable();
     return {k.id, std::move(*plain)};
+}
+
+ReEncrypted CryptoService::reEncrypt(const ProjectScope& scope, const ReEncryptRequest& r) {
+    const auto c = Ciphertext::decode(r.ciphertext);
+    if (!c) {
+        throw Error(ErrorCode::CiphertextInvalid, "is not a Keyport ciphertext", Input::Ciphertext);
+    }
+    const EncryptionAlgorithm sourceAlgorithm = algorithmOf(*c);
+    if (r.sourceAlgorithm && *r.sourceAlgorithm != sourceAlgorithm) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "is not the algorithm the ciphertext was made with (" +
+                        std::string(name(sourceAlgorithm)) + ")",
+                    Input::SourceEncryptionAlgorithm);
+    }
+    const Decrypted d =
+        onSide([&] { return decrypt(scope, r.ciphertext, r.sourceContext); }, Input::SourceKeyId,
+               Input::SourceEncryptionContext, Input::SourceEncryptionAlgorithm);
+    // The named source key must be the one that made the ciphertext, or the member of its
+    // replica group that opened it here; checked after decrypting so that it reveals
+    // nothing about ciphertexts the caller cannot open.
+    if (r.sourceKeyId && *r.sourceKeyId != c->keyId && *r.sourceKeyId != d.keyId) {
+        throw Error(ErrorCode::InvalidParameter, "is not the key the ciphertext was made with",
+                    Input::SourceKeyId);
+    }
+    hsm::Bytes out = onSide(
+        [&] {
+            return encrypt(scope, r.destinationKeyId, d.plaintext.reveal(), r.destinationAlgorithm,
+                           r.destinationContext);
+        },
+        Input::DestinationKeyId, Input::DestinationEncryptionContext,
+        Input::DestinationEncryptionAlgorithm, Input::Ciphertext);
+    return {d.keyId, sourceAlgorithm, r.destinationKeyId, r.destinationAlgorithm, std::move(out)};
 }
 
 std::shared_ptr<OpenKey> CryptoService::openMaterialVersion(const KeyRecord& k,

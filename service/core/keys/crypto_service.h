@@ -2,6 +2,7 @@
 // data keys, sign/verify, public key, random — each on the key's usable session copy.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "service/core/keys/key_service.h"
@@ -13,6 +14,26 @@ namespace keyport {
 struct Decrypted {
     std::string keyId;
     hsm::SecretBytes plaintext;
+};
+
+// What re-encrypt asks: the ciphertext with what opens it, and the key, algorithm and
+// binding of the ciphertext to make.
+struct ReEncryptRequest {
+    hsm::ByteView ciphertext;
+    hsm::ByteView sourceContext;
+    std::optional<std::string> sourceKeyId;  // when given, the ciphertext's key (or member)
+    std::optional<EncryptionAlgorithm> sourceAlgorithm;  // when given, the ciphertext's
+    std::string destinationKeyId;
+    EncryptionAlgorithm destinationAlgorithm = EncryptionAlgorithm::SymmetricDefault;
+    hsm::ByteView destinationContext;
+};
+
+struct ReEncrypted {
+    std::string sourceKeyId;  // the key that opened it, in the caller's project
+    EncryptionAlgorithm sourceAlgorithm;
+    std::string keyId;  // the destination key
+    EncryptionAlgorithm algorithm;
+    hsm::Bytes ciphertext;
 };
 
 struct DataKey {
@@ -31,6 +52,11 @@ class CryptoService {
                        EncryptionAlgorithm algorithm, hsm::ByteView context = {});
     Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
                       hsm::ByteView context = {});
+
+    // Decrypts under the ciphertext's key and encrypts under the destination key (its
+    // current material version); the plaintext stays in SecretBytes between the two. Errors
+    // name the source or destination inputs.
+    ReEncrypted reEncrypt(const ProjectScope& scope, const ReEncryptRequest& r);
 
     DataKey createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
                           bool withPlaintext, hsm::ByteView context = {});

@@ -163,11 +163,15 @@ module.exports = [
   },
   // Operations other helpers add (issue 10, "Missing operations"): run when served.
   {
-    sdk: 'reEncrypt', area: 'kms-crypto', method: 'POST', path: `${P}/re-encrypt`, pending: 're-encrypt helper',
-    model: 'ReEncryptRequestBody / ReEncryptResponse (path not in the stored KmsClient.ts: check it)',
+    sdk: 'reEncrypt', area: 'kms-crypto', method: 'POST', path: `${P}/re-encrypt`,
+    model: 'ReEncryptRequestBody / ReEncryptResponse (KmsClient.ts reEncrypt: POST /v1.0/{project_id}/kms/re-encrypt)',
     body: (c) => ({ cipher_text: c.vars.cipherText, source_additional_authenticated_data: 'ctx-1',
       destination_key_id: c.vars.aesKey, destination_encryption_algorithm: 'SYMMETRIC_DEFAULT' }),
-    response: { key_id: 'string', cipher_text: 'string' },
+    response: { key_id: 'string', source_key_id: 'string', source_encryption_algorithm: 'string',
+      destination_encryption_algorithm: 'string', cipher_text: 'string' },
+    check: (c, r) => (r.key_id === c.vars.aesKey && r.source_key_id === c.vars.aesKey
+      && r.destination_encryption_algorithm === 'SYMMETRIC_DEFAULT' && r.cipher_text !== c.vars.cipherText)
+      || 'key ids, algorithm or ciphertext not as re-encrypted',
   },
   {
     sdk: 'createRsaDatakeyPair', area: 'kms-crypto', method: 'POST', path: `${P}/create-rsa-datakey-pair`,
