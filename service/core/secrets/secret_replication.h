@@ -40,8 +40,8 @@ class SecretReplication {
                        const SecretRecord& primary, const std::string& region,
                        const std::optional<std::string>& kmsKeyId);
     // The CMK of each of `replicas`, in order, at its current material version (what the
-    // replica's copy records): a new primary version's data key is wrapped
-    // under each too, so the version lands in every replica in the primary's transaction.
+    // replica's copy records): a new primary version's data key is wrapped under each too,
+    // so the version lands in every replica in the primary's transaction.
     std::vector<envelope::Cmk> replicaCmks(const std::vector<SecretRecord>& replicas);
     // Copies to each replica the primary versions it lacks; returns how many were copied.
     std::size_t resync();
