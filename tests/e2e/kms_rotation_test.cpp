@@ -3,7 +3,8 @@
 // rotation and one made after it); each ciphertext names its material version; imported,
 // asymmetric, replica and out-of-range requests are refused with Huawei's codes; another
 // domain sees nothing; automatic rotation fires without a restart; update-primary-region
-// swaps the roles. Shapes: huaweicloud-sdk-nodejs-v3 services/kms/v2/model/
+// swaps the roles; a CMK of CSMS secrets rotates and every secret version, replica copy and
+// backup still reads. Shapes: huaweicloud-sdk-nodejs-v3 services/kms/v2/model/
 // ShowKeyRotationStatusResponse.ts, UpdateKeyRotationIntervalRequestBody.ts,
 // UpdatePrimaryRegionRequestBody.ts / UpdatePrimaryRegionResponse.ts; rotate-on-demand from
 // Huawei's API reference (api-dew RotateOnDemand).
@@ -297,26 +298,185 @@ TEST(KmsRotation, FormatOneCiphertextsStillDecrypt) {
                    {400, "KMS.0308"}, "format 1 relabelled as format 4");
 }
 
-// A CMK that protects CSMS secret versions is not rotated: their data keys are wrapped under
-// its material without naming a version, so a rotation would strand them.
-TEST(KmsRotation, AKeyThatProtectsSecretsIsNotRotated) {
+// CSMS calls by a KMS client's credential. Shapes: huaweicloud-sdk-nodejs-v3 services/csms/
+// v1/model/CreateSecretRequestBody.ts (kms_key_id), CreateSecretVersionRequestBody.ts,
+// ShowSecretVersionResponse.ts (version.secret_string), DownloadSecretBlobResponse.ts
+// (secret_blob), RestoreSecretRequest.ts.
+HttpResult csms(const KmsClient& c, const std::string& method, const std::string& path,
+                const std::string& body = {}) {
+    return httpRequest(c.port(), method, "/v1/" + c.credential().projectId + "/" + path, body,
+                       {{"X-Auth-Token", c.credential().token}});
+}
+
+// Creates the secret (under `cmk`, or csms/default when empty); returns its CMK's id.
+std::string createSecret(const KmsClient& c, const std::string& name, const std::string& value,
+                         const std::string& cmk = {}) {
+    const std::string body = R"({"name":")" + name + R"(","secret_string":")" + value + "\"" +
+                             (cmk.empty() ? "" : R"(,"kms_key_id":")" + cmk + "\"") + "}";
+    const auto r = csms(c, "POST", "secrets", body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return {};
+    return r.json->getObject("secret")->getValue<std::string>("kms_key_id");
+}
+
+void putSecretVersion(const KmsClient& c, const std::string& name, const std::string& value) {
+    const auto r =
+        csms(c, "POST", "secrets/" + name + "/versions", R"({"secret_string":")" + value + "\"}");
+    EXPECT_EQ(r.status, 200) << "a version of " << name << ": " << r.body;
+}
+
+// Version v1, v2, ... of the secret reads back values[0], values[1], ...; latest the last.
+void expectSecretReads(const KmsClient& c, const std::string& name,
+                       const std::vector<std::string>& values, const std::string& where) {
+    for (std::size_t i = 0; i <= values.size(); ++i) {
+        const std::string version = i < values.size() ? "v" + std::to_string(i + 1) : "latest";
+        const auto r = csms(c, "GET", "secrets/" + name + "/versions/" + version);
+        EXPECT_EQ(r.status, 200) << where << ", " << name << " " << version << ": " << r.body;
+        if (r.status != 200) continue;
+        EXPECT_EQ(r.json->getObject("version")->getValue<std::string>("secret_string"),
+                  i < values.size() ? values[i] : values.back())
+            << where << ", " << name << " " << version;
+    }
+}
+
+// A CMK that protects CSMS secret versions rotates like any other key: each version records
+// the material version that wrapped its data key, so versions made before, between and
+// after rotations all read back, under a CMK given as kms_key_id and under csms/default.
+TEST(KmsRotation, ACsmsCmkRotatesAndEverySecretVersionStillReads) {
     const KmsClient c = demoClient();
     const std::string cmk = c.createKey("rot-cmk", "AES_256", "ENCRYPT_DECRYPT", "kms");
-    const auto secret = httpRequest(
-        c.port(), "POST", "/v1/" + c.credential().projectId + "/secrets",
-        R"({"name":"rot-protected","secret_string":"kept","kms_key_id":")" + cmk + R"("})",
-        {{"X-Auth-Token", c.credential().token}});
-    ASSERT_EQ(secret.status, 200) << secret.body;
-    expectKmsError(rotate(c, cmk), {400, "KMS.0310"}, "rotate a secrets CMK");
-    expectKmsError(c.call("enable-key-rotation", jsonBody({{"key_id", cmk}})), {400, "KMS.0310"},
-                   "enable rotation of a secrets CMK");
-    EXPECT_EQ(rotations(status(c, cmk)), 0);
-    const auto read =
-        httpRequest(c.port(), "GET",
-                    "/v1/" + c.credential().projectId + "/secrets/rot-protected/versions/latest",
-                    "", {{"X-Auth-Token", c.credential().token}});
-    ASSERT_EQ(read.status, 200) << read.body;
-    EXPECT_NE(read.body.find("kept"), std::string::npos);
+    std::vector<std::string> values{"before any rotation"};
+    ASSERT_EQ(createSecret(c, "rot-protected", values.back(), cmk), cmk);
+    const Sealed kmsBefore = encrypt(c, cmk, "a KMS ciphertext of the same CMK");
+    ASSERT_EQ(rotate(c, cmk).status, 200);
+    values.push_back("between the rotations");
+    putSecretVersion(c, "rot-protected", values.back());
+    ASSERT_EQ(rotate(c, cmk).status, 200);
+    values.push_back("after both rotations");
+    putSecretVersion(c, "rot-protected", values.back());
+    EXPECT_EQ(rotations(status(c, cmk)), 2);
+    expectSecretReads(c, "rot-protected", values, "kms_key_id CMK rotated twice");
+    expectDecrypts(c, {kmsBefore}, cmk, "the CMK's own ciphertext");
+    // A secret whose first version is wrapped under material version 3.
+    ASSERT_EQ(createSecret(c, "rot-late", "made at version 3", cmk), cmk);
+    expectSecretReads(c, "rot-late", {"made at version 3"}, "secret made after the rotations");
+    // Automatic rotation can be switched on for it as well.
+    EXPECT_EQ(c.call("enable-key-rotation", jsonBody({{"key_id", cmk}})).status, 200);
+    EXPECT_EQ(c.call("disable-key-rotation", jsonBody({{"key_id", cmk}})).status, 200);
+    // Another domain can neither rotate it nor read a version.
+    expectKmsError(rotate(mallory(), cmk), {404, "KMS.0207"}, "another domain rotates the CMK");
+    EXPECT_EQ(rotations(status(c, cmk)), 2);
+    const auto foreign = httpRequest(
+        c.port(), "GET", "/v1/" + c.credential().projectId + "/secrets/rot-protected/versions/v1",
+        "", {{"X-Auth-Token", mallory().credential().token}});
+    EXPECT_EQ(foreign.status, 403) << foreign.body;
+    EXPECT_EQ(foreign.body.find("before any rotation"), std::string::npos);
+
+    // csms/default (made on the first secret without kms_key_id) rotates on demand too.
+    std::vector<std::string> byDefault{"default, before"};
+    const std::string def = createSecret(c, "rot-default", byDefault.back());
+    ASSERT_FALSE(def.empty());
+    const auto alias = c.call("describe-key", jsonBody({{"key_id", def}}));
+    ASSERT_EQ(alias.status, 200) << alias.body;
+    EXPECT_EQ(alias.json->getObject("key_info")->getValue<std::string>("key_alias"),
+              "csms/default");
+    const std::int64_t defaultRotations = rotations(status(c, def));
+    ASSERT_EQ(rotate(c, def).status, 200);
+    byDefault.push_back("default, between");
+    putSecretVersion(c, "rot-default", byDefault.back());
+    ASSERT_EQ(rotate(c, def).status, 200);
+    byDefault.push_back("default, after");
+    putSecretVersion(c, "rot-default", byDefault.back());
+    EXPECT_EQ(rotations(status(c, def)), defaultRotations + 2);
+    expectSecretReads(c, "rot-default", byDefault, "csms/default rotated twice");
+}
+
+// A secret replica's data keys are wrapped under the replica's CMK at the version current
+// when each copy was made: it reads every version after the CMKs rotate, whether its CMK is
+// a KMS replica of the primary's (rotated with it) or the target region's csms/default.
+TEST(KmsRotation, ASecretReplicaReadsEveryVersionAfterItsCmksRotate) {
+    const KmsClient c = demoClient();
+    const std::string cmk = c.createKey("rot-rep-cmk", "AES_256", "ENCRYPT_DECRYPT", "kms");
+    const std::string cmkSouth = replicate(cmk, "rot-rep-cmk-south");
+    ASSERT_FALSE(cmkSouth.empty());
+    for (const bool underKmsReplica : {true, false}) {
+        const std::string name = underKmsReplica ? "rot-rep-kms" : "rot-rep-default";
+        const std::string where =
+            underKmsReplica ? "replica under the CMK's KMS replica" : "replica under csms/default";
+        std::vector<std::string> values{"one, before"};
+        ASSERT_EQ(createSecret(c, name, values.back(), cmk), cmk);
+        values.push_back("two, before");
+        putSecretVersion(c, name, values.back());
+        const std::string body = underKmsReplica
+                                     ? R"({"region":"cn-south-1","kms_key_id":")" + cmkSouth + "\"}"
+                                     : std::string(R"({"region":"cn-south-1"})");
+        const auto rep = csms(c, "POST", "secrets/" + name + "/replicas", body);
+        ASSERT_EQ(rep.status, 200) << rep.body;
+        const auto shown = csms(south(), "GET", "secrets/" + name);
+        ASSERT_EQ(shown.status, 200) << shown.body;
+        const std::string replicaCmk =
+            shown.json->getObject("secret")->getValue<std::string>("kms_key_id");
+        if (underKmsReplica) {
+            EXPECT_EQ(replicaCmk, cmkSouth);
+        }
+        const std::int64_t southBefore = rotations(status(south(), replicaCmk));
+
+        ASSERT_EQ(rotate(c, cmk).status, 200);
+        expectSecretReads(south(), name, values, where + ", primary CMK rotated once");
+        values.push_back("three, between");
+        putSecretVersion(c, name, values.back());
+        // The replica's own CMK rotates too: with the primary's, or on its own.
+        if (!underKmsReplica) {
+            ASSERT_EQ(rotate(south(), replicaCmk).status, 200);
+        }
+        ASSERT_EQ(rotate(c, cmk).status, 200);
+        if (!underKmsReplica) {
+            ASSERT_EQ(rotate(south(), replicaCmk).status, 200);
+        }
+        values.push_back("four, after");
+        putSecretVersion(c, name, values.back());
+        EXPECT_EQ(rotations(status(south(), replicaCmk)), southBefore + 2) << where;
+        expectSecretReads(c, name, values, where + ", primary");
+        expectSecretReads(south(), name, values, where);
+    }
+}
+
+// A backup names no CMK version: each version's data key travels as a transfer blob and a
+// restore wraps it under the target CMK's current version. A backup made before a rotation
+// restores after it, one made after a rotation carries the versions wrapped before it, and
+// the restored secret reads on after a further rotation.
+TEST(KmsRotation, ABackupMadeBeforeARotationRestoresAfterIt) {
+    const KmsClient c = demoClient();
+    const auto backup = [&](const std::string& name) {
+        const auto r = csms(c, "POST", "secrets/" + name + "/backup");
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.status == 200 ? r.str("secret_blob") : std::string();
+    };
+    const auto restore = [&](const std::string& name, const std::string& blob) {
+        ASSERT_EQ(csms(c, "DELETE", "secrets/" + name).status, 204);
+        const auto r = csms(c, "POST", "secrets/restore", R"({"secret_blob":")" + blob + "\"}");
+        ASSERT_EQ(r.status, 200) << r.body;
+    };
+    std::vector<std::string> values{"backed up, one", "backed up, two"};
+    const std::string def = createSecret(c, "rot-backup", values[0]);
+    ASSERT_FALSE(def.empty());
+    putSecretVersion(c, "rot-backup", values[1]);
+    const std::string before = backup("rot-backup");
+    ASSERT_FALSE(before.empty());
+
+    ASSERT_EQ(rotate(c, def).status, 200);
+    restore("rot-backup", before);
+    expectSecretReads(c, "rot-backup", values, "backup made before the rotation, restored");
+
+    values.push_back("made after the rotation");
+    putSecretVersion(c, "rot-backup", values.back());
+    ASSERT_EQ(rotate(c, def).status, 200);
+    const std::string after = backup("rot-backup");
+    ASSERT_FALSE(after.empty());
+    restore("rot-backup", after);
+    expectSecretReads(c, "rot-backup", values, "backup made after two rotations, restored");
+    ASSERT_EQ(rotate(c, def).status, 200);
+    expectSecretReads(c, "rot-backup", values, "restored secret, CMK rotated again");
 }
 
 TEST(KmsRotation, AutomaticRotationFiresWithoutRestart) {

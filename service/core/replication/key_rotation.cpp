@@ -68,11 +68,6 @@ KeyRecord KeyRotation::changePolicy(const ProjectScope& scope, const std::string
     return keys_.modifyGroup(keyId, [&](Poco::Data::Session& s, std::vector<KeyRecord>& members) {
         KeyRotationPolicy policy = primaryOf(members, keyId).rotation;
         change(policy);
-        if (policy.enabled && key_store::protectsSecrets(s, keyId)) {
-            throw Error(ErrorCode::InvalidRequest,
-                        "the key protects secret versions, which do not name a material "
-                        "version; it cannot be rotated");
-        }
         KeyRecord out;
         for (KeyRecord& m : members) {
             m.rotation = policy;
@@ -153,11 +148,6 @@ KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId) {
     return keys_.modifyGroup(
         primaryId, [&](Poco::Data::Session& s, std::vector<KeyRecord>& members) {
             if (members.size() != sealed.size()) throw GroupChanged{};
-            if (key_store::protectsSecrets(s, primaryId)) {
-                throw Error(ErrorCode::InvalidRequest,
-                            "the key protects secret versions, which do not name a material "
-                            "version; it cannot be rotated");
-            }
             KeyRecord out;
             for (KeyRecord& m : members) {
                 const auto it = sealed.find(m.id);

@@ -30,8 +30,8 @@ class KeyRotation {
     // Rotates now (the key must be enabled). Returns the key with its new version.
     KeyRecord rotate(const ProjectScope& scope, const std::string& keyId);
 
-    // The background worker's step: rotates every key whose interval has passed. A key that
-    // cannot be rotated any more (it came to protect secrets) waits another interval.
+    // The background worker's step: rotates every key whose interval has passed. A key
+    // whose rotation fails waits another interval rather than being retried every sweep.
     // Returns how many keys were rotated.
     std::size_t rotateDue();
 

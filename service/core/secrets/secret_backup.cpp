@@ -179,7 +179,7 @@ hsm::Bytes SecretBackup::make(const SecretRecord& secret,
     for (const auto& v : versions) {
         // The data key leaves its CMK only as a transfer blob to this region's transport
         // key: no plaintext on the host, and only a region token can take it back.
-        const envelope::Cmk cmk = cmks_.cmkOf(keys_.usable(owner, v.kmsKeyId));
+        const envelope::Cmk cmk = cmks_.cmkOf(keys_.usable(owner, v.kmsKeyId), v.cmkVersion);
         c.versions.push_back(
             backup_format::Version{v, envelope::exportDataKey(cmk, v.wrappedDataKey).encode()});
     }
@@ -235,6 +235,7 @@ SecretRecord SecretBackup::restore(const ProjectScope& scope, hsm::ByteView blob
         v.secretId = r.id;
         v.kmsKeyId = cmk.id;
         v.wrappedDataKey = envelope::adoptDataKey(holder, *transfer, target);
+        v.cmkVersion = target.version;  // rewrapped under the target CMK's current version
         versions.push_back(std::move(v));
     }
     db_.write([&](Poco::Data::Session& s) {

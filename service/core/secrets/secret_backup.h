@@ -29,7 +29,7 @@ namespace backup_format {
 inline constexpr std::size_t kMacSize = 32;
 
 struct Version {
-    SecretVersion v;  // secretId, kmsKeyId and wrappedDataKey unset
+    SecretVersion v;  // secretId, kmsKeyId, wrappedDataKey and cmkVersion unset
     hsm::Bytes transfer;
 };
 

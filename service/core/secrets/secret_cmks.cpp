@@ -52,7 +52,28 @@ KeyRecord SecretCmks::cmkFor(const ProjectScope& scope,
 }
 
 envelope::Cmk SecretCmks::cmkOf(const KeyRecord& k) {
-    return {&regions_.region(k.region), material_.openEnvelope(k)};
+    return {&regions_.region(k.region), material_.openEnvelope(k), k.materialVersion};
+}
+
+envelope::Cmk SecretCmks::cmkOf(const KeyRecord& k, std::uint32_t version) {
+    const auto missing = [&] {
+        return Error(ErrorCode::Internal, "material version " + std::to_string(version) +
+                                              " of CMK " + k.id + " is missing");
+    };
+    if (version == k.materialVersion) return cmkOf(k);
+    if (version > k.materialVersion) {
+        // A rotation this process has not seen yet (a cached row a moment old, or another
+        // keyportd on the same database): look again.
+        const KeyRecord fresh = keys_.reread(k);
+        if (version != fresh.materialVersion) throw missing();
+        return cmkOf(fresh);
+    }
+    auto key = material_.openEnvelopeVersion(k, version, [&] {
+        auto blob = keys_.versionBlob(k, version);
+        if (!blob) throw missing();
+        return std::move(*blob);
+    });
+    return {&regions_.region(k.region), std::move(key), version};
 }
 
 }  // namespace keyport

@@ -22,7 +22,11 @@ class SecretCmks {
     // The CMK `kmsKeyId` names in the project (default: csms/default, made if missing),
     // checked to be an enabled AES_256 ENCRYPT_DECRYPT key of the project's region.
     KeyRecord cmkFor(const ProjectScope& scope, const std::optional<std::string>& kmsKeyId);
+    // `k` opened at its current material version: what new data keys are wrapped under.
     envelope::Cmk cmkOf(const KeyRecord& k);
+    // `k` opened at the material version a stored data key names (an earlier one after a
+    // rotation: its blob from key_versions).
+    envelope::Cmk cmkOf(const KeyRecord& k, std::uint32_t version);
 
   private:
     KeyService& keys_;

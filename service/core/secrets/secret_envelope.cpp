@@ -78,7 +78,7 @@ hsm::Bytes adoptDataKey(Region& holder, const TransferBlob& blob, const Cmk& to)
     hsm::ScopedObjects scratch(*session);
     const auto dataKey =
         scratch.keep(importKey(holder, *session, blob, hsm::policy::transientSecret(CKK_AES)));
-    return transfer(Cmk{&holder, nullptr}, *session, dataKey, to);
+    return transfer(Cmk{&holder, nullptr, 0}, *session, dataKey, to);
 }
 
 }  // namespace keyport::envelope

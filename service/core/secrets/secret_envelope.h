@@ -14,16 +14,18 @@
 
 namespace keyport::envelope {
 
-// A CMK (opened for wrapping) in its region.
+// A CMK (opened for wrapping) in its region, at one material version: what a data key
+// wrapped under it records (SecretVersion::cmkVersion).
 struct Cmk {
     Region* region;
     std::shared_ptr<OpenKey> key;
+    std::uint32_t version;
 };
 
 struct Sealed {
     hsm::Bytes iv;
     hsm::Bytes ciphertext;                // GCM, tag appended
-    hsm::Bytes wrappedDataKey;            // under the primary CMK
+    hsm::Bytes wrappedDataKey;            // under the primary CMK (its `version`)
     std::vector<hsm::Bytes> replicaKeys;  // the same data key under each replica CMK, in order
 };
 

@@ -98,8 +98,11 @@ SecretVersion SecretReplication::copyFor(const ProjectScope& primaryScope, const
     SecretVersion c = v;
     c.secretId = replica.id;
     c.kmsKeyId = replicaCmk.id;
-    c.wrappedDataKey =
-        envelope::rewrap(cmks_.cmkOf(from), v.wrappedDataKey, cmks_.cmkOf(replicaCmk));
+    // Unwrapped under the primary CMK's version that wrapped it, wrapped under the replica
+    // CMK's current version, which the copy records.
+    const envelope::Cmk to = cmks_.cmkOf(replicaCmk);
+    c.wrappedDataKey = envelope::rewrap(cmks_.cmkOf(from, v.cmkVersion), v.wrappedDataKey, to);
+    c.cmkVersion = to.version;
     return c;
 }
 

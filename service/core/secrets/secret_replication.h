@@ -39,8 +39,9 @@ class SecretReplication {
     std::string create(const ProjectScope& scope, const std::string& name,
                        const SecretRecord& primary, const std::string& region,
                        const std::optional<std::string>& kmsKeyId);
-    // The CMK of each of `replicas`, in order: a new primary version's data key is wrapped
-    // under each too, so the version lands in every replica in the primary's transaction.
+    // The CMK of each of `replicas`, in order, at its current material version (what the
+    // replica's copy records): a new primary version's data key is wrapped under each too,
+    // so the version lands in every replica in the primary's transaction.
     std::vector<envelope::Cmk> replicaCmks(const std::vector<SecretRecord>& replicas);
     // Copies to each replica the primary versions it lacks; returns how many were copied.
     std::size_t resync();

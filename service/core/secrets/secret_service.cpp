@@ -178,7 +178,8 @@ SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& 
     r.eventSubscriptions = cmd.eventSubscriptions;
     r.enterpriseProjectId = cmd.enterpriseProjectId;
     const std::string vid = versionName(1);
-    const auto sealed = envelope::seal(cmkOf(cmk), cmd.value.bytes.reveal(),
+    const envelope::Cmk wrapping = cmkOf(cmk);
+    const auto sealed = envelope::seal(wrapping, cmd.value.bytes.reveal(),
                                        envelope::associatedData(r.name, vid), {});
     const SecretVersion v{r.id,
                           vid,
@@ -189,7 +190,8 @@ SecretView SecretService::create(const ProjectScope& scope, const CreateSecret& 
                           sealed.iv,
                           sealed.ciphertext,
                           cmd.value.binary,
-                          0};
+                          0,
+                          wrapping.version};
     db_.write([&](Poco::Data::Session& s) {
         if (secret_store::find(s, scope.projectId, cmd.name)) {
             throw Error(ErrorCode::SecretExists, "'" + cmd.name + "' is taken by another secret",
@@ -321,7 +323,8 @@ void SecretService::writeVersion(const SecretRecord& r, const SecretValue& value
     const std::vector<envelope::Cmk> targets = replication_.replicaCmks(replicas);
     const std::int64_t seq = r.nextVersion;
     const std::string vid = versionName(seq);
-    const auto sealed = envelope::seal(cmkOf(cmk), value.bytes.reveal(),
+    const envelope::Cmk wrapping = cmkOf(cmk);
+    const auto sealed = envelope::seal(wrapping, value.bytes.reveal(),
                                        envelope::associatedData(r.name, vid), targets);
     const std::int64_t t = epochMillis();
     std::map<std::string, std::string> stages;
@@ -330,11 +333,12 @@ void SecretService::writeVersion(const SecretRecord& r, const SecretValue& value
         // transaction: a replica is never half a version behind.
         for (std::size_t i = 0; i <= replicas.size(); ++i) {
             SecretRecord x = i < replicas.size() ? replicas[i] : r;
-            const hsm::Bytes& wrapped =
-                i < replicas.size() ? sealed.replicaKeys[i] : sealed.wrappedDataKey;
+            const bool replica = i < replicas.size();
+            const hsm::Bytes& wrapped = replica ? sealed.replicaKeys[i] : sealed.wrappedDataKey;
+            const std::uint32_t cmkVersion = replica ? targets[i].version : wrapping.version;
             secret_store::insertVersion(
                 s, SecretVersion{x.id, vid, seq, t, x.kmsKeyId, wrapped, sealed.iv,
-                                 sealed.ciphertext, value.binary, 0});
+                                 sealed.ciphertext, value.binary, 0, cmkVersion});
             auto st = secret_store::stages(s, x.id);
             for (const auto& stage : newStages) {
                 if (stage == kStageCurrent) {
@@ -408,11 +412,12 @@ VersionValue SecretService::getVersion(const ProjectScope& scope, const std::str
                     "version " + v->versionId + " of secret " + name + " has expired");
     }
     // The CMK that wrapped this version, in the secret's project (checked as usable: a
-    // disabled CMK stops reads as KMS would).
+    // disabled CMK stops reads as KMS would), at the material version that wrapped it.
     const ProjectScope owner{l.secret.domainId, l.secret.projectId, l.secret.region};
     const KeyRecord cmk = keys_.usable(owner, v->kmsKeyId);
-    hsm::SecretBytes plain = envelope::open(cmkOf(cmk), v->wrappedDataKey, v->iv, v->ciphertext,
-                                            envelope::associatedData(l.secret.name, v->versionId));
+    hsm::SecretBytes plain =
+        envelope::open(cmks_.cmkOf(cmk, v->cmkVersion), v->wrappedDataKey, v->iv, v->ciphertext,
+                       envelope::associatedData(l.secret.name, v->versionId));
     return VersionValue{viewOf(l.secret, *v, l.stages), SecretValue{std::move(plain), v->binary}};
 }
 

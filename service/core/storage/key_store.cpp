@@ -281,13 +281,6 @@ void setPrimary(Poco::Data::Session& s, const std::string& id,
         now;
 }
 
-bool protectsSecrets(Poco::Data::Session& s, const std::string& keyId) {
-    std::int64_t n = 0;
-    s << "SELECT COUNT(*) FROM (SELECT 1 FROM secret_versions WHERE kms_key_id = ? LIMIT 1) AS v",
-        bind(keyId), into(n), now;
-    return n > 0;
-}
-
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {
     std::vector<std::string> keys, values;
     s << "SELECT tag_key, tag_value FROM key_tags WHERE key_id = ? ORDER BY tag_key", bind(keyId),

@@ -111,8 +111,6 @@ std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t now
 // Sets (or, with nullopt, clears) the key a replica names as its primary.
 void setPrimary(Poco::Data::Session& s, const std::string& id,
                 const std::optional<std::string>& primaryId);
-// Whether any CSMS secret version names this key as its CMK.
-bool protectsSecrets(Poco::Data::Session& s, const std::string& keyId);
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId);
 void putTag(Poco::Data::Session& s, const std::string& keyId, const std::string& key,

@@ -151,6 +151,12 @@ const std::vector<std::vector<std::string>>& migrations() {
             " ON DELETE CASCADE, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,"
             " PRIMARY KEY (secret_id, tag_key))",
         },
+        // 11: a CMK that protects secret versions can be rotated: each version records the
+        // CMK material version that wrapped its data key (rows before this step were all
+        // wrapped by version 1, since no key was rotated while secrets used it).
+        {
+            "ALTER TABLE secret_versions ADD COLUMN cmk_version INTEGER NOT NULL DEFAULT 1",
+        },
     };
     return steps;
 }

@@ -30,7 +30,7 @@ constexpr char kColumns[] =
     " rotation_config, rotated_ms, event_subscriptions, enterprise_project_id";
 constexpr char kVersionColumns[] =
     "secret_id, version_id, seq, created_ms, kms_key_id, wrapped_data_key, iv, ciphertext, "
-    "is_binary, expire_ms";
+    "is_binary, expire_ms, cmk_version";
 
 // Event subscriptions are names (^[a-zA-Z0-9_-]+$), stored comma-separated.
 std::string joinList(const std::vector<std::string>& v) {
@@ -97,6 +97,7 @@ std::vector<SecretVersion> versionRows(const RecordSet& rs) {
         v.ciphertext = blobValue(rs, 7, r);
         v.binary = rs.value(8, r).convert<int>() != 0;
         v.expireMs = rs.value(9, r).convert<std::int64_t>();
+        v.cmkVersion = rs.value(10, r).convert<std::uint32_t>();
         out.push_back(std::move(v));
     }
     return out;
@@ -188,12 +189,13 @@ std::vector<SecretRecord> primariesOf(Poco::Data::Session& s, const std::string&
 }
 
 void insertVersion(Poco::Data::Session& s, const SecretVersion& v) {
+    const auto cmkVersion = static_cast<std::int64_t>(v.cmkVersion);
     s << "INSERT INTO secret_versions (" << kVersionColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(v.secretId), bind(v.versionId), bind(v.seq), bind(v.createdMs), bind(v.kmsKeyId),
         bind(BLOB(v.wrappedDataKey.data(), v.wrappedDataKey.size())),
         bind(BLOB(v.iv.data(), v.iv.size())), bind(BLOB(v.ciphertext.data(), v.ciphertext.size())),
-        bind(v.binary ? 1 : 0), bind(v.expireMs), now;
+        bind(v.binary ? 1 : 0), bind(v.expireMs), bind(cmkVersion), now;
 }
 
 void setVersionExpiry(Poco::Data::Session& s, const std::string& secretId,

@@ -43,7 +43,8 @@ struct SecretRecord {
 };
 
 // One stored version: the value as AES-256-GCM ciphertext (tag appended) under a data key
-// that is stored only wrapped (AES-KWP) under the CMK `kmsKeyId`.
+// that is stored only wrapped (AES-KWP) under material version `cmkVersion` of the CMK
+// `kmsKeyId` (the CMK may have rotated since; its old versions stay in key_versions).
 struct SecretVersion {
     std::string secretId;
     std::string versionId;  // "v1", "v2", ...
@@ -55,6 +56,7 @@ struct SecretVersion {
     hsm::Bytes ciphertext;
     bool binary = false;
     std::int64_t expireMs = 0;  // after this the version cannot be read; 0 = never
+    std::uint32_t cmkVersion = 1;
 };
 
 struct SecretStageRow {

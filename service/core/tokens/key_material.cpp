@@ -56,18 +56,19 @@ std::shared_ptr<OpenKey> KeyMaterial::open(const KeyRecord& key) {
     });
 }
 
+std::shared_ptr<OpenKey> KeyMaterial::cachedInRegion(const std::string& cacheKey, Region& region) {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(cacheKey);
+    // The region check: a key moved to another region re-seals its versions there.
+    if (it == cache_.end() || &it->second.key->region() != &region) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return it->second.key;
+}
+
 std::shared_ptr<OpenKey> KeyMaterial::openVersion(const KeyRecord& key, std::uint32_t version,
                                                   const std::function<hsm::Bytes()>& loadBlob) {
     const std::string cacheKey = key.id + kVersionSuffix + std::to_string(version);
-    {
-        std::lock_guard lock(mutex_);
-        auto it = cache_.find(cacheKey);
-        // The region check: a key moved to another region re-seals its versions there.
-        if (it != cache_.end() && &it->second.key->region() == &regions_.region(key.region)) {
-            lru_.splice(lru_.begin(), lru_, it->second.lru);
-            return it->second.key;
-        }
-    }
+    if (auto hit = cachedInRegion(cacheKey, regions_.region(key.region))) return hit;
     KeyRecord old = key;
     old.blob = loadBlob();
     return openCached(cacheKey, old, [&] {
@@ -80,6 +81,19 @@ std::shared_ptr<OpenKey> KeyMaterial::openEnvelope(const KeyRecord& cmk) {
         throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
     return openCached(cmk.id + kEnvelopeSuffix, cmk, [&] {
         return openWith(regions_.region(cmk.region), *cmk.blob, hsm::policy::envelopeCmk());
+    });
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openEnvelopeVersion(
+    const KeyRecord& cmk, std::uint32_t version, const std::function<hsm::Bytes()>& loadBlob) {
+    if (!isSymmetric(cmk.spec))
+        throw Error(ErrorCode::InvalidParameter, "an envelope key must be AES");
+    const std::string cacheKey = cmk.id + kEnvelopeVersionSuffix + std::to_string(version);
+    if (auto hit = cachedInRegion(cacheKey, regions_.region(cmk.region))) return hit;
+    KeyRecord old = cmk;
+    old.blob = loadBlob();
+    return openCached(cacheKey, old, [&] {
+        return openWith(regions_.region(old.region), *old.blob, hsm::policy::envelopeCmk());
     });
 }
 
@@ -116,9 +130,11 @@ void KeyMaterial::evict(const std::string& keyId) {
     std::vector<std::shared_ptr<OpenKey>> dropped;  // destroyed outside the lock
     std::lock_guard lock(mutex_);
     const std::string versions = keyId + kVersionSuffix;
+    const std::string envelopeVersions = keyId + kEnvelopeVersionSuffix;
     for (auto it = cache_.begin(); it != cache_.end();) {
         const std::string& k = it->first;
-        if (k == keyId || k == keyId + kEnvelopeSuffix || k.starts_with(versions)) {
+        if (k == keyId || k == keyId + kEnvelopeSuffix || k.starts_with(versions) ||
+            k.starts_with(envelopeVersions)) {
             dropped.push_back(std::move(it->second.key));
             lru_.erase(it->second.lru);
             it = cache_.erase(it);

@@ -50,6 +50,10 @@ class KeyMaterial {
                                          const std::function<hsm::Bytes()>& loadBlob);
     // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
     std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
+    // The envelope copy of an earlier material version of a CMK (the data keys of secret
+    // versions made before a rotation), cached as openVersion's copies are.
+    std::shared_ptr<OpenKey> openEnvelopeVersion(const KeyRecord& cmk, std::uint32_t version,
+                                                 const std::function<hsm::Bytes()>& loadBlob);
     // Unwraps a blob into a new session copy with an explicit policy template.
     std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob,
                                       const hsm::AttributeTemplate& tmpl);
@@ -65,6 +69,10 @@ class KeyMaterial {
 
     static constexpr const char* kEnvelopeSuffix = "#envelope";
     static constexpr const char* kVersionSuffix = "#v";
+    static constexpr const char* kEnvelopeVersionSuffix = "#envelope#v";
+    // The cached copy under `cacheKey` if it was opened in `region` (a version's blob never
+    // changes in a region, so it is not compared).
+    std::shared_ptr<OpenKey> cachedInRegion(const std::string& cacheKey, Region& region);
     std::shared_ptr<OpenKey> openCached(const std::string& cacheKey, const KeyRecord& key,
                                         const std::function<std::shared_ptr<OpenKey>()>& openFresh);
 
