@@ -65,7 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
         AadCase{"ContextTooLong",
                 R"({"encryption_context":{"a":")" + std::string(8200, 'a') + R"("}})",
                 std::nullopt}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 struct FilterCase {
     const char* name;
@@ -118,7 +118,7 @@ INSTANTIATE_TEST_SUITE_P(
                    R"({"key":"f"},{"key":"g"},{"key":"h"},{"key":"i"},{"key":"j"},{"key":"k"}]})",
                    false, false},
         FilterCase{"MatchOtherKey", R"({"matches":[{"key":"name","value":"x"}]})", false, false}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(GrantPrincipal, TakesOneToSixtyFourOfTheIdAlphabet) {
     EXPECT_EQ(checkedPrincipal("AKID_0-x", "grantee_principal"), "AKID_0-x");

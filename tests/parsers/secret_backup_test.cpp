@@ -161,14 +161,16 @@ TEST(SecretBackupFormat, EdgesRoundTrip) {
 // as true and write back as 1, a second encoding of the same backup. Found by the fuzz target.
 TEST(SecretBackupFormat, AFlagOtherThanZeroOrOneIsRefused) {
     Contents c;
+    c.secret.secretType = "";  // every string empty, so the offsets below are fixed
+    c.secret.enterpriseProjectId = "";
     c.versions.push_back(Version{});
     const hsm::Bytes good = encodeUnsigned("", c);
     // Frame header 13 bytes; body: four empty strings (16), then the auto rotation flag.
     const std::size_t autoRotation = 13 + 16;
     ASSERT_EQ(good[autoRotation], 0);
-    for (const std::uint8_t v : {2, 0x80, 0xff}) {
+    for (const int v : {2, 0x80, 0xff}) {
         hsm::Bytes b = good;
-        b[autoRotation] = v;
+        b[autoRotation] = static_cast<std::uint8_t>(v);
         expectRefused(withMac(b), "auto rotation flag " + std::to_string(v));
     }
     // The version's binary flag: the version id (4), seq, created, expire (24) after the
