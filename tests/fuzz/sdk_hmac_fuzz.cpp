@@ -32,7 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto t = huawei::parseSdkDate(f[1]); t && *t >= 0) {
         // An accepted date from 1970 on is a real instant, formatted back in the same shape
         // (formatSdkDate writes years before 1000 with fewer digits; no client sends them).
-        KEYPORT_FUZZ_CHECK(huawei::parseSdkDate(huawei::formatSdkDate(*t)) == t);
+        // A day or second past its end is normalised (the table's February30Normalised), so
+        // 99991231T235960Z is an instant of year 10000, which has no 16-character form.
+        const std::string back = huawei::formatSdkDate(*t);
+        if (back.size() == 16) KEYPORT_FUZZ_CHECK(huawei::parseSdkDate(back) == t);
     }
     Request req;
     req.method = f[2];

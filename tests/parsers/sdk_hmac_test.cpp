@@ -255,6 +255,9 @@ INSTANTIATE_TEST_SUITE_P(
                       // Pinned leniency: timegm normalises a day past the month's end.
                       DateCase{"February30Normalised", "20260230T000000Z", 1772409600},
                       DateCase{"LeapSecondNormalised", "20260101T000060Z", 1767225660},
+                      // Normalised into year 10000, which formatSdkDate cannot write in 16
+                      // characters (the sdk_hmac fuzz target's round trip skips it).
+                      DateCase{"LeapSecondIntoYear10000", "99991231T235960Z", 253402300800},
                       DateCase{"Empty", "", std::nullopt},
                       DateCase{"NoZone", "20260101T000000", std::nullopt},
                       DateCase{"DateOnly", "20260101", std::nullopt},

@@ -130,6 +130,61 @@ TEST(SecretBackupFormat, AlteredHeadersAndLengthsAreRefused) {
     expectRefused(withMac(reframed), "trailing byte in the body");
 }
 
+// The encoder's edges as fuzz seeds: nothing at all (empty strings, no versions or stages),
+// one version with empty bytes, and a body on its own (the target reads its input both ways).
+TEST(SecretBackupFormat, EdgesRoundTrip) {
+    const Contents empty;
+    const hsm::Bytes emptyBlob = withMac(encodeUnsigned("", empty));
+    const Contents e = decodeBody(frame(emptyBlob).body);
+    EXPECT_TRUE(e.secret.name.empty() && e.versions.empty() && e.stages.empty());
+    seedCorpus("secret_backup", "Empty", emptyBlob);
+
+    Contents one;
+    one.secret.name = "n";
+    one.versions.push_back(Version{});
+    one.versions.back().v.versionId = "v1";
+    one.versions.back().v.binary = true;
+    one.versions.back().v.expireMs = -1;
+    one.stages = {{"SYSCURRENT", "v1"}};
+    const hsm::Bytes oneBlob = withMac(encodeUnsigned("cn-south-1", one));
+    const Contents o = decodeBody(frame(oneBlob).body);
+    ASSERT_EQ(o.versions.size(), 1u);
+    EXPECT_TRUE(o.versions[0].v.binary);
+    EXPECT_EQ(o.versions[0].v.expireMs, -1);
+    EXPECT_TRUE(o.versions[0].v.iv.empty() && o.versions[0].transfer.empty());
+    seedCorpus("secret_backup", "OneEmptyVersion", oneBlob);
+    seedCorpus("secret_backup", "SampleBodyAlone",
+               frame(withMac(encodeUnsigned("r", sample()))).body);
+}
+
+// A flag (auto rotation, a version's binary) is 0 or 1 as written: any other byte would read
+// as true and write back as 1, a second encoding of the same backup. Found by the fuzz target.
+TEST(SecretBackupFormat, AFlagOtherThanZeroOrOneIsRefused) {
+    Contents c;
+    c.secret.secretType = "";  // every string empty, so the offsets below are fixed
+    c.secret.enterpriseProjectId = "";
+    c.versions.push_back(Version{});
+    const hsm::Bytes good = encodeUnsigned("", c);
+    // Frame header 13 bytes; body: four empty strings (16), then the auto rotation flag.
+    const std::size_t autoRotation = 13 + 16;
+    ASSERT_EQ(good[autoRotation], 0);
+    for (const int v : {2, 0x80, 0xff}) {
+        hsm::Bytes b = good;
+        b[autoRotation] = static_cast<std::uint8_t>(v);
+        expectRefused(withMac(b), "auto rotation flag " + std::to_string(v));
+    }
+    // The version's binary flag: the version id (4), seq, created, expire (24) after the
+    // version count, which follows the rotation period and config, rotated ms, enterprise
+    // project, created ms and next version.
+    const std::size_t binary = autoRotation + 1 + 4 + 4 + 8 + 4 + 8 + 8 + 8 + 4 + 24;
+    ASSERT_EQ(good[binary], 0);
+    hsm::Bytes b = good;
+    b[binary] = 1;
+    EXPECT_TRUE(decodeBody(frame(withMac(b)).body).versions.at(0).v.binary);
+    b[binary] = 2;
+    expectRefused(withMac(b), "binary flag 2");
+}
+
 TEST(SecretBackupFormat, AHugeVersionCountIsRefusedWithoutAllocating) {
     Contents c = sample();
     c.versions.clear();

@@ -523,37 +523,7 @@ Object::Ptr listResourceInstances(CsmsCall& c) {
         throw Error(ErrorCode::InvalidParameter, "action must be filter or count", "action");
     const auto limit = c.body.optInteger("limit", 1, 1000).value_or(1000);
     const auto offset = c.body.optInteger("offset", 0, INT32_MAX).value_or(0);
-    SecretTagFilter filter;
-    if (const auto tags = c.body.array("tags")) {
-        if (tags->size() > 10)
-            throw Error(ErrorCode::InvalidParameter, "tags takes at most 10 keys", "tags");
-        for (std::size_t i = 0; i < tags->size(); ++i) {
-            const auto t = tags->getObject(static_cast<unsigned>(i));
-            if (!t || !t->has("key") || !t->get("key").isString())
-                throw Error(ErrorCode::InvalidParameter, "a tag needs a string key", "key");
-            std::vector<std::string> values;
-            if (const auto vs = t->getArray("values")) {
-                for (std::size_t k = 0; k < vs->size(); ++k) {
-                    const auto v = vs->get(static_cast<unsigned>(k));
-                    if (!v.isString())
-                        throw Error(ErrorCode::InvalidParameter, "values must be strings",
-                                    "values");
-                    values.push_back(v.extract<std::string>());
-                }
-            }
-            filter.tags.emplace_back(t->getValue<std::string>("key"), std::move(values));
-        }
-    }
-    if (const auto matches = c.body.array("matches")) {
-        for (std::size_t i = 0; i < matches->size(); ++i) {
-            const auto m = matches->getObject(static_cast<unsigned>(i));
-            if (!m || m->optValue<std::string>("key", "") != "resource_name" || !m->has("value") ||
-                !m->get("value").isString())
-                throw Error(ErrorCode::InvalidParameter,
-                            "matches takes {\"key\":\"resource_name\",\"value\":...}", "matches");
-            filter.nameContains = m->getValue<std::string>("value");
-        }
-    }
+    const SecretTagFilter filter = secretTagFilter(c.body);
     const auto found = c.secrets.findByTags(c.scope, filter);
     Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
     if (action == "filter") {
@@ -688,6 +658,43 @@ void addCsmsRoutes(Router& router, Services& services, Authenticator& auth) {
     }
     router.addDialect([](std::string_view path) { return path.starts_with("/v1/"); },
                       csmsTransportError);
+}
+
+// model/ListResourceInstancesRequestBody.ts's tags [{key, values}] and matches
+// [{key: resource_name, value}].
+SecretTagFilter secretTagFilter(const JsonBody& body) {
+    SecretTagFilter filter;
+    if (const auto tags = body.array("tags")) {
+        if (tags->size() > 10)
+            throw Error(ErrorCode::InvalidParameter, "tags takes at most 10 keys", "tags");
+        for (std::size_t i = 0; i < tags->size(); ++i) {
+            const auto t = tags->getObject(static_cast<unsigned>(i));
+            if (!t || !t->has("key") || !t->get("key").isString())
+                throw Error(ErrorCode::InvalidParameter, "a tag needs a string key", "key");
+            std::vector<std::string> values;
+            if (const auto vs = t->getArray("values")) {
+                for (std::size_t k = 0; k < vs->size(); ++k) {
+                    const auto v = vs->get(static_cast<unsigned>(k));
+                    if (!v.isString())
+                        throw Error(ErrorCode::InvalidParameter, "values must be strings",
+                                    "values");
+                    values.push_back(v.extract<std::string>());
+                }
+            }
+            filter.tags.emplace_back(t->getValue<std::string>("key"), std::move(values));
+        }
+    }
+    if (const auto matches = body.array("matches")) {
+        for (std::size_t i = 0; i < matches->size(); ++i) {
+            const auto m = matches->getObject(static_cast<unsigned>(i));
+            if (!m || m->optValue<std::string>("key", "") != "resource_name" || !m->has("value") ||
+                !m->get("value").isString())
+                throw Error(ErrorCode::InvalidParameter,
+                            "matches takes {\"key\":\"resource_name\",\"value\":...}", "matches");
+            filter.nameContains = m->getValue<std::string>("value");
+        }
+    }
+    return filter;
 }
 
 }  // namespace keyport::api::huawei

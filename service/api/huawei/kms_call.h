@@ -39,6 +39,8 @@ std::string checkedKeyId(const std::string& id);
 // additional_authenticated_data or encryption_context as the bytes a ciphertext is bound to
 // (kms_crypto_handlers.cpp).
 std::string associatedDataField(const KmsCall& c);
+// The same from a request body on its own (also what tests/fuzz/json_fuzz.cpp checks).
+std::string associatedData(const JsonBody& body);
 
 // Handlers, one per route (kms_key_handlers.cpp, kms_import_handlers.cpp,
 // kms_crypto_handlers.cpp).
@@ -64,6 +66,8 @@ void checkTagItem(const std::string& key, const std::string& value);
 Poco::JSON::Object::Ptr listProjectTags(KmsCall& c);
 Poco::JSON::Object::Ptr listKeysByTags(KmsCall& c);
 Poco::JSON::Object::Ptr batchKeyTags(KmsCall& c);
+// ListKmsByTagsRequestBody's tags and matches as core's filter; refuses naming the field.
+TagFilter tagFilter(const JsonBody& body);
 
 // Aliases (kms_alias_handlers.cpp).
 Poco::JSON::Object::Ptr createAlias(KmsCall& c);
@@ -72,6 +76,8 @@ Poco::JSON::Object::Ptr deleteAlias(KmsCall& c);
 Poco::JSON::Object::Ptr listAliases(KmsCall& c);
 
 // Grants (kms_grant_handlers.cpp).
+// A grantee or retiring principal (1–64 of [a-zA-Z0-9_-]); refuses naming `field`.
+std::string checkedPrincipal(const std::string& p, const std::string& field);
 Poco::JSON::Object::Ptr createGrant(KmsCall& c);
 Poco::JSON::Object::Ptr listGrants(KmsCall& c);
 Poco::JSON::Object::Ptr revokeGrant(KmsCall& c);

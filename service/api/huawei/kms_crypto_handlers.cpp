@@ -154,8 +154,12 @@ hsm::Bytes messageField(const KmsCall& c) {
 //   JSON; the NUL keeps it apart from any AAD string, which may not start with one.
 // Both at once are refused: one ciphertext has one binding.
 std::string associatedDataField(const KmsCall& c) {
-    auto aad = c.body.optString("additional_authenticated_data");
-    const auto context = c.body.object("encryption_context");
+    return associatedData(c.body);
+}
+
+std::string associatedData(const JsonBody& body) {
+    auto aad = body.optString("additional_authenticated_data");
+    const auto context = body.object("encryption_context");
     if (aad && context) {
         throw Error(ErrorCode::InvalidParameter,
                     "give additional_authenticated_data or encryption_context, not both",

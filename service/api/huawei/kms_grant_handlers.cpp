@@ -58,13 +58,6 @@ bool principalChar(char ch) {
     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
 }
 
-std::string checkedPrincipal(const std::string& p, const std::string& field) {
-    if (p.empty() || p.size() > 64 || !std::all_of(p.begin(), p.end(), principalChar)) {
-        throw Error(ErrorCode::InvalidParameter, field + " must be 1–64 of [a-zA-Z0-9_-]", field);
-    }
-    return p;
-}
-
 std::string checkedGrantName(const std::string& n) {
     const bool ok = !n.empty() && n.size() <= 255 && std::all_of(n.begin(), n.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == ':' || ch == '/' ||
@@ -189,6 +182,13 @@ void actUnderGrant(KmsCall& c, const std::string& routePath) {
         if (e.code() != ErrorCode::KeyNotFound) throw;
     }
     if (auto owner = c.services.grants->actAs(actorOf(c), *keyId, gate->second)) c.scope = *owner;
+}
+
+std::string checkedPrincipal(const std::string& p, const std::string& field) {
+    if (p.empty() || p.size() > 64 || !std::all_of(p.begin(), p.end(), principalChar)) {
+        throw Error(ErrorCode::InvalidParameter, field + " must be 1–64 of [a-zA-Z0-9_-]", field);
+    }
+    return p;
 }
 
 // POST /v1.0/{project_id}/kms/create-grant → {"grant_id"}

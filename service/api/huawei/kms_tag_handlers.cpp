@@ -71,10 +71,12 @@ Poco::JSON::Array::Ptr tagItems(const std::map<std::string, std::string>& tags) 
     return arr;
 }
 
+}  // namespace
+
 // ListKmsByTagsRequestBody.tags: at most 10 distinct keys, each with its values.
-TagFilter tagFilter(const KmsCall& c) {
+TagFilter tagFilter(const JsonBody& body) {
     TagFilter f;
-    if (auto tags = c.body.array("tags")) {
+    if (auto tags = body.array("tags")) {
         if (tags->size() > 10)
             throw Error(ErrorCode::InvalidParameter, "tags holds at most 10 keys", "tags");
         std::set<std::string> seen;
@@ -89,7 +91,7 @@ TagFilter tagFilter(const KmsCall& c) {
             f.tags.emplace_back(key, std::move(values));
         }
     }
-    if (auto matches = c.body.array("matches")) {
+    if (auto matches = body.array("matches")) {
         for (const JsonBody& m : objects(matches, "matches")) {
             // resource_name is the one field Huawei matches on (the key's alias).
             if (m.string("key") != "resource_name")
@@ -104,8 +106,6 @@ TagFilter tagFilter(const KmsCall& c) {
     }
     return f;
 }
-
-}  // namespace
 
 void checkTagItem(const std::string& key, const std::string& value) {
     checkTagText(key, 1, 36, "key");
@@ -134,7 +134,7 @@ Poco::JSON::Object::Ptr listKeysByTags(KmsCall& c) {
     if (action != "filter" && action != "count")
         throw Error(ErrorCode::InvalidParameter, "action must be filter or count", "action");
     const bool count = action == "count";
-    const TagFilter filter = tagFilter(c);
+    const TagFilter filter = tagFilter(c.body);
     // limit and offset only page a filter (Huawei: limit 1–1000, default 10; offset ≥ 0).
     const auto limit = count ? 0 : c.body.optInteger("limit", 1, 1000).value_or(10);
     const auto offset = count ? 0 : c.body.optInteger("offset", 0, INT32_MAX).value_or(0);

@@ -46,6 +46,13 @@ struct Reader {
         need(1);
         return in[at++];
     }
+    // A flag is 0 or 1, as Writer writes it: any other byte would decode to a backup that
+    // does not encode back to the same bytes.
+    bool flag() {
+        const std::uint8_t v = u8();
+        if (v > 1) invalid("a flag is neither 0 nor 1");
+        return v == 1;
+    }
     std::uint64_t u64() {
         need(8);
         std::uint64_t v = 0;
@@ -135,7 +142,7 @@ Contents decodeBody(hsm::ByteView body) {
     s.name = r.str();
     s.description = r.str();
     s.secretType = r.str();
-    s.autoRotation = r.u8() != 0;
+    s.autoRotation = r.flag();
     s.rotationPeriod = r.str();
     s.rotationConfig = r.str();
     s.rotatedMs = static_cast<std::int64_t>(r.u64());
@@ -152,7 +159,7 @@ Contents decodeBody(hsm::ByteView body) {
         x.v.seq = static_cast<std::int64_t>(r.u64());
         x.v.createdMs = static_cast<std::int64_t>(r.u64());
         x.v.expireMs = static_cast<std::int64_t>(r.u64());
-        x.v.binary = r.u8() != 0;
+        x.v.binary = r.flag();
         x.v.iv = r.bytes();
         x.v.ciphertext = r.bytes();
         x.transfer = r.bytes();
