@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/e2e/csms_client.h"
 #include "tests/e2e/import_helpers.h"
 #include "tests/e2e/server_env.h"
 
@@ -21,23 +22,7 @@ constexpr char kOtherProject[] = "9f8e7d6c5b4a40318293a4b5c6d7e8f9";
 
 using Poco::JSON::Object;
 
-class Csms {
-  public:
-    explicit Csms(Credential c) : cred_(std::move(c)) {}
-    HttpResult in(const std::string& project, const std::string& method, const std::string& path,
-                  const std::string& body = {}) const {
-        return httpRequest(server().port(), method, "/v1/" + project + "/" + path, body,
-                           {{"X-Auth-Token", cred_.token}});
-    }
-    HttpResult operator()(const std::string& method, const std::string& path,
-                          const std::string& body = {}) const {
-        return in(cred_.projectId, method, path, body);
-    }
-    const Credential& cred() const { return cred_; }
-
-  private:
-    Credential cred_;
-};
+using Csms = CsmsClient;
 
 Csms demo() {
     return Csms(KeyportServer::demo());

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/e2e/csms_client.h"
 #include "tests/e2e/import_helpers.h"
 #include "tests/e2e/server_env.h"
 
@@ -18,23 +19,7 @@ namespace {
 // The demo domain's project in cn-south-1 (replicas land there).
 constexpr char kSouthProject[] = "5a0b1c2d3e4f40718293a4b5c6d7e8f9";
 
-class Csms {
-  public:
-    explicit Csms(Credential c) : cred_(std::move(c)) {}
-    HttpResult in(const std::string& project, const std::string& method, const std::string& path,
-                  const std::string& body = {}) const {
-        return httpRequest(server().port(), method, "/v1/" + project + "/" + path, body,
-                           {{"X-Auth-Token", cred_.token}});
-    }
-    HttpResult operator()(const std::string& method, const std::string& path,
-                          const std::string& body = {}) const {
-        return in(cred_.projectId, method, path, body);
-    }
-    const Credential& cred() const { return cred_; }
-
-  private:
-    Credential cred_;
-};
+using Csms = CsmsClient;
 
 Csms demo() {
     return Csms(KeyportServer::demo());

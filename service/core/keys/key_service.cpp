@@ -191,25 +191,7 @@ std::optional<KeyRecord> KeyService::findByAlias(const ProjectScope& scope,
 
 KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
                          const std::optional<std::string>& marker) {
-    return db_.read([&](Poco::Data::Session& s) {
-        KeyList out;
-        if (marker) {
-            auto m = key_store::find(s, *marker);
-            if (!m || m->projectId != scope.projectId) {
-                throw Error(ErrorCode::InvalidParameter, "does not name a key of this project",
-                            Input::ListMarker);
-            }
-        }
-        out.keys = key_store::list(s, scope.projectId, limit + 1, marker);
-        if (out.keys.size() > limit) {
-            out.keys.resize(limit);
-            out.nextMarker = out.keys.back().id;
-        }
-        const auto t = epochSeconds();
-        for (auto& k : out.keys) applyExpiry(k, t);
-        out.total = key_store::count(s, scope.projectId);
-        return out;
-    });
+    return list(scope, limit, marker, std::nullopt, std::nullopt);
 }
 
 KeyList KeyService::list(const ProjectScope& scope, std::size_t limit,
