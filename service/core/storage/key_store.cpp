@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "service/core/base/clock.h"
+
 namespace keyport::key_store {
 namespace {
 
@@ -20,7 +22,7 @@ constexpr char kColumns[] =
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
     " public_spki, primary_key_id, multi_zone, key_tag,"
     " material_version, rotation_enabled, rotation_interval_days, rotation_since_ms,"
-    " last_rotation_ms";
+    " last_rotation_ms, convergent, revision, status_since_ms";
 
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
@@ -55,6 +57,9 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.rotation.intervalDays = rs.value(21, r).convert<std::int64_t>();
         k.rotation.sinceMs = rs.value(22, r).convert<std::int64_t>();
         k.rotation.lastRotationMs = optInt(rs, 23, r);
+        k.convergent = rs.value(24, r).convert<int>() != 0;
+        k.revision = rs.value(25, r).convert<std::int64_t>();
+        k.statusSinceMs = optInt(rs, 26, r).value_or(k.createdAtMs);
         out.push_back(std::move(k));
     }
     return out;
@@ -64,7 +69,8 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
 
 void insert(Poco::Data::Session& s, const KeyRecord& k) {
     s << "INSERT INTO keys (" << kColumns
-      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, "
+         "?)",
         bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
         bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
         bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
@@ -73,16 +79,22 @@ void insert(Poco::Data::Session& s, const KeyRecord& k) {
         bind(nullableBlob(k.publicSpki)), bind(nullable(k.primaryKeyId)), bind(k.multiZone ? 1 : 0),
         bind(nullable(k.keyTag)), bind(static_cast<std::int64_t>(k.materialVersion)),
         bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
-        bind(nullable(k.rotation.lastRotationMs)), now;
+        bind(nullable(k.rotation.lastRotationMs)), bind(k.convergent ? 1 : 0),
+        bind(k.statusSinceMs ? k.statusSinceMs : k.createdAtMs), now;
 }
 
+// Every UPDATE of a key's row advances its revision (Exoscale's revision.seq); a change of
+// state stamps status_since_ms (SQLite compares the row's old state in SET).
 void save(Poco::Data::Session& s, const KeyRecord& k) {
     s << "UPDATE keys SET alias = ?, description = ?, state = ?, deletion_date_ms = ?,"
-         " expiration_time = ?, unwrap_path = ?, blob = ?, public_spki = ? WHERE id = ?",
+         " expiration_time = ?, unwrap_path = ?, blob = ?, public_spki = ?,"
+         " status_since_ms = CASE WHEN state <> ? THEN ? ELSE status_since_ms END,"
+         " revision = revision + 1 WHERE id = ?",
         bind(k.alias), bind(k.description), bind(static_cast<int>(k.state)),
         bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
         bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
-        bind(nullableBlob(k.publicSpki)), bind(k.id), now;
+        bind(nullableBlob(k.publicSpki)), bind(static_cast<int>(k.state)), bind(epochMillis()),
+        bind(k.id), now;
 }
 
 std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id) {
@@ -113,8 +125,9 @@ std::optional<KeyRecord> findByTag(Poco::Data::Session& s, const std::string& pr
 
 void move(Poco::Data::Session& s, const std::string& id, const std::string& projectId,
           const std::string& region, const hsm::Bytes& blob) {
-    s << "UPDATE keys SET project_id = ?, region = ?, blob = ? WHERE id = ?", bind(projectId),
-        bind(region), bind(BLOB(blob.data(), blob.size())), bind(id), now;
+    s << "UPDATE keys SET project_id = ?, region = ?, blob = ?, revision = revision + 1"
+         " WHERE id = ?",
+        bind(projectId), bind(region), bind(BLOB(blob.data(), blob.size())), bind(id), now;
 }
 
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
@@ -229,7 +242,8 @@ std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s) {
 
 void saveRotation(Poco::Data::Session& s, const KeyRecord& k) {
     s << "UPDATE keys SET blob = ?, material_version = ?, rotation_enabled = ?,"
-         " rotation_interval_days = ?, rotation_since_ms = ?, last_rotation_ms = ? WHERE id = ?",
+         " rotation_interval_days = ?, rotation_since_ms = ?, last_rotation_ms = ?,"
+         " revision = revision + 1 WHERE id = ?",
         bind(nullableBlob(k.blob)), bind(static_cast<std::int64_t>(k.materialVersion)),
         bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
         bind(nullable(k.rotation.lastRotationMs)), bind(k.id), now;
@@ -277,8 +291,8 @@ std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t now
 
 void setPrimary(Poco::Data::Session& s, const std::string& id,
                 const std::optional<std::string>& primaryId) {
-    s << "UPDATE keys SET primary_key_id = ? WHERE id = ?", bind(nullable(primaryId)), bind(id),
-        now;
+    s << "UPDATE keys SET primary_key_id = ?, revision = revision + 1 WHERE id = ?",
+        bind(nullable(primaryId)), bind(id), now;
 }
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {

@@ -47,6 +47,12 @@ struct KeyRecord {
     // The version of `blob`; older versions stay in key_versions so their ciphertexts decrypt.
     std::uint32_t materialVersion = 1;
     KeyRotationPolicy rotation;
+    // NAVER isConvergent: the same plaintext and context always give the same ciphertext.
+    bool convergent = false;
+    // Starts at 1 and advances on every write of the row (key_store, never by callers).
+    std::int64_t revision = 1;
+    // When `state` last changed (creation for a key that never changed state).
+    std::int64_t statusSinceMs = 0;
 
     bool hasMaterial() const { return blob.has_value(); }
     std::uint32_t rotations() const { return materialVersion - 1; }

@@ -157,6 +157,14 @@ const std::vector<std::vector<std::string>>& migrations() {
         {
             "ALTER TABLE secret_versions ADD COLUMN cmk_version INTEGER NOT NULL DEFAULT 1",
         },
+        // 12: what Exoscale and NAVER show of a key: a revision that advances on every write
+        // (Exoscale revision.seq), when its state last changed (NULL: at creation), and
+        // NAVER's convergent encryption flag.
+        {
+            "ALTER TABLE keys ADD COLUMN convergent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE keys ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE keys ADD COLUMN status_since_ms INTEGER",
+        },
     };
     return steps;
 }
