@@ -89,10 +89,10 @@ TEST(Exoscale, KeyLifecycleAndCryptoWithContext) {
     expectProblem(exo("POST", "/v2/kms-key/" + id + "/decrypt",
                       R"({"ciphertext":")" + ct + R"(","encryption-context":")" +
                           b64(bytes("tenant=43")) + R"("})"),
-                  {400, "Invalid Argument"}, "wrong encryption context");
+                  {400, "Bad Request"}, "wrong encryption context");
     expectProblem(
         exo("POST", "/v2/kms-key/" + id + "/decrypt", R"({"ciphertext":")" + ct + R"("})"),
-        {400, "Invalid Argument"}, "missing encryption context");
+        {400, "Bad Request"}, "missing encryption context");
 
     r = exo("POST", "/v2/kms-key/" + id + "/generate-data-key", R"({"bytes-count":48})");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -207,7 +207,7 @@ TEST(Exoscale, ErrorsNameExoscaleFields) {
     const std::string id = createKey("exo-err-fields", false);
     auto r = exo("POST", "/v2/kms-key/" + id + "/decrypt",
                  R"({"ciphertext":")" + b64(hsm::Bytes(64, 7)) + "\"}");
-    expectProblem(r, {400, "Invalid Argument"}, "a ciphertext Keyport never made");
+    expectProblem(r, {400, "Bad Request"}, "a ciphertext Keyport never made");
     EXPECT_EQ(r.str("detail").rfind("ciphertext ", 0), 0u) << r.body;
     EXPECT_EQ(r.str("detail").find("cipher_text"), std::string::npos) << r.body;
 
@@ -220,7 +220,7 @@ TEST(Exoscale, IsolationAndBadInput) {
     const std::string id = createKey("exo-isolated", true);
     const auto other = server().addCredential("exo-other-domain",
                                               "8f8e7d6c5b4a40318293a4b5c6d7e8f9", "cn-north-4");
-    expectProblem(exo("GET", "/v2/kms-key/" + id, "", "cn-north-4", other), {404, "Key Not Found"},
+    expectProblem(exo("GET", "/v2/kms-key/" + id, "", "cn-north-4", other), {400, "Key Not Found"},
                   "another domain's key");
     for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
              {"enable", ""},
@@ -231,11 +231,11 @@ TEST(Exoscale, IsolationAndBadInput) {
              {"decrypt", R"({"ciphertext":"AAAA"})"},
              {"generate-data-key", "{}"}}) {
         expectProblem(exo("POST", "/v2/kms-key/" + id + "/" + action, body, "cn-north-4", other),
-                      {404, "Key Not Found"}, "another domain's key, " + action);
+                      {400, "Key Not Found"}, "another domain's key, " + action);
     }
     expectProblem(exo("POST", "/v2/kms-key/" + id + "/replicate", R"({"zone":"cn-south-1"})",
                       "cn-north-4", other),
-                  {404, "Key Not Found"}, "another domain's key, replicate");
+                  {400, "Key Not Found"}, "another domain's key, replicate");
     const auto op = exo("POST", "/v2/kms-key/" + id + "/replicate", R"({"zone":"cn-south-1"})");
     expectProblem(exo("GET", "/v2/operation/" + op.str("id"), "", "cn-north-4", other),
                   {404, "Not Found"}, "another domain's operation");
@@ -245,50 +245,50 @@ TEST(Exoscale, IsolationAndBadInput) {
         Expect expect;
     };
     const std::vector<Case> cases = {
-        {"malformed JSON", "POST", "/v2/kms-key", R"({"name":)", {400, "Invalid Argument"}},
-        {"name missing", "POST", "/v2/kms-key", "{}", {400, "Invalid Argument"}},
-        {"name not a string", "POST", "/v2/kms-key", R"({"name":1})", {400, "Invalid Argument"}},
+        {"malformed JSON", "POST", "/v2/kms-key", R"({"name":)", {400, "Bad Request"}},
+        {"name missing", "POST", "/v2/kms-key", "{}", {400, "Bad Request"}},
+        {"name not a string", "POST", "/v2/kms-key", R"({"name":1})", {400, "Bad Request"}},
         {"unknown usage",
          "POST",
          "/v2/kms-key",
          R"({"name":"u","usage":"sign-verify"})",
-         {400, "Invalid Argument"}},
-        {"id not a UUID", "GET", "/v2/kms-key/nope", "", {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
+        {"id not a UUID", "GET", "/v2/kms-key/nope", "", {400, "Bad Request"}},
         {"unknown key",
          "GET",
          "/v2/kms-key/00000000-0000-4000-8000-000000000000",
          "",
-         {404, "Key Not Found"}},
+         {400, "Key Not Found"}},
         {"plaintext not base64",
          "POST",
          "/v2/kms-key/" + id + "/encrypt",
          R"({"plaintext":"!!"})",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"plaintext missing",
          "POST",
          "/v2/kms-key/" + id + "/encrypt",
          "{}",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"ciphertext garbage",
          "POST",
          "/v2/kms-key/" + id + "/decrypt",
          R"({"ciphertext":"AAAA"})",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"delay-days 3",
          "POST",
          "/v2/kms-key/" + id + "/schedule-deletion",
          R"({"delay-days":3})",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"bytes-count 0",
          "POST",
          "/v2/kms-key/" + id + "/generate-data-key",
          R"({"bytes-count":0})",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"zone missing",
          "POST",
          "/v2/kms-key/" + id + "/replicate",
          "{}",
-         {400, "Invalid Argument"}},
+         {400, "Bad Request"}},
         {"unknown operation",
          "GET",
          "/v2/operation/00000000-0000-4000-8000-000000000000",

@@ -13,6 +13,7 @@ struct Route {
     const char* path;
     Access access;
     ExoHandler handler;
+    bool open = false;  // served without a credential (list-zones)
 };
 
 const std::vector<Route>& routes() {
@@ -28,7 +29,13 @@ const std::vector<Route>& routes() {
         {"POST", "/v2/kms-key/{id}/decrypt", Access::Write, decrypt},
         {"POST", "/v2/kms-key/{id}/generate-data-key", Access::Write, generateDataKey},
         {"POST", "/v2/kms-key/{id}/replicate", Access::Write, replicate},
+        {"POST", "/v2/kms-key/{id}/re-encrypt", Access::Write, reEncrypt},
+        {"POST", "/v2/kms-key/{id}/rotate", Access::Write, rotateKey},
+        {"GET", "/v2/kms-key/{id}/list-key-rotations", Access::Read, listRotations},
+        {"POST", "/v2/kms-key/{id}/enable-key-rotation", Access::Write, enableRotation},
+        {"POST", "/v2/kms-key/{id}/disable-key-rotation", Access::Write, disableRotation},
         {"GET", "/v2/operation/{id}", Access::Read, getOperation},
+        {"GET", "/v2/zone", Access::Read, listZones, true},
     };
     return r;
 }
@@ -43,9 +50,12 @@ std::optional<std::string> zoneFromHost(const std::string& host) {
 
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
     try {
-        const Principal principal = authenticate(req, auth);
-        const std::string zone = selectRegion(req, principal, *services.regions, zoneFromHost);
-        const ProjectScope scope = auth.scopeInRegion(principal, zone, route.access);
+        ProjectScope scope;
+        if (!route.open) {
+            const Principal principal = authenticate(req, auth);
+            const std::string zone = selectRegion(req, principal, *services.regions, zoneFromHost);
+            scope = auth.scopeInRegion(principal, zone, route.access);
+        }
         const bool hasBody = req.method == "POST" && !req.body.empty();
         ExoCall call{req, JsonBody::parse(hasBody ? req.body : "{}"), scope, services};
         return Response::json(200, stringify(route.handler(call)));
@@ -66,7 +76,8 @@ void addExoscaleRoutes(Router& router, Services& services, Authenticator& auth) 
     }
     router.addDialect(
         [](std::string_view path) {
-            return path.starts_with("/v2/kms-key") || path.starts_with("/v2/operation");
+            return path.starts_with("/v2/kms-key") || path.starts_with("/v2/operation") ||
+                   path.starts_with("/v2/zone");
         },
         transportProblem);
 }

@@ -87,17 +87,21 @@ std::string_view exoField(Input input) {
             return "name";
         case Input::GrantId:
             return "id";
+        case Input::SourceKeyId:
+            return "source.key";
+        case Input::SourceEncryptionContext:
+            return "source.encryption-context";
+        case Input::DestinationKeyId:
+            return "destination.key";
+        case Input::DestinationEncryptionContext:
+            return "destination.encryption-context";
         // MACs and key agreement are Huawei routes only.
         case Input::MacAlgorithm:
         case Input::Mac:
         case Input::PeerPublicKey:
         case Input::KeyAgreementAlgorithm:
-        // re-encrypt is a Huawei route only.
-        case Input::SourceKeyId:
-        case Input::SourceEncryptionContext:
+        // Exoscale's re-encrypt names no algorithms.
         case Input::SourceEncryptionAlgorithm:
-        case Input::DestinationKeyId:
-        case Input::DestinationEncryptionContext:
         case Input::DestinationEncryptionAlgorithm:
             return "";
     }
@@ -124,12 +128,15 @@ Response problem(int status, const std::string& title, const std::string& detail
     return r;
 }
 
+// Titles are the spec's, per operation; its errors are all status 400 (Key Not Found too:
+// get-kms-key documents only 200 and 400).
 Response problem(const Error& e) {
     const std::string d = describe(e, exoField, ": ").message;
     switch (e.code()) {
         case ErrorCode::KeyNotFound:
         case ErrorCode::SecretNotFound:
-            return problem(404, "Key Not Found", d);
+            return problem(400, "Key Not Found", d);
+        // get-operation documents no error; an unknown operation is not a key.
         case ErrorCode::OperationNotFound:
             return problem(404, "Not Found", d);
         case ErrorCode::KeyNotMultiZone:
@@ -140,19 +147,35 @@ Response problem(const Error& e) {
             return problem(400, "Key is Pending Deletion", d);
         case ErrorCode::UsageMismatch:
             return problem(400, "Invalid Usage", d);
-        case ErrorCode::ReplicaExists:
+        case ErrorCode::KeyIsReplica:
+            return problem(400, "Not on Replica", d);
+        case ErrorCode::KeyNotPendingDeletion:
+            return problem(400, "Not Pending Deletion", d);
+        case ErrorCode::RotationLimitReached:
+            return problem(400, "Manual Rotation Limit", d);
+        // enable-kms-key-rotation: "Invalid Origin" (only origin exoscale-kms rotates).
+        case ErrorCode::MaterialNotRotatable:
+            return problem(400, "Invalid Origin", d);
+        // create-kms-key: "a key with the same name already exists in the target zone".
         case ErrorCode::AliasExists:
+            return problem(400, "Name Conflict", d);
+        case ErrorCode::ReplicaExists:
+        case ErrorCode::RotationAlreadyEnabled:
         case ErrorCode::SecretExists:
             return problem(400, "Conflict", d);
-        case ErrorCode::InvalidRequest:
-            return problem(400, "Invalid Request", d);
-        case ErrorCode::MalformedRequest:
         case ErrorCode::InvalidParameter:
+            // replicate-kms-key: "Invalid Argument: the target zone is invalid".
+            if (e.input() == Input::TargetRegion || e.input() == Input::TargetProject)
+                return problem(400, "Invalid Argument", d);
+            return problem(400, "Bad Request", d);
+        // "Bad Request: an invalid request body or path parameter".
+        case ErrorCode::MalformedRequest:
         case ErrorCode::MissingParameter:
         case ErrorCode::SequenceConflict:
         case ErrorCode::PlaintextTooLong:
         case ErrorCode::CiphertextInvalid:
-            return problem(400, "Invalid Argument", d);
+            return problem(400, "Bad Request", d);
+        case ErrorCode::InvalidRequest:
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
         case ErrorCode::KeyNotExternal:
@@ -164,7 +187,6 @@ Response problem(const Error& e) {
         case ErrorCode::AlgorithmUnsupported:
         case ErrorCode::SecretPendingDeletion:
         case ErrorCode::SecretReadOnly:
-        case ErrorCode::MaterialNotRotatable:
         case ErrorCode::SecretNotPendingDeletion:
         case ErrorCode::SecretStageBuiltIn:
             return problem(400, "Invalid Request", d);

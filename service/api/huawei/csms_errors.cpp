@@ -93,6 +93,10 @@ Response csmsError(const Error& e) {
         case ErrorCode::KeyPendingDeletion:
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
+        case ErrorCode::KeyIsReplica:
+        case ErrorCode::KeyNotPendingDeletion:
+        case ErrorCode::RotationAlreadyEnabled:
+        case ErrorCode::RotationLimitReached:
             return csmsError(400, "CSMS.0003", "the secret's CMK: " + msg);
         case ErrorCode::KeyNotExternal:
         case ErrorCode::ImportTokenInvalid:

@@ -151,6 +151,10 @@ Response kmsError(const Error& e) {
         case ErrorCode::KeyPendingImport:
             return kmsError(400, "KMS.0211", msg);
         case ErrorCode::KeyStateInvalid:
+        case ErrorCode::KeyIsReplica:
+        case ErrorCode::KeyNotPendingDeletion:
+        case ErrorCode::RotationAlreadyEnabled:
+        case ErrorCode::RotationLimitReached:
             return kmsError(400, "KMS.0310", msg);
         case ErrorCode::KeyNotExternal:
             return kmsError(400, "KMS.0309", msg);

@@ -126,6 +126,7 @@ Response ncpError(const Error& e) {
         case ErrorCode::KeyPendingDeletion:
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
+        case ErrorCode::KeyNotPendingDeletion:
         case ErrorCode::UsageMismatch:
             return ncpError(422, "UNPROCESSABLE_ENTITY", msg);
         case ErrorCode::Unauthorized:

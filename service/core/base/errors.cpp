@@ -68,6 +68,14 @@ std::string_view name(ErrorCode c) {
             return "SecretNotPendingDeletion";
         case ErrorCode::SecretStageBuiltIn:
             return "SecretStageBuiltIn";
+        case ErrorCode::KeyIsReplica:
+            return "KeyIsReplica";
+        case ErrorCode::KeyNotPendingDeletion:
+            return "KeyNotPendingDeletion";
+        case ErrorCode::RotationAlreadyEnabled:
+            return "RotationAlreadyEnabled";
+        case ErrorCode::RotationLimitReached:
+            return "RotationLimitReached";
         case ErrorCode::Unauthorized:
             return "Unauthorized";
         case ErrorCode::Forbidden:

@@ -46,6 +46,10 @@ enum class ErrorCode {
     SecretReadOnly,            // a write to a replica secret
     SecretNotPendingDeletion,  // cancel of a deletion that is not scheduled
     SecretStageBuiltIn,        // removal of SYSCURRENT or SYSPREVIOUS
+    KeyIsReplica,              // an operation that belongs to the replica group's primary
+    KeyNotPendingDeletion,     // cancel of a key deletion that is not scheduled
+    RotationAlreadyEnabled,    // automatic rotation asked to start while it runs
+    RotationLimitReached,      // on-demand rotation past the caller's limit (limit() says it)
     Unauthorized,
     Forbidden,
     Internal,

@@ -3,6 +3,7 @@
 #include <Poco/Data/SQLite/SQLiteException.h>
 
 #include <algorithm>
+#include <map>
 
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
@@ -268,7 +269,7 @@ KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::str
 KeyRecord KeyService::cancelDeletion(const ProjectScope& scope, const std::string& keyId) {
     return modify(scope, keyId, [](Poco::Data::Session& s, KeyRecord& k) {
         if (k.state != KeyState::PendingDeletion) {
-            throw Error(ErrorCode::KeyStateInvalid, "the key is not pending deletion");
+            throw Error(ErrorCode::KeyNotPendingDeletion, "the key is not pending deletion");
         }
         // Huawei returns a cancelled key disabled; without material it stays pending import.
         k.state = k.blob ? KeyState::Disabled : KeyState::PendingImport;
@@ -390,7 +391,10 @@ void KeyService::insertReplica(const KeyRecord& replica,
             for (const auto& [k, v] : tags) key_store::putTag(s, replica.id, k, v);
             key_store::audit(s, replica.id, "replicate",
                              "from " + replica.primaryKeyId.value_or(""));
+            // The primary's replica set changed: that is a new revision of it too.
+            key_store::touch(s, primary->id);
         });
+        cache_.invalidate(replica.primaryKeyId.value_or(""));
     } catch (const Poco::Exception& e) {
         if (isUniqueViolation(e)) {
             throw Error(ErrorCode::AliasExists,
@@ -398,6 +402,37 @@ void KeyService::insertReplica(const KeyRecord& replica,
         }
         throw;
     }
+}
+
+std::vector<MaterialEvent> KeyService::materialHistory(const KeyRecord& k) {
+    const std::string primaryId = k.primaryKeyId.value_or(k.id);
+    return db_.read([&](Poco::Data::Session& s) {
+        // Each rotation records the event on every member; a member added later (or made
+        // primary by promote) may lack the older ones, so the group's records are merged.
+        std::map<std::uint32_t, MaterialEvent> recorded;
+        std::int64_t firstCreated = k.createdAtMs;
+        for (const KeyRecord& m : key_store::group(s, primaryId)) {
+            firstCreated = std::min(firstCreated, m.createdAtMs);
+            for (const MaterialEvent& e : key_store::materialEvents(s, m.id))
+                recorded.emplace(e.version, e);
+        }
+        std::vector<MaterialEvent> out;
+        for (std::uint32_t v = 1; v <= k.materialVersion; ++v) {
+            if (const auto it = recorded.find(v); it != recorded.end()) {
+                out.push_back(it->second);
+            } else if (v == 1) {
+                out.push_back({1, firstCreated, false});
+            } else {
+                // Rotated before rotations were recorded (migration 13): only the last
+                // rotation's time is known, and it made the newest version.
+                const std::int64_t at = v == k.materialVersion
+                                            ? k.rotation.lastRotationMs.value_or(firstCreated)
+                                            : firstCreated;
+                out.push_back({v, at, false});
+            }
+        }
+        return out;
+    });
 }
 
 KeyRecord KeyService::promote(const ProjectScope& scope, const std::string& keyId,

@@ -105,6 +105,9 @@ class KeyService {
     std::optional<hsm::Bytes> versionBlob(const KeyRecord& k, std::uint32_t version);
     // Every earlier material version of `k`, oldest first.
     std::vector<MaterialVersion> versions(const KeyRecord& k);
+    // When each material version of `k`'s replica group came to be (1 .. current), oldest
+    // first; the group shares one history, kept on its primary.
+    std::vector<MaterialEvent> materialHistory(const KeyRecord& k);
     // Reads a key's replica group (primary first) in one write transaction and lets
     // `change` rewrite it (it writes with key_store, and throws to refuse); the group's
     // cached rows are dropped after the commit. Returns what `change` returns.

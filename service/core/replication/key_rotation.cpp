@@ -1,5 +1,6 @@
 #include "service/core/replication/key_rotation.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -53,7 +54,7 @@ void KeyRotation::requireRotatable(const KeyRecord& k) {
                     "import it under a new key instead");
     }
     if (k.primaryKeyId) {
-        throw Error(ErrorCode::InvalidRequest,
+        throw Error(ErrorCode::KeyIsReplica,
                     "the key is a replica; its rotation follows the "
                     "primary key " +
                         *k.primaryKeyId);
@@ -102,16 +103,35 @@ KeyRecord KeyRotation::setInterval(const ProjectScope& scope, const std::string&
     return changePolicy(scope, keyId, [&](KeyRotationPolicy& p) { p.intervalDays = intervalDays; });
 }
 
-KeyRecord KeyRotation::rotate(const ProjectScope& scope, const std::string& keyId) {
-    const KeyRecord k = keys_.usable(scope, keyId);
-    requireRotatable(k);
-    return rotateGroup(keyId);
+KeyRecord KeyRotation::enableWithInterval(const ProjectScope& scope, const std::string& keyId,
+                                          std::int64_t intervalDays) {
+    if (intervalDays < 1) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "a rotation interval must be a positive number of days");
+    }
+    return changePolicy(scope, keyId, [&](KeyRotationPolicy& p) {
+        if (p.enabled) {
+            throw Error(ErrorCode::RotationAlreadyEnabled,
+                        "automatic rotation is already enabled for the key");
+        }
+        p.enabled = true;
+        p.intervalDays = intervalDays;
+        p.sinceMs = epochMillis();
+    });
 }
 
-KeyRecord KeyRotation::rotateGroup(const std::string& primaryId) {
+KeyRecord KeyRotation::rotate(const ProjectScope& scope, const std::string& keyId,
+                              std::optional<std::uint32_t> manualLimit) {
+    const KeyRecord k = keys_.usable(scope, keyId);
+    requireRotatable(k);
+    return rotateGroup(keyId, false, manualLimit);
+}
+
+KeyRecord KeyRotation::rotateGroup(const std::string& primaryId, bool automatic,
+                                   std::optional<std::uint32_t> manualLimit) {
     for (int attempt = 0;; ++attempt) {
         try {
-            return tryRotateGroup(primaryId);
+            return tryRotateGroup(primaryId, automatic, manualLimit);
         } catch (const GroupChanged&) {
             if (attempt == 2) {
                 throw Error(ErrorCode::InvalidRequest,
@@ -121,7 +141,8 @@ KeyRecord KeyRotation::rotateGroup(const std::string& primaryId) {
     }
 }
 
-KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId) {
+KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId, bool automatic,
+                                      std::optional<std::uint32_t> manualLimit) {
     // Read outside the transaction: the token work below must not hold the database.
     const std::vector<KeyRecord> group =
         keys_.db().read([&](Poco::Data::Session& s) { return key_store::group(s, primaryId); });
@@ -145,25 +166,36 @@ KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId) {
     }
 
     const std::int64_t now = epochMillis();
-    return keys_.modifyGroup(
-        primaryId, [&](Poco::Data::Session& s, std::vector<KeyRecord>& members) {
-            if (members.size() != sealed.size()) throw GroupChanged{};
-            KeyRecord out;
-            for (KeyRecord& m : members) {
-                const auto it = sealed.find(m.id);
-                if (it == sealed.end() || m.materialVersion != from || !m.blob)
-                    throw GroupChanged{};
-                key_store::putVersion(s, m.id, {m.materialVersion, *m.blob});
-                m.blob = it->second;
-                m.materialVersion = from + 1;
-                m.rotation.sinceMs = now;
-                m.rotation.lastRotationMs = now;
-                key_store::saveRotation(s, m);
-                key_store::audit(s, m.id, "rotate", "material version " + std::to_string(from + 1));
-                if (m.id == primaryId) out = m;
+    return keys_.modifyGroup(primaryId, [&](Poco::Data::Session& s,
+                                            std::vector<KeyRecord>& members) {
+        if (members.size() != sealed.size()) throw GroupChanged{};
+        if (manualLimit) {
+            // Counted in the transaction, so racing rotations cannot pass the limit.
+            const auto events = key_store::materialEvents(s, primaryId);
+            const auto manual = std::count_if(events.begin(), events.end(),
+                                              [](const MaterialEvent& e) { return !e.automatic; });
+            if (static_cast<std::uint64_t>(manual) >= *manualLimit) {
+                throw Error(ErrorCode::RotationLimitReached,
+                            "the key has had as many on-demand rotations as it may have")
+                    .withLimit(*manualLimit);
             }
-            return out;
-        });
+        }
+        KeyRecord out;
+        for (KeyRecord& m : members) {
+            const auto it = sealed.find(m.id);
+            if (it == sealed.end() || m.materialVersion != from || !m.blob) throw GroupChanged{};
+            key_store::putVersion(s, m.id, {m.materialVersion, *m.blob});
+            m.blob = it->second;
+            m.materialVersion = from + 1;
+            m.rotation.sinceMs = now;
+            m.rotation.lastRotationMs = now;
+            key_store::saveRotation(s, m);
+            key_store::putMaterialEvent(s, m.id, {from + 1, now, automatic});
+            key_store::audit(s, m.id, "rotate", "material version " + std::to_string(from + 1));
+            if (m.id == primaryId) out = m;
+        }
+        return out;
+    });
 }
 
 std::size_t KeyRotation::rotateDue() {
@@ -173,7 +205,7 @@ std::size_t KeyRotation::rotateDue() {
     std::size_t rotated = 0;
     for (const auto& id : ids) {
         try {
-            rotateGroup(id);
+            rotateGroup(id, true, std::nullopt);
             ++rotated;
         } catch (const Error&) {
             // Not rotatable now: try again one interval later rather than every sweep.

@@ -27,8 +27,15 @@ class KeyRotation {
     KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
     KeyRecord setInterval(const ProjectScope& scope, const std::string& keyId,
                           std::int64_t intervalDays);
-    // Rotates now (the key must be enabled). Returns the key with its new version.
-    KeyRecord rotate(const ProjectScope& scope, const std::string& keyId);
+    // Sets the interval and starts automatic rotation in one step; refused
+    // (RotationAlreadyEnabled) when it already runs.
+    KeyRecord enableWithInterval(const ProjectScope& scope, const std::string& keyId,
+                                 std::int64_t intervalDays);
+    // Rotates now (the key must be enabled). Returns the key with its new version. With a
+    // `manualLimit`, refused (RotationLimitReached) once the group has had that many
+    // on-demand rotations.
+    KeyRecord rotate(const ProjectScope& scope, const std::string& keyId,
+                     std::optional<std::uint32_t> manualLimit = std::nullopt);
 
     // The background worker's step: rotates every key whose interval has passed. A key
     // whose rotation fails waits another interval rather than being retried every sweep.
@@ -40,8 +47,11 @@ class KeyRotation {
     static void requireRotatable(const KeyRecord& k);
     KeyRecord changePolicy(const ProjectScope& scope, const std::string& keyId,
                            const std::function<void(KeyRotationPolicy&)>& change);
-    KeyRecord rotateGroup(const std::string& primaryId);
-    KeyRecord tryRotateGroup(const std::string& primaryId);
+    // `automatic`: the sweeper's rotation (recorded as such in the material history).
+    KeyRecord rotateGroup(const std::string& primaryId, bool automatic,
+                          std::optional<std::uint32_t> manualLimit);
+    KeyRecord tryRotateGroup(const std::string& primaryId, bool automatic,
+                             std::optional<std::uint32_t> manualLimit);
 
     KeyService& keys_;
     RegionTokens& regions_;

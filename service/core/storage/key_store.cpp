@@ -22,7 +22,7 @@ constexpr char kColumns[] =
     " state, created_at_ms, deletion_date_ms, expiration_time, unwrap_path, blob,"
     " public_spki, primary_key_id, multi_zone, key_tag,"
     " material_version, rotation_enabled, rotation_interval_days, rotation_since_ms,"
-    " last_rotation_ms, convergent, revision, status_since_ms";
+    " last_rotation_ms, convergent, revision, status_since_ms, revision_at_ms";
 
 Poco::Nullable<std::string> nullablePath(const std::optional<UnwrapPath>& p) {
     if (!p) return {};
@@ -60,6 +60,7 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.convergent = rs.value(24, r).convert<int>() != 0;
         k.revision = rs.value(25, r).convert<std::int64_t>();
         k.statusSinceMs = optInt(rs, 26, r).value_or(k.createdAtMs);
+        k.revisionAtMs = optInt(rs, 27, r).value_or(k.createdAtMs);
         out.push_back(std::move(k));
     }
     return out;
@@ -70,7 +71,7 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
 void insert(Poco::Data::Session& s, const KeyRecord& k) {
     s << "INSERT INTO keys (" << kColumns
       << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, "
-         "?)",
+         "?, ?)",
         bind(k.id), bind(k.domainId), bind(k.projectId), bind(k.region), bind(k.alias),
         bind(k.description), bind(std::string(name(k.spec))), bind(std::string(name(k.usage))),
         bind(std::string(name(k.origin))), bind(static_cast<int>(k.state)), bind(k.createdAtMs),
@@ -80,7 +81,7 @@ void insert(Poco::Data::Session& s, const KeyRecord& k) {
         bind(nullable(k.keyTag)), bind(static_cast<std::int64_t>(k.materialVersion)),
         bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
         bind(nullable(k.rotation.lastRotationMs)), bind(k.convergent ? 1 : 0),
-        bind(k.statusSinceMs ? k.statusSinceMs : k.createdAtMs), now;
+        bind(k.statusSinceMs ? k.statusSinceMs : k.createdAtMs), bind(k.createdAtMs), now;
 }
 
 // Every UPDATE of a key's row advances its revision (Exoscale's revision.seq); a change of
@@ -89,12 +90,12 @@ void save(Poco::Data::Session& s, const KeyRecord& k) {
     s << "UPDATE keys SET alias = ?, description = ?, state = ?, deletion_date_ms = ?,"
          " expiration_time = ?, unwrap_path = ?, blob = ?, public_spki = ?,"
          " status_since_ms = CASE WHEN state <> ? THEN ? ELSE status_since_ms END,"
-         " revision = revision + 1 WHERE id = ?",
+         " revision = revision + 1, revision_at_ms = ? WHERE id = ?",
         bind(k.alias), bind(k.description), bind(static_cast<int>(k.state)),
         bind(nullable(k.deletionDateMs)), bind(nullable(k.expirationTime)),
         bind(nullablePath(k.unwrapPath)), bind(nullableBlob(k.blob)),
         bind(nullableBlob(k.publicSpki)), bind(static_cast<int>(k.state)), bind(epochMillis()),
-        bind(k.id), now;
+        bind(epochMillis()), bind(k.id), now;
 }
 
 std::optional<KeyRecord> find(Poco::Data::Session& s, const std::string& id) {
@@ -125,9 +126,10 @@ std::optional<KeyRecord> findByTag(Poco::Data::Session& s, const std::string& pr
 
 void move(Poco::Data::Session& s, const std::string& id, const std::string& projectId,
           const std::string& region, const hsm::Bytes& blob) {
-    s << "UPDATE keys SET project_id = ?, region = ?, blob = ?, revision = revision + 1"
-         " WHERE id = ?",
-        bind(projectId), bind(region), bind(BLOB(blob.data(), blob.size())), bind(id), now;
+    s << "UPDATE keys SET project_id = ?, region = ?, blob = ?, revision = revision + 1,"
+         " revision_at_ms = ? WHERE id = ?",
+        bind(projectId), bind(region), bind(BLOB(blob.data(), blob.size())), bind(epochMillis()),
+        bind(id), now;
 }
 
 std::optional<KeyRecord> findByAlias(Poco::Data::Session& s, const std::string& projectId,
@@ -243,10 +245,10 @@ std::optional<std::int64_t> nextExpiry(Poco::Data::Session& s) {
 void saveRotation(Poco::Data::Session& s, const KeyRecord& k) {
     s << "UPDATE keys SET blob = ?, material_version = ?, rotation_enabled = ?,"
          " rotation_interval_days = ?, rotation_since_ms = ?, last_rotation_ms = ?,"
-         " revision = revision + 1 WHERE id = ?",
+         " revision = revision + 1, revision_at_ms = ? WHERE id = ?",
         bind(nullableBlob(k.blob)), bind(static_cast<std::int64_t>(k.materialVersion)),
         bind(k.rotation.enabled ? 1 : 0), bind(k.rotation.intervalDays), bind(k.rotation.sinceMs),
-        bind(nullable(k.rotation.lastRotationMs)), bind(k.id), now;
+        bind(nullable(k.rotation.lastRotationMs)), bind(epochMillis()), bind(k.id), now;
 }
 
 void putVersion(Poco::Data::Session& s, const std::string& keyId, const MaterialVersion& v) {
@@ -279,6 +281,32 @@ void deleteVersions(Poco::Data::Session& s, const std::string& keyId) {
     s << "DELETE FROM key_versions WHERE key_id = ?", bind(keyId), now;
 }
 
+void putMaterialEvent(Poco::Data::Session& s, const std::string& keyId, const MaterialEvent& e) {
+    s << "INSERT INTO key_material_events (key_id, version, created_at_ms, automatic)"
+         " VALUES (?, ?, ?, ?)",
+        bind(keyId), bind(static_cast<std::int64_t>(e.version)), bind(e.createdAtMs),
+        bind(e.automatic ? 1 : 0), now;
+}
+
+std::vector<MaterialEvent> materialEvents(Poco::Data::Session& s, const std::string& keyId) {
+    Statement st(s);
+    st << "SELECT version, created_at_ms, automatic FROM key_material_events WHERE key_id = ?"
+          " ORDER BY version",
+        bind(keyId), now;
+    RecordSet rs(st);
+    std::vector<MaterialEvent> out;
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+        out.push_back({rs.value(0, r).convert<std::uint32_t>(),
+                       rs.value(1, r).convert<std::int64_t>(), rs.value(2, r).convert<int>() != 0});
+    }
+    return out;
+}
+
+void touch(Poco::Data::Session& s, const std::string& id) {
+    s << "UPDATE keys SET revision = revision + 1, revision_at_ms = ? WHERE id = ?",
+        bind(epochMillis()), bind(id), now;
+}
+
 std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t nowMs,
                                         std::int64_t dayMs) {
     std::vector<std::string> ids;
@@ -291,8 +319,9 @@ std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t now
 
 void setPrimary(Poco::Data::Session& s, const std::string& id,
                 const std::optional<std::string>& primaryId) {
-    s << "UPDATE keys SET primary_key_id = ?, revision = revision + 1 WHERE id = ?",
-        bind(nullable(primaryId)), bind(id), now;
+    s << "UPDATE keys SET primary_key_id = ?, revision = revision + 1, revision_at_ms = ?"
+         " WHERE id = ?",
+        bind(nullable(primaryId)), bind(epochMillis()), bind(id), now;
 }
 
 std::map<std::string, std::string> tags(Poco::Data::Session& s, const std::string& keyId) {

@@ -53,6 +53,8 @@ struct KeyRecord {
     std::int64_t revision = 1;
     // When `state` last changed (creation for a key that never changed state).
     std::int64_t statusSinceMs = 0;
+    // When the row was last written (revision's time; creation for a key never written).
+    std::int64_t revisionAtMs = 0;
 
     bool hasMaterial() const { return blob.has_value(); }
     std::uint32_t rotations() const { return materialVersion - 1; }
@@ -62,6 +64,14 @@ struct KeyRecord {
 struct MaterialVersion {
     std::uint32_t version = 0;
     hsm::Bytes blob;
+};
+
+// When a material version came to be: version 1 at the key's creation, later ones by a
+// rotation, on demand (automatic = false) or by the automatic rotation.
+struct MaterialEvent {
+    std::uint32_t version = 0;
+    std::int64_t createdAtMs = 0;
+    bool automatic = false;
 };
 
 namespace key_store {
@@ -110,6 +120,11 @@ std::optional<hsm::Bytes> findVersion(Poco::Data::Session& s, const std::string&
 // Every superseded version of a key, oldest first.
 std::vector<MaterialVersion> versions(Poco::Data::Session& s, const std::string& keyId);
 void deleteVersions(Poco::Data::Session& s, const std::string& keyId);
+// The rotations recorded for a key (versions 2 onwards), oldest first.
+void putMaterialEvent(Poco::Data::Session& s, const std::string& keyId, const MaterialEvent& e);
+std::vector<MaterialEvent> materialEvents(Poco::Data::Session& s, const std::string& keyId);
+// Advances a key's revision without another change (its replica group grew).
+void touch(Poco::Data::Session& s, const std::string& id);
 // Primary (or standalone) enabled keys whose rotation is enabled and whose interval
 // (intervalDays * dayMs) has passed at nowMs.
 std::vector<std::string> rotationDueIds(Poco::Data::Session& s, std::int64_t nowMs,

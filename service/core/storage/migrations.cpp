@@ -165,6 +165,16 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE keys ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
             "ALTER TABLE keys ADD COLUMN status_since_ms INTEGER",
         },
+        // 13 (Exoscale revision.at, material and rotation history): when a key's row was
+        // last written (NULL: never since creation), and one row per material version a
+        // rotation made (version 1 is the key's creation), saying when and whether the
+        // automatic rotation made it, so manual rotations can be counted and listed.
+        {
+            "ALTER TABLE keys ADD COLUMN revision_at_ms INTEGER",
+            "CREATE TABLE key_material_events (key_id TEXT NOT NULL REFERENCES keys(id)"
+            " ON DELETE CASCADE, version INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,"
+            " automatic INTEGER NOT NULL, PRIMARY KEY (key_id, version))",
+        },
     };
     return steps;
 }
