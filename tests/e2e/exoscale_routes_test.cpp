@@ -5,6 +5,8 @@
 // another domain's credential on every new route.
 #include <gtest/gtest.h>
 
+#include <Poco/JSON/Parser.h>
+
 #include <thread>
 
 #include "service/api/exoscale/exo_auth.h"
@@ -130,6 +132,51 @@ std::string reEncryptBody(const std::string& source, const std::string& ct,
     return b + "}}";
 }
 
+Poco::JSON::Object::Ptr parseObject(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+// The decoder refuses what egoscale's Go structs refuse (so the checks below can fail): the
+// seed's next-at "", a status outside the enum, a missing required member, a seq sent as a
+// string, a date-time without a zone.
+TEST(ExoscaleRoutes, DecoderRefusesWhatEgoscaleRefuses) {
+    const std::string good =
+        R"({"id":"6f0d7f4e-1f0a-4c1e-9f3a-2a1b2c3d4e5f","name":"k","usage":"encrypt-decrypt",)"
+        R"("source":"exoscale-kms","status":"enabled","status-since":"2026-12-01T14:27:28.123Z",)"
+        R"("multi-zone":false,"origin-zone":"ch-gva-2","created-at":"2026-12-01T14:27:28Z",)"
+        R"("revision":{"at":"2026-12-01T14:27:28+01:00","seq":1},)"
+        R"("material":{"version":1,"created-at":"2026-12-01T14:27:28Z","automatic":false},)"
+        R"("rotation":{"manual-count":0,"automatic":false,"rotation-period":365,)"
+        R"("next-at":"0001-01-01T00:00:00Z"}})";
+    EXPECT_TRUE(schema::violations(parseObject(good), schema::kGetKeyResponse).empty());
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"next-at empty", R"("next-at":"0001-01-01T00:00:00Z")"},
+        {"status outside the enum", R"("status":"enabled")"},
+        {"revision missing", R"("revision":{"at":"2026-12-01T14:27:28+01:00","seq":1},)"},
+        {"seq a string", R"("seq":1)"},
+        {"date-time without a zone", R"("created-at":"2026-12-01T14:27:28Z")"},
+        {"id not a UUID", R"("id":"6f0d7f4e-1f0a-4c1e-9f3a-2a1b2c3d4e5f")"},
+        {"month 13", R"("status-since":"2026-12-01T14:27:28.123Z")"},
+    };
+    const std::vector<std::string> replacement = {
+        R"("next-at":"")",
+        R"("status":"active")",
+        "",
+        R"("seq":"1")",
+        R"("created-at":"2026-12-01T14:27:28")",
+        R"("id":"k-1")",
+        R"("status-since":"2026-13-01T14:27:28.123Z")",
+    };
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        std::string text = good;
+        const auto at = text.find(bad[i].second);
+        ASSERT_NE(at, std::string::npos) << bad[i].first;
+        text.replace(at, bad[i].second.size(), replacement[i]);
+        EXPECT_FALSE(schema::violations(parseObject(text), schema::kGetKeyResponse).empty())
+            << bad[i].first;
+    }
+}
+
 // list-zones: open, the configured Exoscale zones, endpoints leading back to Keyport when
 // reached through a zone-shaped host (the exo CLI then talks to the api-endpoint).
 TEST(ExoscaleRoutes, ZoneListServesTheCli) {
@@ -197,7 +244,9 @@ TEST(ExoscaleRoutes, RevisionAdvancesOnEveryChange) {
         const auto r = exo("POST", "/v2/kms-key/" + id + "/" + action, body);
         expectDecodes(r, answer, what);
         // replicate answers before the replica exists: the primary changes when it does.
-        if (action == "replicate") EXPECT_EQ(poll(r.str("id")).str("state"), "success");
+        if (action == "replicate") {
+            EXPECT_EQ(poll(r.str("id")).str("state"), "success");
+        }
         const auto after = getKey(id);
         EXPECT_GT(seq(after), seq(before)) << what;
         EXPECT_GT(ms(after->getObject("revision"), "at"), ms(before->getObject("revision"), "at"))

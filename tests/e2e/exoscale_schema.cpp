@@ -3,6 +3,9 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <ctime>
+#include <iomanip>
 #include <regex>
 #include <sstream>
 

@@ -33,7 +33,7 @@ struct Schema {
 std::vector<std::string> violations(const Poco::JSON::Object::Ptr& o, const Schema& schema);
 // RFC 3339 date-time (Go's time.RFC3339Nano parser's grammar), e.g. 2026-12-01T14:27:28.123Z.
 bool isDateTime(const std::string& s);
-// Milliseconds since the epoch of a date-time isDateTime accepts (UTC offsets applied).
+// Milliseconds since the epoch of a date-time in UTC ("Z"), as Keyport sends them.
 std::int64_t dateTimeMs(const std::string& s);
 
 extern const Schema kCreateKeyResponse;
