@@ -1,6 +1,7 @@
-// Exoscale errors: RFC 7807 problem+json ({type, title, status, detail}) with the titles of
-// Exoscale's KMS API ("Key Not Found", "Not Multizone", "Conflict", "Invalid Argument", ...),
-// mapped from the domain's ErrorCode in one place.
+// Exoscale errors: RFC 7807/9457 problem details ({type, title, status, detail}, sent as
+// application/json as the spec declares) with the titles of Exoscale's KMS API ("Key Not
+// Found", "Not Multizone", "Name Conflict", "Not on Replica", "Bad Request", ...), mapped
+// from the domain's ErrorCode in one place.
 #pragma once
 
 #include <string>
