@@ -589,6 +589,14 @@ TEST(ExoscaleRoutes, BadInputOnNewRoutes) {
         {"zone: unknown path", "GET", "/v2/zones", "", {404, "Not Found"}},
     };
     for (const auto& c : cases) expectProblem(exo(c.method, c.path, c.body), c.expect, c.what);
+    // A key whose material is to be imported (made through the Huawei dialect in the same
+    // project): only origin exoscale-kms rotates.
+    const auto external = demoClient().call(
+        "create-key", R"({"key_alias":"routes-bad-external","origin":"external"})");
+    ASSERT_EQ(external.status, 200) << external.body;
+    const std::string ext = external.json->getObject("key_info")->getValue<std::string>("key_id");
+    expectProblem(exo("POST", "/v2/kms-key/" + ext + "/enable-key-rotation", "{}"),
+                  {400, "Invalid Origin"}, "enable-key-rotation: imported material");
     // Nothing changed on the refused keys.
     EXPECT_EQ(getKey(id)->getObject("material")->getValue<std::int64_t>("version"), 1);
     EXPECT_FALSE(getKey(id)->getObject("rotation")->getValue<bool>("automatic"));

@@ -215,6 +215,7 @@ std::string_view operationState(OperationState s) {
 std::string_view operationReason(ErrorCode failure) {
     switch (failure) {
         case ErrorCode::ReplicaExists:
+        case ErrorCode::AliasExists:  // the target zone has a key of that name
             return "conflict";
         case ErrorCode::KeyNotFound:
             return "not-found";
