@@ -23,7 +23,7 @@ constexpr char kFraProject[] = "2a1b2c3d4e5f40718293a4b5c6d7e8f9";
 constexpr char kGva[] = "ch-gva-2";
 constexpr char kFra[] = "de-fra-1";
 // keys.rotation_day_seconds of this binary's server (see main).
-constexpr std::int64_t kDaySeconds = 60;
+constexpr std::int64_t kDaySeconds = 1;
 
 void ensureFraProject() {
     static const Credential c = server().addCredential("demo-domain", kFraProject, kFra);
@@ -643,15 +643,49 @@ TEST(ExoscaleRoutes, AnotherDomainSeesNothing) {
     EXPECT_EQ(k->getValue<std::string>("status"), "enabled");
 }
 
+// The sweeper's rotation shows as automatic: material.automatic, the rotations list, and a
+// manual-count that does not count it. Exoscale's shortest period is 90 days; Huawei's
+// update-key-rotation-interval (same key, same policy) shortens it to 30 (30 s here).
+TEST(ExoscaleRoutes, AutomaticRotationIsRecordedAsAutomatic) {
+    const std::string id = createKey("routes-automatic");
+    expectDecodes(exo("POST", "/v2/kms-key/" + id + "/enable-key-rotation", "{}"),
+                  schema::kRotationResponse, "enable-key-rotation");
+    const auto shorter = demoClient().call("update-key-rotation-interval",
+                                           R"({"key_id":")" + id + R"(","rotation_interval":30})");
+    ASSERT_EQ(shorter.status, 200) << shorter.body;
+    auto k = getKey(id);
+    EXPECT_EQ(k->getObject("rotation")->getValue<std::int64_t>("rotation-period"), 30);
+    const std::int64_t nextAt = ms(k->getObject("rotation"), "next-at");
+    for (int i = 0; i < 120 && k->getObject("material")->getValue<std::int64_t>("version") == 1;
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        k = getKey(id);
+    }
+    const auto material = k->getObject("material");
+    ASSERT_EQ(material->getValue<std::int64_t>("version"), 2) << "the sweeper did not rotate";
+    EXPECT_TRUE(material->getValue<bool>("automatic"));
+    EXPECT_GE(ms(material, "created-at"), nextAt);
+    EXPECT_EQ(k->getObject("rotation")->getValue<std::int64_t>("manual-count"), 0);
+    // The next automatic rotation counts from this one.
+    EXPECT_EQ(ms(k->getObject("rotation"), "next-at"), ms(material, "created-at") + 30 * 1000);
+    const auto r = exo("GET", "/v2/kms-key/" + id + "/list-key-rotations");
+    expectDecodes(r, schema::kListRotationsResponse, "list-key-rotations");
+    const auto rotations = r.json->getArray("rotations");
+    ASSERT_EQ(rotations->size(), 2u);
+    EXPECT_FALSE(rotations->getObject(0)->getValue<bool>("automatic"));
+    EXPECT_TRUE(rotations->getObject(1)->getValue<bool>("automatic"));
+}
+
 }  // namespace
 }  // namespace keyport::test
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
     // The Exoscale zones and one Huawei region (not a zone: list-zones leaves it out); a
-    // rotation-interval day of a minute so next-at is checked against a known clock.
+    // rotation-interval day of a second, so next-at is checked against a known clock and the
+    // sweeper's automatic rotation happens within the test.
     keyport::test::setServerConfig(
         "regions = ch-gva-2, de-fra-1, cn-north-4\ndemo.region = ch-gva-2\n"
-        "keys.rotation_day_seconds = 60");
+        "keys.rotation_day_seconds = 1");
     return RUN_ALL_TESTS();
 }
