@@ -56,12 +56,6 @@ std::string dateTime(std::int64_t epochMs) {
                                            "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
-std::string ExoCall::keyId() const {
-    const std::string& id = req.param("id");
-    if (!isUuid(id)) throw Error(ErrorCode::InvalidParameter, "must be a UUID", "id");
-    return id;
-}
-
 KeyRecord exoscaleKey(ExoCall& c, const std::string& id) {
     KeyRecord k = c.services.keys->get(c.scope, id);
     if (!isSymmetric(k.spec)) throw Error(ErrorCode::KeyNotFound, "key " + id + " does not exist");
