@@ -13,7 +13,11 @@ namespace keyport {
 
 enum class KeySpec { Aes256, Rsa2048, Rsa3072, Rsa4096, EcP256, EcP384, Hmac256, Hmac384, Hmac512 };
 // GenerateVerifyMac: HMAC keys only. KeyAgreement: EC keys that derive shared secrets (ECDH).
-enum class KeyUsage { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement };
+// EncryptSign: RSA keys that both encrypt/decrypt and sign/verify (NAVER's RSA2048 keys).
+enum class KeyUsage { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement, EncryptSign };
+// Whether a key of this usage may encrypt/decrypt, or sign/verify.
+bool canEncrypt(KeyUsage u);
+bool canSign(KeyUsage u);
 enum class Origin { Kms, External };
 // Numeric values are Huawei's key_state codes.
 enum class KeyState : int {
