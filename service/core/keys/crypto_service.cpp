@@ -41,9 +41,10 @@ void requireContext(const KeyRecord& k, hsm::ByteView context) {
 }
 
 [[noreturn]] void undecryptable() {
-    throw Error(ErrorCode::CiphertextInvalid,
-                "could not be decrypted: altered, truncated, or not made by this key",
-                Input::Ciphertext);
+    throw Error(
+        ErrorCode::CiphertextInvalid,
+        "could not be decrypted: altered, truncated, not made by this key, or the context differs",
+        Input::Ciphertext);
 }
 
 std::uint8_t rsaVersion(EncryptionAlgorithm a) {

@@ -165,6 +165,12 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE keys ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
             "ALTER TABLE keys ADD COLUMN status_since_ms INTEGER",
         },
+        // NAVER's RSA2048 keys encrypt/decrypt AND sign/verify (KeyUsage::EncryptSign); those
+        // made before were stored as encrypt/decrypt only (a keyTag marks a NAVER key).
+        {
+            "UPDATE keys SET key_usage = 'ENCRYPT_DECRYPT_SIGN_VERIFY' WHERE key_tag IS NOT NULL"
+            " AND key_spec = 'RSA_2048' AND key_usage = 'ENCRYPT_DECRYPT'",
+        },
     };
     return steps;
 }
