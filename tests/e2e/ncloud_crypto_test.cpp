@@ -454,6 +454,16 @@ TEST(NcloudCrypto, ReEncryptAcrossRotation) {
     }
 }
 
+// NAVER's RSA2048 usage (encrypt and sign) is stored as its own usage, but no client may
+// ask for it by name: Huawei's key_usage stays Huawei's enum.
+TEST(NcloudCrypto, EncryptSignIsNoHuaweiUsage) {
+    const auto r = demoClient().call(
+        "create-key",
+        R"({"key_alias":"huawei-dual","key_spec":"RSA_2048","key_usage":"ENCRYPT_DECRYPT_SIGN_VERIFY"})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.errorCode(), "KMS.0308") << r.body;
+}
+
 // Another domain's credential sees none of these keys: NOT_FOUND on every route, no data.
 TEST(NcloudCrypto, CrossDomainIsNotFound) {
     const std::string aes = createKey("xdomAes");

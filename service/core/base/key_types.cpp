@@ -198,6 +198,13 @@ std::optional<KeySpec> parseKeySpec(std::string_view s) {
     return lookup(kSpecs, s);
 }
 std::optional<KeyUsage> parseKeyUsage(std::string_view s) {
+    // EncryptSign is no client's word (Huawei's key_usage has no such value): only storage
+    // reads it back.
+    const auto u = lookup(kUsages, s);
+    if (u == KeyUsage::EncryptSign) return std::nullopt;
+    return u;
+}
+std::optional<KeyUsage> parseStoredKeyUsage(std::string_view s) {
     return lookup(kUsages, s);
 }
 std::optional<Origin> parseOrigin(std::string_view s) {

@@ -60,7 +60,8 @@ std::string_view name(Origin v);
 std::string_view name(WrappingAlgorithm v);
 std::string_view name(UnwrapPath v);
 std::optional<KeySpec> parseKeySpec(std::string_view s);
-std::optional<KeyUsage> parseKeyUsage(std::string_view s);
+std::optional<KeyUsage> parseKeyUsage(std::string_view s);        // a client's key_usage
+std::optional<KeyUsage> parseStoredKeyUsage(std::string_view s);  // every usage, as stored
 std::optional<Origin> parseOrigin(std::string_view s);
 std::optional<WrappingAlgorithm> parseWrappingAlgorithm(std::string_view s);
 std::optional<UnwrapPath> parseUnwrapPath(std::string_view s);
