@@ -128,6 +128,25 @@ AttributeTemplate customerAesKey(Persistence p) {
     return t;
 }
 
+AttributeTemplate convergentAesKey() {
+    auto t = customerAesKey(Persistence::Session);
+    t.set(CKA_DERIVE, true);
+    return t;
+}
+
+AttributeTemplate convergentIvKey() {
+    auto t = secretKey(CKK_GENERIC_SECRET, Persistence::Session);
+    t.set(CKA_VALUE_LEN, CK_ULONG{32})
+        .set(CKA_SIGN, true)
+        .set(CKA_VERIFY, false)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_WRAP, false)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_DERIVE, false);
+    return t;
+}
+
 AttributeTemplate customerHmacKey(Persistence p) {
     auto t = secretKey(CKK_GENERIC_SECRET, p);
     t.set(CKA_SIGN, true).set(CKA_VERIFY, true);

@@ -41,6 +41,12 @@ AttributeTemplate importWrappingPrivate(const std::string& label, bool allowRawD
 
 // Usable copy of a customer key, unwrapped from its blob: sensitive, non-extractable.
 AttributeTemplate customerAesKey(Persistence p);
+// The session copy of a convergent AES key: as customerAesKey, and it may derive its
+// synthetic-IV key (convergentIvKey) on-token. Nothing else is ever derived from it.
+AttributeTemplate convergentAesKey();
+// The HMAC-SHA256 key derived on-token from a convergent AES key (AES-ECB of fixed labels):
+// sensitive, non-extractable, sign only, destroyed right after computing one IV.
+AttributeTemplate convergentIvKey();
 AttributeTemplate customerHmacKey(Persistence p);
 AttributeTemplate customerRsaPrivate(Persistence p);
 AttributeTemplate customerEcPrivate(Persistence p);

@@ -117,6 +117,17 @@ Mechanism Mechanism::ecdh1Derive(ByteView peerPoint) {
     return m;
 }
 
+Mechanism Mechanism::aesEcbEncryptData(ByteView data) {
+    Mechanism m(CKM_AES_ECB_ENCRYPT_DATA);
+    auto& d = m.params_->emplace<DerivationData>();
+    d.data.assign(data.begin(), data.end());
+    d.params.pData = d.data.data();
+    d.params.ulLen = d.data.size();
+    m.mech_.pParameter = &d.params;
+    m.mech_.ulParameterLen = sizeof d.params;
+    return m;
+}
+
 Mechanism Mechanism::rsaPkcs1() {
     return Mechanism(CKM_RSA_PKCS);
 }

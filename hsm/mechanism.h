@@ -38,6 +38,9 @@ class Mechanism {
     // Key agreement: ECDH with the peer's public point (uncompressed, raw; no KDF), the
     // shared secret becoming a generic secret object (CKM_ECDH1_DERIVE).
     static Mechanism ecdh1Derive(ByteView peerPoint);
+    // A secret whose value is AES-ECB of `data` under the base key (CKM_AES_ECB_ENCRYPT_DATA;
+    // `data` a multiple of 16 bytes): the derived key of a convergent AES key.
+    static Mechanism aesEcbEncryptData(ByteView data);
     // Signatures over a precomputed digest (message_type DIGEST).
     static Mechanism rsaPkcs1();  // input is a DER DigestInfo
     static Mechanism rsaPss(Hash hash);
@@ -68,8 +71,12 @@ class Mechanism {
         Bytes point;
         CK_ECDH1_DERIVE_PARAMS params;
     };
-    using Params =
-        std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS, Gcm, Ecdh>;
+    struct DerivationData {
+        Bytes data;
+        CK_KEY_DERIVATION_STRING_DATA params;
+    };
+    using Params = std::variant<std::monostate, CK_RSA_PKCS_OAEP_PARAMS, CK_RSA_PKCS_PSS_PARAMS,
+                                Gcm, Ecdh, DerivationData>;
 
     // Heap-allocated so pointers into it survive moves of the Mechanism.
     std::unique_ptr<Params> params_;

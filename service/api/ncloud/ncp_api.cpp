@@ -26,6 +26,11 @@ const std::vector<Route>& routes() {
         {"GET", "/kms/v1/keys/{keyTag}", Access::Read, getKey},
         {"POST", "/kms/v1/keys/{keyTag}/encrypt", Access::Write, encrypt},
         {"POST", "/kms/v1/keys/{keyTag}/decrypt", Access::Write, decrypt},
+        {"POST", "/kms/v1/keys/{keyTag}/re-encrypt", Access::Write, reencrypt},
+        {"POST", "/kms/v1/keys/{keyTag}/create-custom-key", Access::Write, createCustomKey},
+        {"POST", "/kms/v1/keys/{keyTag}/sign", Access::Write, signMessage},
+        {"POST", "/kms/v1/keys/{keyTag}/verify", Access::Read, verifyMessage},
+        {"POST", "/kms/v1/keys/{keyTag}/get-pub-key", Access::Read, getPublicKey},
         {"POST", "/kms/v1/keys/{keyTag}/migrate", Access::Write, migrate},
     };
     return r;

@@ -36,5 +36,11 @@ Poco::JSON::Object::Ptr migrate(NcpCall& c);
 // Cryptography (ncp_crypto_handlers.cpp).
 Poco::JSON::Object::Ptr encrypt(NcpCall& c);
 Poco::JSON::Object::Ptr decrypt(NcpCall& c);
+Poco::JSON::Object::Ptr reencrypt(NcpCall& c);
+Poco::JSON::Object::Ptr createCustomKey(NcpCall& c);
+// Signatures and public keys (ncp_sign_handlers.cpp).
+Poco::JSON::Object::Ptr signMessage(NcpCall& c);
+Poco::JSON::Object::Ptr verifyMessage(NcpCall& c);
+Poco::JSON::Object::Ptr getPublicKey(NcpCall& c);
 
 }  // namespace keyport::api::ncloud

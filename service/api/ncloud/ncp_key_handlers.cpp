@@ -59,12 +59,17 @@ Object::Ptr createKey(NcpCall& c) {
         cmd.spec = KeySpec::Aes256;
     } else if (type == "RSA2048") {
         cmd.spec = KeySpec::Rsa2048;
+        cmd.usage = KeyUsage::EncryptSign;  // NAVER: encrypt/decrypt and sign/verify
     } else if (type == "ECDSA") {
         cmd.spec = KeySpec::EcP256;
         cmd.usage = KeyUsage::SignVerify;
     } else {
         throw Error(ErrorCode::InvalidParameter, "must be AES256, RSA2048 or ECDSA", "keyType");
     }
+    // security-kms2-create-key: isConvergent (AES256 only; context then always required).
+    cmd.convergent = c.body.optBool("isConvergent").value_or(false);
+    if (cmd.convergent && cmd.spec != KeySpec::Aes256)
+        throw Error(ErrorCode::InvalidParameter, "isConvergent is only for AES256 keys");
     cmd.description = c.body.optString("memo").value_or("");
     if (cmd.description.size() > 255)
         throw Error(ErrorCode::InvalidParameter, "at most 255 characters", "memo");

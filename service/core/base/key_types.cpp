@@ -34,11 +34,12 @@ constexpr std::array<std::pair<KeySpec, std::string_view>, 9> kSpecs{{
     {KeySpec::Hmac384, "HMAC_384"},
     {KeySpec::Hmac512, "HMAC_512"},
 }};
-constexpr std::array<std::pair<KeyUsage, std::string_view>, 4> kUsages{{
+constexpr std::array<std::pair<KeyUsage, std::string_view>, 5> kUsages{{
     {KeyUsage::EncryptDecrypt, "ENCRYPT_DECRYPT"},
     {KeyUsage::SignVerify, "SIGN_VERIFY"},
     {KeyUsage::GenerateVerifyMac, "GENERATE_VERIFY_MAC"},
     {KeyUsage::KeyAgreement, "KEY_AGREEMENT"},
+    {KeyUsage::EncryptSign, "ENCRYPT_DECRYPT_SIGN_VERIFY"},
 }};
 // mac_algorithm of generate-mac / verify-mac (model/GenerateMacRequestBody.ts).
 constexpr std::array<std::pair<hsm::Hash, std::string_view>, 3> kMacAlgorithms{{
@@ -174,6 +175,13 @@ hsm::Hash oaepHash(WrappingAlgorithm a) {
 std::string_view name(KeySpec v) {
     return lookupName(kSpecs, v);
 }
+bool canEncrypt(KeyUsage u) {
+    return u == KeyUsage::EncryptDecrypt || u == KeyUsage::EncryptSign;
+}
+bool canSign(KeyUsage u) {
+    return u == KeyUsage::SignVerify || u == KeyUsage::EncryptSign;
+}
+
 std::string_view name(KeyUsage v) {
     return lookupName(kUsages, v);
 }
@@ -190,6 +198,13 @@ std::optional<KeySpec> parseKeySpec(std::string_view s) {
     return lookup(kSpecs, s);
 }
 std::optional<KeyUsage> parseKeyUsage(std::string_view s) {
+    // EncryptSign is no client's word (Huawei's key_usage has no such value): only storage
+    // reads it back.
+    const auto u = lookup(kUsages, s);
+    if (u == KeyUsage::EncryptSign) return std::nullopt;
+    return u;
+}
+std::optional<KeyUsage> parseStoredKeyUsage(std::string_view s) {
     return lookup(kUsages, s);
 }
 std::optional<Origin> parseOrigin(std::string_view s) {

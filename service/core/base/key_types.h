@@ -13,7 +13,11 @@ namespace keyport {
 
 enum class KeySpec { Aes256, Rsa2048, Rsa3072, Rsa4096, EcP256, EcP384, Hmac256, Hmac384, Hmac512 };
 // GenerateVerifyMac: HMAC keys only. KeyAgreement: EC keys that derive shared secrets (ECDH).
-enum class KeyUsage { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement };
+// EncryptSign: RSA keys that both encrypt/decrypt and sign/verify (NAVER's RSA2048 keys).
+enum class KeyUsage { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement, EncryptSign };
+// Whether a key of this usage may encrypt/decrypt, or sign/verify.
+bool canEncrypt(KeyUsage u);
+bool canSign(KeyUsage u);
 enum class Origin { Kms, External };
 // Numeric values are Huawei's key_state codes.
 enum class KeyState : int {
@@ -56,7 +60,8 @@ std::string_view name(Origin v);
 std::string_view name(WrappingAlgorithm v);
 std::string_view name(UnwrapPath v);
 std::optional<KeySpec> parseKeySpec(std::string_view s);
-std::optional<KeyUsage> parseKeyUsage(std::string_view s);
+std::optional<KeyUsage> parseKeyUsage(std::string_view s);        // a client's key_usage
+std::optional<KeyUsage> parseStoredKeyUsage(std::string_view s);  // every usage, as stored
 std::optional<Origin> parseOrigin(std::string_view s);
 std::optional<WrappingAlgorithm> parseWrappingAlgorithm(std::string_view s);
 std::optional<UnwrapPath> parseUnwrapPath(std::string_view s);

@@ -3,6 +3,7 @@
 #include "hsm/error.h"
 #include "service/core/base/errors.h"
 #include "service/core/keys/ciphertext.h"
+#include "service/core/keys/convergent_iv.h"
 #include "service/core/keys/public_crypto.h"
 #include "service/core/tokens/host_oaep.h"
 
@@ -10,7 +11,10 @@ namespace keyport {
 namespace {
 
 void requireUsage(const KeyRecord& k, KeyUsage usage) {
-    if (k.usage != usage) {
+    const bool allowed = usage == KeyUsage::EncryptDecrypt ? canEncrypt(k.usage)
+                         : usage == KeyUsage::SignVerify   ? canSign(k.usage)
+                                                           : k.usage == usage;
+    if (!allowed) {
         throw Error(ErrorCode::UsageMismatch,
                     "names a " + std::string(name(k.usage)) + " key, which cannot do this",
                     Input::KeyId);
@@ -27,10 +31,20 @@ void rejectContext(hsm::ByteView context) {
     }
 }
 
+// A convergent key's ciphertext is a function of its context: NAVER requires the context
+// on every encrypt and decrypt with such a key.
+void requireContext(const KeyRecord& k, hsm::ByteView context) {
+    if (k.convergent && context.empty()) {
+        throw Error(ErrorCode::MissingParameter, "is required with a convergent key",
+                    Input::EncryptionContext);
+    }
+}
+
 [[noreturn]] void undecryptable() {
-    throw Error(ErrorCode::CiphertextInvalid,
-                "could not be decrypted: altered, truncated, or not made by this key",
-                Input::Ciphertext);
+    throw Error(
+        ErrorCode::CiphertextInvalid,
+        "could not be decrypted: altered, truncated, not made by this key, or the context differs",
+        Input::Ciphertext);
 }
 
 std::uint8_t rsaVersion(EncryptionAlgorithm a) {
@@ -103,12 +117,14 @@ hsm::Bytes CryptoService::encrypt(const ProjectScope& scope, const std::string& 
             throw Error(ErrorCode::InvalidParameter, "must be the symmetric default for an AES key",
                         Input::EncryptionAlgorithm);
         }
-        auto key = material_.open(k);
+        requireContext(k, context);
+        auto key = k.convergent ? material_.openConvergent(k) : material_.open(k);
         auto session = key->region().token->session();
         c.version = Ciphertext::kAesGcmVersioned;
         c.materialVersion = k.materialVersion;  // always the current material
         c.context.assign(context.begin(), context.end());
-        c.iv = session->random(Ciphertext::kIvSize);
+        c.iv = k.convergent ? convergentIv(*session, key->handle(), c, plaintext)
+                            : session->random(Ciphertext::kIvSize);
         c.payload = session->encrypt(hsm::Mechanism::aesGcm(c.iv, c.associatedData()),
                                      key->handle(), plaintext);
         return c.encode();
@@ -146,6 +162,7 @@ Decrypted CryptoService::decrypt(const ProjectScope& scope, hsm::ByteView cipher
     const KeyRecord k = keys_.usableMember(scope, c->keyId);
     requireUsage(k, KeyUsage::EncryptDecrypt);
     if (c->isAes() && !isSymmetric(k.spec)) undecryptable();
+    requireContext(k, context);
     auto key = c->isAes() ? openMaterialVersion(k, c->materialVersion) : material_.open(k);
     auto session = key->region().token->session();
     if (c->isAes()) {
@@ -218,18 +235,23 @@ std::shared_ptr<OpenKey> CryptoService::openMaterialVersion(const KeyRecord& k,
 }
 
 DataKey CryptoService::createDataKey(const ProjectScope& scope, const std::string& keyId,
-                                     std::size_t bytes, bool withPlaintext, hsm::ByteView context) {
+                                     std::size_t bytes, bool withPlaintext, hsm::ByteView context,
+                                     EncryptionAlgorithm algorithm) {
     const KeyRecord k = keys_.usable(scope, keyId);
-    if (!isSymmetric(k.spec)) {
+    // The symmetric default asks for an AES key; an RSA-OAEP algorithm for an RSA key that
+    // encrypts (NAVER's create-custom-key with an RSA2048 key).
+    const bool fits =
+        algorithm == EncryptionAlgorithm::SymmetricDefault ? isSymmetric(k.spec) : isRsa(k.spec);
+    if (!fits) {
         throw Error(ErrorCode::InvalidParameter,
-                    "names a key that cannot make data keys (AES only)", Input::KeyId);
+                    algorithm == EncryptionAlgorithm::SymmetricDefault
+                        ? "names a key that cannot make data keys (AES only)"
+                        : "names a key that cannot make data keys under RSA-OAEP (RSA only)",
+                    Input::KeyId);
     }
     auto session = regions_.token(k.region).session();
     hsm::SecretBytes plain = session->randomSecret(bytes);
-    DataKey dk{
-        k.id,
-        {},
-        encrypt(scope, keyId, plain.reveal(), EncryptionAlgorithm::SymmetricDefault, context)};
+    DataKey dk{k.id, {}, encrypt(scope, keyId, plain.reveal(), algorithm, context)};
     if (withPlaintext) dk.plaintext = std::move(plain);
     return dk;
 }

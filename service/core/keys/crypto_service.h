@@ -47,7 +47,8 @@ class CryptoService {
     CryptoService(KeyService& keys, RegionTokens& regions, KeyMaterial& material);
 
     // Returns the encoded Ciphertext.
-    // `context`: extra associated data (AES only), needed again to decrypt.
+    // `context`: extra associated data (AES only), needed again to decrypt. A convergent
+    // key requires it and encrypts deterministically (convergent_iv.h).
     hsm::Bytes encrypt(const ProjectScope& scope, const std::string& keyId, hsm::ByteView plaintext,
                        EncryptionAlgorithm algorithm, hsm::ByteView context = {});
     Decrypted decrypt(const ProjectScope& scope, hsm::ByteView ciphertext,
@@ -58,8 +59,11 @@ class CryptoService {
     // name the source or destination inputs.
     ReEncrypted reEncrypt(const ProjectScope& scope, const ReEncryptRequest& r);
 
+    // The data key is `bytes` random bytes from the token, encrypted under the key with
+    // `algorithm` (the symmetric default: an AES key; RSA-OAEP: an RSA key, no context).
     DataKey createDataKey(const ProjectScope& scope, const std::string& keyId, std::size_t bytes,
-                          bool withPlaintext, hsm::ByteView context = {});
+                          bool withPlaintext, hsm::ByteView context = {},
+                          EncryptionAlgorithm algorithm = EncryptionAlgorithm::SymmetricDefault);
 
     hsm::Bytes sign(const ProjectScope& scope, const std::string& keyId, hsm::ByteView message,
                     SigningAlgorithm algorithm, MessageType type);  // ECDSA as DER

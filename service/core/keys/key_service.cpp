@@ -98,6 +98,14 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
                                      : "generate/verify MAC is only for HMAC keys",
                     Input::KeyUsage);
     }
+    if (cmd.usage == KeyUsage::EncryptSign && !isRsa(cmd.spec)) {
+        throw Error(ErrorCode::InvalidParameter, "encrypt-and-sign is only for RSA keys",
+                    Input::KeyUsage);
+    }
+    if (cmd.convergent && !isSymmetric(cmd.spec)) {
+        throw Error(ErrorCode::InvalidParameter, "convergent encryption is only for AES keys",
+                    Input::KeySpec);
+    }
     if (isRsa(cmd.spec) && cmd.usage == KeyUsage::KeyAgreement) {
         throw Error(ErrorCode::InvalidParameter, "key agreement is only for EC keys",
                     Input::KeyUsage);
@@ -114,6 +122,7 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.origin = cmd.origin;
     k.multiZone = cmd.multiZone;
     k.keyTag = cmd.keyTag;
+    k.convergent = cmd.convergent;
     k.createdAtMs = epochMillis();
     if (cmd.origin == Origin::External) {
         k.state = KeyState::PendingImport;

@@ -33,6 +33,8 @@ struct CreateKey {
     Origin origin = Origin::Kms;
     bool multiZone = false;
     std::optional<std::string> keyTag = std::nullopt;
+    // Deterministic encryption (AES only): equal plaintext and context, equal ciphertext.
+    bool convergent = false;
 };
 
 struct KeyList {

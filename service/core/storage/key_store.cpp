@@ -40,7 +40,7 @@ std::vector<KeyRecord> rows(const RecordSet& rs) {
         k.alias = str(rs, 4, r);
         k.description = str(rs, 5, r);
         k.spec = parseKeySpec(str(rs, 6, r)).value_or(KeySpec::Aes256);
-        k.usage = parseKeyUsage(str(rs, 7, r)).value_or(KeyUsage::EncryptDecrypt);
+        k.usage = parseStoredKeyUsage(str(rs, 7, r)).value_or(KeyUsage::EncryptDecrypt);
         k.origin = parseOrigin(str(rs, 8, r)).value_or(Origin::Kms);
         k.state = static_cast<KeyState>(rs.value(9, r).convert<int>());
         k.createdAtMs = rs.value(10, r).convert<std::int64_t>();

@@ -175,6 +175,12 @@ const std::vector<std::vector<std::string>>& migrations() {
             " ON DELETE CASCADE, version INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,"
             " automatic INTEGER NOT NULL, PRIMARY KEY (key_id, version))",
         },
+        // 14: NAVER's RSA2048 keys encrypt/decrypt AND sign/verify (KeyUsage::EncryptSign); those
+        // made before were stored as encrypt/decrypt only (a keyTag marks a NAVER key).
+        {
+            "UPDATE keys SET key_usage = 'ENCRYPT_DECRYPT_SIGN_VERIFY' WHERE key_tag IS NOT NULL"
+            " AND key_spec = 'RSA_2048' AND key_usage = 'ENCRYPT_DECRYPT'",
+        },
     };
     return steps;
 }

@@ -19,8 +19,7 @@ hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
     if (isRsa(spec)) {
         auto t = hsm::policy::customerRsaPrivate(Persistence::Session);
         // A key is used for what its key_usage says, nothing else.
-        t.set(CKA_SIGN, usage == KeyUsage::SignVerify)
-            .set(CKA_DECRYPT, usage == KeyUsage::EncryptDecrypt);
+        t.set(CKA_SIGN, canSign(usage)).set(CKA_DECRYPT, canEncrypt(usage));
         return t;
     }
     auto t = hsm::policy::customerEcPrivate(Persistence::Session);
@@ -73,6 +72,15 @@ std::shared_ptr<OpenKey> KeyMaterial::openVersion(const KeyRecord& key, std::uin
     old.blob = loadBlob();
     return openCached(cacheKey, old, [&] {
         return openUncached(regions_.region(old.region), old.spec, *old.blob, old.usage);
+    });
+}
+
+std::shared_ptr<OpenKey> KeyMaterial::openConvergent(const KeyRecord& key) {
+    if (!isSymmetric(key.spec))
+        throw Error(ErrorCode::InvalidParameter, "a convergent key must be AES");
+    // A copy of its own (not the plain one): only this copy may derive.
+    return openCached(key.id + kConvergentSuffix, key, [&] {
+        return openWith(regions_.region(key.region), *key.blob, hsm::policy::convergentAesKey());
     });
 }
 
@@ -133,8 +141,8 @@ void KeyMaterial::evict(const std::string& keyId) {
     const std::string envelopeVersions = keyId + kEnvelopeVersionSuffix;
     for (auto it = cache_.begin(); it != cache_.end();) {
         const std::string& k = it->first;
-        if (k == keyId || k == keyId + kEnvelopeSuffix || k.starts_with(versions) ||
-            k.starts_with(envelopeVersions)) {
+        if (k == keyId || k == keyId + kEnvelopeSuffix || k == keyId + kConvergentSuffix ||
+            k.starts_with(versions) || k.starts_with(envelopeVersions)) {
             dropped.push_back(std::move(it->second.key));
             lru_.erase(it->second.lru);
             it = cache_.erase(it);

@@ -48,6 +48,9 @@ class KeyMaterial {
     // read by `loadBlob` only on a cache miss: a version's blob never changes in a region).
     std::shared_ptr<OpenKey> openVersion(const KeyRecord& key, std::uint32_t version,
                                          const std::function<hsm::Bytes()>& loadBlob);
+    // The session copy of a convergent AES key's current material: encrypts, decrypts, and
+    // derives its synthetic-IV key (hsm::policy::convergentAesKey).
+    std::shared_ptr<OpenKey> openConvergent(const KeyRecord& key);
     // The session copy of an AES key (a CSMS CMK) that wraps and unwraps data keys only.
     std::shared_ptr<OpenKey> openEnvelope(const KeyRecord& cmk);
     // The envelope copy of an earlier material version of a CMK (the data keys of secret
@@ -68,6 +71,7 @@ class KeyMaterial {
     };
 
     static constexpr const char* kEnvelopeSuffix = "#envelope";
+    static constexpr const char* kConvergentSuffix = "#convergent";
     static constexpr const char* kVersionSuffix = "#v";
     static constexpr const char* kEnvelopeVersionSuffix = "#envelope#v";
     // The cached copy under `cacheKey` if it was opened in `region` (a version's blob never
