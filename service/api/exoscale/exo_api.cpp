@@ -43,7 +43,8 @@ std::optional<std::string> zoneFromHost(const std::string& host) {
 
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
     try {
-        const Principal principal = authenticate(req, auth);
+        const Principal principal =
+            authenticate(req, auth, services.config.exoscaleSignatureMaxLifetimeSeconds);
         const std::string zone = selectRegion(req, principal, *services.regions, zoneFromHost);
         const ProjectScope scope = auth.scopeInRegion(principal, zone, route.access);
         const bool hasBody = req.method == "POST" && !req.body.empty();
