@@ -42,8 +42,7 @@ INSTANTIATE_TEST_SUITE_P(
                     ExpiresCase{"TenMinutesAhead", kNow + 600, true},
                     ExpiresCase{"AtTheBound", kNow + kMax, true},
                     ExpiresCase{"OneSecondPastTheBound", kNow + kMax + 1, false},
-                    ExpiresCase{"OneSecondAgo", kNow - 1, false},
-                    ExpiresCase{"Zero", 0, false},
+                    ExpiresCase{"OneSecondAgo", kNow - 1, false}, ExpiresCase{"Zero", 0, false},
                     // The measurement: year 33658 was accepted.
                     ExpiresCase{"Year33658", 999999999999, false}),
     [](const auto& p) { return std::string(p.param.name); });
