@@ -52,7 +52,7 @@ constexpr char kOtherDomainProject[] = "4d0b1a2c3d44e5f8a9b0c1d2e3f4a5b7";
 // prints the one it got), its log in `log`.
 class PrismProxy {
   public:
-    PrismProxy(unsigned upstreamPort, fs::path log) : log_(std::move(log)) {
+    PrismProxy(unsigned upstreamPort, fs::path logFile) : log_(std::move(logFile)) {
         const std::string upstream = "http://127.0.0.1:" + std::to_string(upstreamPort) + "/v2";
         pid_ = ::fork();
         if (pid_ == 0) {
@@ -197,7 +197,9 @@ class PrismConformance : public testing::Test {
             EXPECT_GT(requestErrors, 0) << what << ": Prism did not flag the bad request";
         }
         EXPECT_EQ(r.status, row.status) << what << ": " << r.body;
-        if (!row.title.empty()) EXPECT_EQ(r.str("title"), row.title) << what << ": " << r.body;
+        if (!row.title.empty()) {
+            EXPECT_EQ(r.str("title"), row.title) << what << ": " << r.body;
+        }
         std::cout << (r.status == row.status ? "ok   " : "FAIL ") << r.status << " "
                   << row.operationId << " " << row.method << " " << row.path << "\n";
         return r;
