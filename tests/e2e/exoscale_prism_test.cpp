@@ -321,10 +321,15 @@ TEST_F(PrismConformance, EveryOperationAndItsErrorsMatchTheSpec) {
          "Key Not Found"});
     run({"disable-kms-key-rotation", "POST", "/kms-key/" + missing + "/disable-key-rotation", "",
          400, "Key Not Found"});
-    run({"re-encrypt", "POST", "/kms-key/" + a + "/re-encrypt",
+    run({"re-encrypt", "POST", "/kms-key/" + missing + "/re-encrypt",
          R"({"source":{"key":")" + missing + R"(","ciphertext":")" + ct +
              R"("},"destination":{"key":")" + a + R"("}})",
          400, "Key Not Found"});
+    // The path names the source key: another source.key in the body is a bad request.
+    run({"re-encrypt", "POST", "/kms-key/" + a + "/re-encrypt",
+         R"({"source":{"key":")" + b + R"(","ciphertext":")" + ct + R"("},"destination":{"key":")" +
+             a + R"("}})",
+         400, "Bad Request"});
     run({"generate-data-key", "POST", "/kms-key/" + a + "/generate-data-key",
          R"({"bytes-count":0})", 400, "", true});
     run({"enable-kms-key", "POST", "/kms-key/" + missing + "/enable", "", 400, "Key Not Found"});
