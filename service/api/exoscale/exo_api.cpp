@@ -52,7 +52,8 @@ Response run(Request& req, Services& services, Authenticator& auth, const Route&
     try {
         ProjectScope scope;
         if (!route.open) {
-            const Principal principal = authenticate(req, auth);
+            const Principal principal =
+                authenticate(req, auth, services.config.exoscaleSignatureMaxLifetimeSeconds);
             const std::string zone = selectRegion(req, principal, *services.regions, zoneFromHost);
             scope = auth.scopeInRegion(principal, zone, route.access);
         }

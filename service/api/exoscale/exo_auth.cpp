@@ -82,7 +82,16 @@ std::string exo2Message(const Request& req, const std::vector<std::string>& sign
            std::to_string(expires);
 }
 
-Principal authenticate(const Request& req, Authenticator& auth) {
+void checkExpires(std::int64_t expires, std::int64_t now, std::int64_t maxLifetimeSeconds) {
+    if (expires < now) throw AuthError(AuthFailure::Expired, "the request signature has expired");
+    if (expires - now > maxLifetimeSeconds) {
+        throw AuthError(AuthFailure::Expired,
+                        "the request signature expires too far ahead: expires may be at most " +
+                            std::to_string(maxLifetimeSeconds) + " seconds from now");
+    }
+}
+
+Principal authenticate(const Request& req, Authenticator& auth, std::int64_t maxLifetimeSeconds) {
     if (auto h = req.header("Authorization")) {
         const auto a = parseExo2(*h);
         if (!a) {
@@ -90,8 +99,7 @@ Principal authenticate(const Request& req, Authenticator& auth) {
                 AuthFailure::Invalid,
                 "Authorization must be EXO2-HMAC-SHA256 credential=…,expires=…,signature=…");
         }
-        if (a->expires < auth.now())
-            throw AuthError(AuthFailure::Expired, "the request signature has expired");
+        checkExpires(a->expires, auth.now(), maxLifetimeSeconds);
         const auto mac = base64Decode(a->signatureB64);
         if (!mac) throw AuthError(AuthFailure::Invalid, "the request signature is not base64");
         const std::string message = exo2Message(req, a->signedQueryArgs, a->expires);

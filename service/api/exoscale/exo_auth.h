@@ -1,5 +1,6 @@
 // Exoscale request authentication: `EXO2-HMAC-SHA256` (API.md §3) checked on-token with the
-// credential's secret key, or X-Auth-Token; an expired signature is refused.
+// credential's secret key, or X-Auth-Token; an expired signature, or one that expires too far
+// ahead, is refused.
 #pragma once
 
 #include <optional>
@@ -23,7 +24,11 @@ std::optional<Exo2Authorization> parseExo2(std::string_view header);
 std::string exo2Message(const Request& req, const std::vector<std::string>& signedQueryArgs,
                         std::int64_t expires);
 
-Principal authenticate(const Request& req, Authenticator& auth);
+// Throws AuthError unless now <= expires <= now + maxLifetimeSeconds: a signature that is
+// valid for years is a replayable credential (config exoscale.signature_max_lifetime_seconds).
+void checkExpires(std::int64_t expires, std::int64_t now, std::int64_t maxLifetimeSeconds);
+
+Principal authenticate(const Request& req, Authenticator& auth, std::int64_t maxLifetimeSeconds);
 
 // Client side (tests, tools): sets Authorization on req.
 void sign(Request& req, const std::string& key, const std::string& secret, std::int64_t expires);

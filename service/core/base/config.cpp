@@ -36,6 +36,7 @@ const std::set<std::string> kKnownKeys = {
     "secrets.recovery_day_seconds",
     "operations.start_delay_ms",
     "keys.rotation_day_seconds",
+    "exoscale.signature_max_lifetime_seconds",
     "demo.domain",
     "demo.project",
     "demo.region",
@@ -174,6 +175,8 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
         static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
     c.rotationDaySeconds =
         static_cast<std::int64_t>(number(conf, "keys.rotation_day_seconds", 86400, 1, 86400));
+    c.exoscaleSignatureMaxLifetimeSeconds = static_cast<std::int64_t>(
+        number(conf, "exoscale.signature_max_lifetime_seconds", 900, 1, 86400));
     if (conf.hasProperty("demo.domain")) {
         DemoCredential d;
         d.domain = required(conf, "demo.domain", "");

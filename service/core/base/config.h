@@ -60,6 +60,9 @@ struct Config {
     std::int64_t secretRecoveryDaySeconds = 24 * 3600;
     std::int64_t operationStartDelayMs = 0;   // operations.start_delay_ms (tests)
     std::int64_t rotationDaySeconds = 86400;  // keys.rotation_day_seconds (lab/tests: shorter)
+    // How far past now an EXO2 signature's `expires` may lie
+    // (exoscale.signature_max_lifetime_seconds): the vendor's clients sign 10 minutes ahead.
+    std::int64_t exoscaleSignatureMaxLifetimeSeconds = 900;
     std::optional<DemoCredential> demo;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }

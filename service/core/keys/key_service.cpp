@@ -1,7 +1,5 @@
 #include "service/core/keys/key_service.h"
 
-#include <Poco/Data/SQLite/SQLiteException.h>
-
 #include <algorithm>
 #include <map>
 
@@ -57,10 +55,6 @@ void generateMaterial(KeyMaterial& material, Region& region, KeyRecord& k) {
     k.blob = material.seal(region, *session, kp.privateKey);
     session->destroyObject(kp.privateKey);
     session->destroyObject(kp.publicKey);
-}
-
-bool isUniqueViolation(const std::exception& e) {
-    return std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos;
 }
 
 }  // namespace
@@ -135,12 +129,9 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
             key_store::insert(s, k);
             key_store::audit(s, k.id, "create", std::string(name(k.origin)));
         });
-    } catch (const Poco::Exception& e) {
-        if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists, "'" + cmd.alias + "' is taken by another key",
-                        Input::KeyAlias);
-        }
-        throw;
+    } catch (const UniqueViolation&) {  // (project, alias): a racing create took it first
+        throw Error(ErrorCode::AliasExists, "'" + cmd.alias + "' is taken by another key",
+                    Input::KeyAlias);
     }
     return k;
 }
@@ -296,12 +287,9 @@ KeyRecord KeyService::updateAlias(const ProjectScope& scope, const std::string& 
             }
             k.alias = alias;
         });
-    } catch (const Poco::Exception& e) {
-        if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists, "'" + alias + "' is taken by another key",
-                        Input::KeyAlias);
-        }
-        throw;
+    } catch (const UniqueViolation&) {
+        throw Error(ErrorCode::AliasExists, "'" + alias + "' is taken by another key",
+                    Input::KeyAlias);
     }
 }
 
@@ -404,12 +392,9 @@ void KeyService::insertReplica(const KeyRecord& replica,
             key_store::touch(s, primary->id);
         });
         cache_.invalidate(replica.primaryKeyId.value_or(""));
-    } catch (const Poco::Exception& e) {
-        if (isUniqueViolation(e)) {
-            throw Error(ErrorCode::AliasExists,
-                        "'" + replica.alias + "' is taken by another key there", Input::KeyAlias);
-        }
-        throw;
+    } catch (const UniqueViolation&) {
+        throw Error(ErrorCode::AliasExists, "'" + replica.alias + "' is taken by another key there",
+                    Input::KeyAlias);
     }
 }
 

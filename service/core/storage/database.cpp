@@ -2,6 +2,9 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <sqlite3.h>
 
 #include <future>
 
@@ -23,6 +26,24 @@ constexpr std::size_t kMaxBatch = 256;
 
 void exec(Poco::Data::Session& s, const std::string& sql) {
     s << sql, now;
+}
+
+// The one place that tells a unique violation from other constraint failures. Poco reports
+// every SQLITE_CONSTRAINT as ConstraintViolationException (what(): "Constraint violation");
+// the connection's extended result code says which constraint, as long as nothing else ran
+// on it since, so this runs before the job's savepoint is rolled back.
+std::exception_ptr classified(Poco::Data::Session& s, std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const Poco::Data::SQLite::ConstraintViolationException&) {
+        const int code = sqlite3_extended_errcode(Poco::Data::SQLite::Utility::dbHandle(s));
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return std::make_exception_ptr(UniqueViolation());
+        }
+    } catch (...) {
+        // Not a constraint failure: passed on as it is.
+    }
+    return e;
 }
 
 }  // namespace
@@ -143,7 +164,7 @@ void Database::writerLoop() {
                     batch[i]->fn(s);
                     exec(s, "RELEASE job");
                 } catch (...) {
-                    errors[i] = std::current_exception();
+                    errors[i] = classified(s, std::current_exception());
                     exec(s, "ROLLBACK TO job");
                     exec(s, "RELEASE job");
                 }

@@ -16,7 +16,20 @@
 #include <type_traits>
 #include <vector>
 
+#include "service/core/base/errors.h"
+
 namespace keyport {
+
+// What write() throws when its job broke a UNIQUE or PRIMARY KEY constraint, told by SQLite's
+// extended result code (never its message): the name or id the job tried to take is taken,
+// typically by a request that raced this one. The caller knows which object that was and
+// rethrows its own code (AliasExists, SecretExists, ...); one it does not catch is still a
+// 4xx, never a 500.
+class UniqueViolation : public Error {
+  public:
+    UniqueViolation()
+        : Error(ErrorCode::InvalidRequest, "another request took that name or id first") {}
+};
 
 class Database {
   public:
@@ -36,7 +49,8 @@ class Database {
     // f(Session&) inside the writer's next transaction, isolated by a savepoint: if f
     // throws, its changes are rolled back and the exception is rethrown here; the other
     // writes of the batch still commit. Returns once the batch is durable (one fsync for
-    // every write in it — group commit), so an acknowledged write survives a crash.
+    // every write in it — group commit), so an acknowledged write survives a crash. A
+    // unique or primary-key violation in f arrives as UniqueViolation.
     template <typename F>
     auto write(F&& f) {
         using R = std::invoke_result_t<F, Poco::Data::Session&>;
