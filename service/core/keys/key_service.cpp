@@ -255,13 +255,18 @@ KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::str
     if (pendingDays < 7 || pendingDays > 1096) {
         throw Error(ErrorCode::InvalidParameter, "must be from 7 to 1096 days", Input::PendingDays);
     }
+    return scheduleDeletionAfter(scope, keyId, static_cast<std::int64_t>(pendingDays) * 86400000);
+}
+
+KeyRecord KeyService::scheduleDeletionAfter(const ProjectScope& scope, const std::string& keyId,
+                                            std::int64_t pendingMs) {
     return modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& k) {
         if (k.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is already pending deletion");
         }
         k.state = KeyState::PendingDeletion;
-        k.deletionDateMs = epochMillis() + static_cast<std::int64_t>(pendingDays) * 86400000;
-        key_store::audit(s, k.id, "schedule-deletion", std::to_string(pendingDays));
+        k.deletionDateMs = epochMillis() + pendingMs;
+        key_store::audit(s, k.id, "schedule-deletion", std::to_string(pendingMs / 3600000) + "h");
     });
 }
 

@@ -70,6 +70,9 @@ class KeyService {
     KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
     KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
                                int pendingDays);
+    // The same with a waiting period the dialect fixed itself (NAVER: always 72 hours).
+    KeyRecord scheduleDeletionAfter(const ProjectScope& scope, const std::string& keyId,
+                                    std::int64_t pendingMs);
     KeyRecord cancelDeletion(const ProjectScope& scope, const std::string& keyId);
     KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId,
                           const std::string& alias);
