@@ -377,6 +377,12 @@ TEST(NcloudKeys, TokenAuth) {
             {"garbage token", "POST", "/kms/v1/keys/" + tag + "/encrypt", "abc", 401,
              "UNAUTHORIZED"},
             {"empty token", "POST", "/kms/v1/keys/" + tag + "/encrypt", "", 401, "UNAUTHORIZED"},
+            {"truncated token", "POST", "/kms/v1/keys/" + tag + "/encrypt", access.substr(0, 40),
+             401, "UNAUTHORIZED"},
+            {"prefix only", "POST", "/kms/v1/keys/" + tag + "/encrypt", "kpkt1.", 401,
+             "UNAUTHORIZED"},
+            {"oversized token", "POST", "/kms/v1/keys/" + tag + "/encrypt",
+             "kpkt1." + std::string(3000, 'A'), 401, "UNAUTHORIZED"},
         };
     for (const auto& [what, method, path, token, status, code] : cases) {
         expectError(withToken(method, path, token, R"({"plaintext":")" + plain + "\"}"), status,
