@@ -10,7 +10,9 @@ namespace {
 constexpr char kPrefix[] = "kpkt1.";
 constexpr std::uint8_t kMagic[] = {'K', 'P', 'K', 'T'};
 constexpr std::size_t kNonce = 16;
-constexpr std::size_t kMac = 32;
+constexpr std::size_t kMac = KeyAccessToken::kMacSize;
+// magic, kind, issued, bounded flag, expiry, nonce and four empty strings.
+constexpr std::size_t kLeastBody = 4 + 1 + 8 + 1 + 8 + kNonce + 4;
 constexpr std::size_t kMaxText = 2048;
 
 [[noreturn]] void invalid(const char* why) {
@@ -70,13 +72,15 @@ std::string KeyAccessToken::issue(Region& issuer) const {
     return kPrefix + base64Encode(body);
 }
 
-KeyAccessToken KeyAccessToken::verify(RegionTokens& regions, std::string_view text) {
+hsm::Bytes KeyAccessToken::decodeText(std::string_view text) {
     if (text.size() > kMaxText || !text.starts_with(kPrefix)) invalid("not a Keyport key token");
-    const auto raw = base64Decode(text.substr(sizeof kPrefix - 1));
+    auto raw = base64Decode(text.substr(sizeof kPrefix - 1));
     if (!raw) invalid("not base64");
-    if (raw->size() < sizeof kMagic + 1 + 8 + 1 + 8 + kNonce + 4 + kMac) invalid("too short");
-    const hsm::ByteView body(raw->data(), raw->size() - kMac);
-    const hsm::ByteView mac(raw->data() + body.size(), kMac);
+    if (raw->size() < kLeastBody + kMac) invalid("too short");
+    return std::move(*raw);
+}
+
+KeyAccessToken KeyAccessToken::parseBody(hsm::ByteView body) {
     Reader r{body};
     for (std::uint8_t m : kMagic)
         if (r.byte() != m) invalid("not a Keyport key token");
@@ -87,24 +91,38 @@ KeyAccessToken KeyAccessToken::verify(RegionTokens& regions, std::string_view te
     t.issuedAt = r.u64();
     const std::uint8_t bounded = r.byte();
     const std::int64_t expires = r.u64();
-    if (bounded > 1) invalid("malformed");
+    if (bounded > 1) invalid("malformed expiry");
     if (bounded) t.expiresAt = expires;
-    r.pos += kNonce;
-    if (r.pos > body.size()) invalid("truncated");
+    for (std::size_t i = 0; i < kNonce; ++i) r.byte();
     t.domainId = r.str();
     t.projectId = r.str();
     t.region = r.str();
     t.keyTag = r.str();
     if (r.pos != body.size()) invalid("trailing bytes");
+    return t;
+}
+
+KeyAccessToken KeyAccessToken::verify(RegionTokens& regions, std::string_view text) {
+    const hsm::Bytes raw = decodeText(text);
+    const KeyAccessToken t = parseBody(hsm::ByteView(raw.data(), raw.size() - kMac));
     Region* issuer = nullptr;
     try {
         issuer = &regions.region(t.region);
     } catch (const std::exception&) {
         invalid("names no region of this server");
     }
-    auto session = issuer->token->session();
-    if (!session->verify(hsm::Mechanism::hmacSha256(), issuer->mac, body, mac))
-        invalid("not made by this server");
+    return verifyIn(*issuer, text);
+}
+
+KeyAccessToken KeyAccessToken::verifyIn(Region& issuer, std::string_view text) {
+    const hsm::Bytes raw = decodeText(text);
+    const hsm::ByteView body(raw.data(), raw.size() - kMac);
+    const hsm::ByteView mac(raw.data() + body.size(), kMac);
+    KeyAccessToken t = parseBody(body);
+    if (t.region != issuer.name) invalid("names another region");
+    auto session = issuer.token->session();
+    if (!session->verify(hsm::Mechanism::hmacSha256(), issuer.mac, body, mac))
+        invalid("not made by this server, or altered");
     return t;
 }
 

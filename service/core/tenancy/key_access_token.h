@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "hsm/bytes.h"
 #include "service/core/tokens/region_tokens.h"
 
 namespace keyport {
@@ -31,6 +32,19 @@ struct KeyAccessToken {
     // Error(Unauthorized) for anything malformed, unknown or not made by that region's MAC
     // key; expiry and binding are the caller's checks.
     static KeyAccessToken verify(RegionTokens& regions, std::string_view text);
+    // The same against one region: refused unless the token names `issuer` and its MAC key
+    // made it.
+    static KeyAccessToken verifyIn(Region& issuer, std::string_view text);
+
+    // verify's host-side steps, apart so they can be tested and fuzzed without a token.
+    // The claims are read before the MAC is checked (they name the region whose MAC key
+    // checks it), so parseBody must refuse anything malformed by itself. Both throw
+    // Error(Unauthorized). The text → bytes long enough for a body and its MAC (the last
+    // kMacSize bytes):
+    static constexpr std::size_t kMacSize = 32;
+    static hsm::Bytes decodeText(std::string_view text);
+    // The body (without the MAC) → claims.
+    static KeyAccessToken parseBody(hsm::ByteView body);
 };
 
 }  // namespace keyport
