@@ -78,7 +78,11 @@ TEST_P(KeyTokenBody, GivesTheClaimsOrRejects) {
     EXPECT_EQ(t.domainId, "demo-domain");
     EXPECT_EQ(t.projectId, "p1");
     EXPECT_EQ(t.issuedAt, 0x65000000);
+    // The fuzz target reads "kpkt1." + base64 of a body and a 32-byte MAC, or a bare body.
     seedCorpus("key_access_token", c.name, c.input);
+    const std::string text =
+        "kpkt1." + base64Encode(concat({c.input, hsm::Bytes(KeyAccessToken::kMacSize, 0x5a)}));
+    seedCorpus("key_access_token", std::string("text") + c.name, hsm::asBytes(text));
 }
 
 const std::size_t kStrings = 4 + 1 + 8 + 1 + 8 + 16;  // where the strings start
