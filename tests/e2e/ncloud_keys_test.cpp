@@ -295,6 +295,11 @@ TEST(NcloudKeys, AutoRotationSettings) {
     EXPECT_EQ(field(g, "rotationPeriod"), "10");
     EXPECT_EQ(field(g, "nextRotationDate"), field(r, "nextRotationDate"));
 
+    // A manual rotation does not move the automatic schedule (guide kms-version).
+    ASSERT_EQ(ncp("POST", "/kms/v1/keys/" + tag + "/rotate").status, 200);
+    EXPECT_EQ(field(getKey(tag), "nextRotationDate"), field(r, "nextRotationDate"));
+    EXPECT_EQ(field(getKey(tag), "currentVersion"), "2");
+
     r = ncp("POST", "/kms/v1/keys/" + tag + "/disable-auto-rotation");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(field(r, "isAutoRotation"), "false");

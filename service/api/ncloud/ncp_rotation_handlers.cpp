@@ -23,8 +23,9 @@ Object::Ptr autoRotationAnswer(const KeyRecord& k, const Services& services) {
 
 }  // namespace
 
+// A manual rotation leaves the automatic schedule alone (guide kms-version).
 Object::Ptr rotateKey(NcpCall& c) {
-    const KeyRecord k = c.services.rotation->rotate(c.scope, byTag(c).id);
+    const KeyRecord k = c.services.rotation->rotate(c.scope, byTag(c).id, true);
     auto d = object();
     d->set("keyTag", k.keyTag.value_or(""));
     d->set("version", static_cast<std::int64_t>(k.materialVersion));

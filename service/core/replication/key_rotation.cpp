@@ -102,16 +102,17 @@ KeyRecord KeyRotation::setInterval(const ProjectScope& scope, const std::string&
     return changePolicy(scope, keyId, [&](KeyRotationPolicy& p) { p.intervalDays = intervalDays; });
 }
 
-KeyRecord KeyRotation::rotate(const ProjectScope& scope, const std::string& keyId) {
+KeyRecord KeyRotation::rotate(const ProjectScope& scope, const std::string& keyId,
+                              bool keepSchedule) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireRotatable(k);
-    return rotateGroup(keyId);
+    return rotateGroup(keyId, keepSchedule);
 }
 
-KeyRecord KeyRotation::rotateGroup(const std::string& primaryId) {
+KeyRecord KeyRotation::rotateGroup(const std::string& primaryId, bool keepSchedule) {
     for (int attempt = 0;; ++attempt) {
         try {
-            return tryRotateGroup(primaryId);
+            return tryRotateGroup(primaryId, keepSchedule);
         } catch (const GroupChanged&) {
             if (attempt == 2) {
                 throw Error(ErrorCode::InvalidRequest,
@@ -121,7 +122,7 @@ KeyRecord KeyRotation::rotateGroup(const std::string& primaryId) {
     }
 }
 
-KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId) {
+KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId, bool keepSchedule) {
     // Read outside the transaction: the token work below must not hold the database.
     const std::vector<KeyRecord> group =
         keys_.db().read([&](Poco::Data::Session& s) { return key_store::group(s, primaryId); });
@@ -156,7 +157,7 @@ KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId) {
                 key_store::putVersion(s, m.id, {m.materialVersion, *m.blob});
                 m.blob = it->second;
                 m.materialVersion = from + 1;
-                m.rotation.sinceMs = now;
+                if (!keepSchedule) m.rotation.sinceMs = now;
                 m.rotation.lastRotationMs = now;
                 key_store::saveRotation(s, m);
                 key_store::audit(s, m.id, "rotate", "material version " + std::to_string(from + 1));

@@ -28,7 +28,10 @@ class KeyRotation {
     KeyRecord setInterval(const ProjectScope& scope, const std::string& keyId,
                           std::int64_t intervalDays);
     // Rotates now (the key must be enabled). Returns the key with its new version.
-    KeyRecord rotate(const ProjectScope& scope, const std::string& keyId);
+    // `keepSchedule`: the next automatic rotation stays where it was (NAVER: a manual
+    // rotation does not move it) instead of counting one interval from now.
+    KeyRecord rotate(const ProjectScope& scope, const std::string& keyId,
+                     bool keepSchedule = false);
 
     // The background worker's step: rotates every key whose interval has passed. A key
     // whose rotation fails waits another interval rather than being retried every sweep.
@@ -40,8 +43,8 @@ class KeyRotation {
     static void requireRotatable(const KeyRecord& k);
     KeyRecord changePolicy(const ProjectScope& scope, const std::string& keyId,
                            const std::function<void(KeyRotationPolicy&)>& change);
-    KeyRecord rotateGroup(const std::string& primaryId);
-    KeyRecord tryRotateGroup(const std::string& primaryId);
+    KeyRecord rotateGroup(const std::string& primaryId, bool keepSchedule = false);
+    KeyRecord tryRotateGroup(const std::string& primaryId, bool keepSchedule);
 
     KeyService& keys_;
     RegionTokens& regions_;
