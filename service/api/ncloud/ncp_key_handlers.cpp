@@ -125,12 +125,14 @@ Object::Ptr createKey(NcpCall& c) {
         throw Error(ErrorCode::AliasExists,
                     "a key that was once named " + cmd.alias + " still has its keyTag", "keyName");
     }
-    KeyRecord k = c.services.keys->create(c.scope, cmd);
+    // The policy is written with the key, in create's one transaction.
     if (cmd.spec == KeySpec::Aes256) {
-        k = c.services.rotation->setInterval(c.scope, k.id, period.value_or(kDefaultRotationDays));
-        if (autoRotation) k = c.services.rotation->enable(c.scope, k.id);
+        KeyRotationPolicy policy;
+        policy.enabled = autoRotation;
+        policy.intervalDays = period.value_or(kDefaultRotationDays);
+        cmd.rotation = policy;
     }
-    return ok(keyInfoJson(k, c.services));
+    return ok(keyInfoJson(c.services.keys->create(c.scope, cmd), c.services));
 }
 
 Object::Ptr getKey(NcpCall& c) {

@@ -101,6 +101,12 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         throw Error(ErrorCode::InvalidParameter, "key agreement is only for EC keys",
                     Input::KeyUsage);
     }
+    if (cmd.rotation &&
+        (!isSymmetric(cmd.spec) || cmd.origin != Origin::Kms || cmd.rotation->intervalDays < 1)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "a rotation policy needs a generated symmetric key and a positive interval",
+                    Input::KeySpec);
+    }
     KeyRecord k;
     k.id = newUuid();
     k.domainId = scope.domainId;
@@ -114,6 +120,11 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.multiZone = cmd.multiZone;
     k.keyTag = cmd.keyTag;
     k.createdAtMs = epochMillis();
+    if (cmd.rotation) {
+        k.rotation = *cmd.rotation;
+        k.rotation.sinceMs = k.createdAtMs;
+        k.rotation.lastRotationMs.reset();
+    }
     if (cmd.origin == Origin::External) {
         k.state = KeyState::PendingImport;
     } else {

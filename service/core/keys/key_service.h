@@ -32,6 +32,9 @@ struct CreateKey {
     KeyUsage usage = KeyUsage::EncryptDecrypt;
     Origin origin = Origin::Kms;
     bool multiZone = false;
+    // The rotation policy to start with (NAVER create-key isAutoRotation/rotationPeriod),
+    // written with the key; symmetric generated keys only. The interval counts from creation.
+    std::optional<KeyRotationPolicy> rotation = std::nullopt;
     std::optional<std::string> keyTag = std::nullopt;
 };
 
