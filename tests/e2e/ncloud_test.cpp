@@ -103,7 +103,7 @@ TEST(Ncloud, KeysAndCiphertexts) {
     const auto g = ncp("GET", "/kms/v1/keys/" + tag);
     ASSERT_EQ(g.status, 200) << g.body;
     EXPECT_EQ(data(g, "keyName"), "alpha");
-    EXPECT_EQ(data(g, "region"), "global");
+    EXPECT_EQ(data(g, "baseUrl"), "https://ocapi.ncloud.com");
     const std::string ct = encrypt(tag, "naver secret");
     EXPECT_EQ(ct.rfind("ncpkms:v1:", 0), 0u) << ct;
     const auto d = decrypt(tag, ct);
@@ -125,7 +125,7 @@ TEST(Ncloud, MigrateMovesTheGlobalKey) {
     expectError(ncp("GET", "/kms/v1/keys/" + tag), 404, "NOT_FOUND", "the global key is gone");
     const auto k = ncp("GET", "/kms/v1/keys/" + tag, "", "KR");
     ASSERT_EQ(k.status, 200) << k.body;
-    EXPECT_EQ(data(k, "region"), "KR");
+    EXPECT_EQ(data(k, "baseUrl"), "https://ocapi-kr.ncloud.com");
     const auto d = decrypt(tag, before, "KR");
     ASSERT_EQ(d.status, 200) << d.body;
     EXPECT_EQ(unb64(data(d, "plaintext")), bytes("made before migrate"));
@@ -144,7 +144,7 @@ TEST(Ncloud, MigrateConflictChangesNothing) {
                 "CONFLICT", "a key of that name in the target");
     EXPECT_EQ(unb64(data(decrypt(tag, ct), "plaintext")), bytes("still here"))
         << "the global key is untouched";
-    EXPECT_EQ(data(ncp("GET", "/kms/v1/keys/" + tag), "region"), "global");
+    EXPECT_EQ(data(ncp("GET", "/kms/v1/keys/" + tag), "baseUrl"), "https://ocapi.ncloud.com");
     for (const auto& bad : {"US", "global", "kr", ""}) {
         expectError(ncp("POST", "/kms/v1/keys/" + tag + "/migrate",
                         R"({"targetRegion":")" + std::string(bad) + "\"}"),

@@ -29,7 +29,8 @@ Object::Ptr rotationAnswer(ExoCall& c, const KeyRecord& k) {
 
 Object::Ptr rotateKey(ExoCall& c) {
     exoscaleKey(c, c.keyId());
-    return rotationAnswer(c, c.services.rotation->rotate(c.scope, c.keyId(), kManualRotationLimit));
+    return rotationAnswer(
+        c, c.services.rotation->rotate(c.scope, c.keyId(), {.manualLimit = kManualRotationLimit}));
 }
 
 Object::Ptr listRotations(ExoCall& c) {

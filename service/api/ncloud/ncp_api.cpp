@@ -23,7 +23,22 @@ struct Route {
 const std::vector<Route>& routes() {
     static const std::vector<Route> r{
         {"POST", "/kms/v1/keys", Access::Write, createKey},
+        {"GET", "/kms/v1/keys", Access::Read, listKeys},
         {"GET", "/kms/v1/keys/{keyTag}", Access::Read, getKey},
+        {"POST", "/kms/v1/keys/{keyTag}/enable", Access::Write, enableKey},
+        {"POST", "/kms/v1/keys/{keyTag}/disable", Access::Write, disableKey},
+        {"POST", "/kms/v1/keys/{keyTag}/request-deletion", Access::Write, requestDeletion},
+        {"POST", "/kms/v1/keys/{keyTag}/cancel-deletion", Access::Write, cancelDeletion},
+        {"PUT", "/kms/v1/keys/{keyTag}/name", Access::Write, updateKeyName},
+        {"PUT", "/kms/v1/keys/{keyTag}/memo", Access::Write, updateMemo},
+        {"POST", "/kms/v1/keys/{keyTag}/rotate", Access::Write, rotateKey},
+        {"GET", "/kms/v1/keys/{keyTag}/versions", Access::Read, keyVersions},
+        {"POST", "/kms/v1/keys/{keyTag}/enable-auto-rotation", Access::Write, enableAutoRotation},
+        {"POST", "/kms/v1/keys/{keyTag}/disable-auto-rotation", Access::Write, disableAutoRotation},
+        {"PUT", "/kms/v1/keys/{keyTag}/rotation-period", Access::Write, updateRotationPeriod},
+        {"POST", "/kms/v1/keys/{keyTag}/token-set", Access::Write, createTokenSet},
+        {"PUT", "/kms/v1/keys/{keyTag}/token-set", Access::Write, renewTokenSet},
+        {"POST", "/kms/v1/keys/{keyTag}/access-token", Access::Write, createAccessToken},
         {"POST", "/kms/v1/keys/{keyTag}/encrypt", Access::Write, encrypt},
         {"POST", "/kms/v1/keys/{keyTag}/decrypt", Access::Write, decrypt},
         {"POST", "/kms/v1/keys/{keyTag}/re-encrypt", Access::Write, reencrypt},
@@ -46,10 +61,19 @@ std::optional<std::string> regionFromHost(const std::string& host) {
 
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
     try {
-        const Principal principal = authenticate(req, auth);
-        const std::string region = selectRegion(req, principal, *services.regions, regionFromHost);
-        const ProjectScope scope = auth.scopeInRegion(principal, region, route.access);
-        const bool hasBody = req.method == "POST" && !req.body.empty();
+        ProjectScope scope;
+        if (usesKeyToken(req)) {
+            // The token names its own project and region (those of the key it was made for).
+            const KeyAccessToken t =
+                keyToken(req, services, tokenUse(route.method, route.path), auth.now());
+            scope = ProjectScope{t.domainId, t.projectId, t.region};
+        } else {
+            const Principal principal = authenticate(req, auth);
+            const std::string region =
+                selectRegion(req, principal, *services.regions, regionFromHost);
+            scope = auth.scopeInRegion(principal, region, route.access);
+        }
+        const bool hasBody = (req.method == "POST" || req.method == "PUT") && !req.body.empty();
         NcpCall call{req, JsonBody::parse(hasBody ? req.body : "{}"), scope, services};
         return Response::json(200, stringify(route.handler(call)));
     } catch (const AuthError& e) {

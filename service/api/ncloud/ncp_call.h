@@ -24,14 +24,33 @@ using NcpHandler = Poco::JSON::Object::Ptr (*)(NcpCall&);
 
 // {"code":"SUCCESS","msg":"","data":data}: NAVER's success envelope.
 Poco::JSON::Object::Ptr ok(const Poco::JSON::Object::Ptr& data);
-// The key of the {keyTag} path parameter in the caller's project, or KeyNotFound.
+// The NAVER key of the {keyTag} path parameter in the caller's project, or KeyNotFound.
 KeyRecord byTag(NcpCall& c);
-Poco::JSON::Object::Ptr keyJson(const KeyRecord& k);
+// keyName and memo as NAVER bounds them, or InvalidParameter.
+std::string validKeyName(const std::string& name);
+std::string validMemo(const std::string& memo);
 
-// Key lifecycle (ncp_key_handlers.cpp).
+// Key lifecycle (ncp_key_handlers.cpp, ncp_key_state_handlers.cpp).
 Poco::JSON::Object::Ptr createKey(NcpCall& c);
 Poco::JSON::Object::Ptr getKey(NcpCall& c);
+Poco::JSON::Object::Ptr listKeys(NcpCall& c);
 Poco::JSON::Object::Ptr migrate(NcpCall& c);
+Poco::JSON::Object::Ptr enableKey(NcpCall& c);
+Poco::JSON::Object::Ptr disableKey(NcpCall& c);
+Poco::JSON::Object::Ptr requestDeletion(NcpCall& c);
+Poco::JSON::Object::Ptr cancelDeletion(NcpCall& c);
+Poco::JSON::Object::Ptr updateKeyName(NcpCall& c);
+Poco::JSON::Object::Ptr updateMemo(NcpCall& c);
+// Material versions and rotation (ncp_rotation_handlers.cpp).
+Poco::JSON::Object::Ptr rotateKey(NcpCall& c);
+Poco::JSON::Object::Ptr keyVersions(NcpCall& c);
+Poco::JSON::Object::Ptr enableAutoRotation(NcpCall& c);
+Poco::JSON::Object::Ptr disableAutoRotation(NcpCall& c);
+Poco::JSON::Object::Ptr updateRotationPeriod(NcpCall& c);
+// Key tokens for x-ncp-ocapi-token (ncp_token_handlers.cpp).
+Poco::JSON::Object::Ptr createTokenSet(NcpCall& c);
+Poco::JSON::Object::Ptr renewTokenSet(NcpCall& c);
+Poco::JSON::Object::Ptr createAccessToken(NcpCall& c);
 
 // Cryptography (ncp_crypto_handlers.cpp).
 Poco::JSON::Object::Ptr encrypt(NcpCall& c);

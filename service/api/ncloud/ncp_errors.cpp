@@ -111,39 +111,46 @@ Response ncpError(int status, const std::string& code, const std::string& msg) {
     return Response::json(status, stringify(o));
 }
 
+// The codes and their messages are NAVER's (security-kms-overview, "Errors": FORBIDDEN
+// "Forbidden", INTERNAL_SERVER_ERROR "Server internal error", UNPROCESSABLE_ENTITY "Invalid
+// status", INVALID_REQUEST "Invalid request", …) after the detail, which says which
+// input or rule, named as API 2.0 names its fields.
 Response ncpError(const Error& e) {
-    const std::string msg = describe(e, ncpField, ": ").message;
+    const std::string detail = describe(e, ncpField, ": ").message;
+    const auto with = [&](const char* documented) { return detail + " (" + documented + ")"; };
     switch (e.code()) {
         case ErrorCode::KeyNotFound:
         case ErrorCode::SecretNotFound:
         case ErrorCode::OperationNotFound:
-            return ncpError(404, "NOT_FOUND", msg);
+            return ncpError(404, "NOT_FOUND", with("Not found"));
         case ErrorCode::AliasExists:
         case ErrorCode::ReplicaExists:
         case ErrorCode::SecretExists:
-            return ncpError(409, "CONFLICT", msg);
+            return ncpError(409, "CONFLICT", with("Conflict"));
         case ErrorCode::KeyDisabled:
         case ErrorCode::KeyPendingDeletion:
         case ErrorCode::KeyPendingImport:
         case ErrorCode::KeyStateInvalid:
         case ErrorCode::KeyNotPendingDeletion:
         case ErrorCode::UsageMismatch:
-            return ncpError(422, "UNPROCESSABLE_ENTITY", msg);
+        case ErrorCode::MaterialNotRotatable:
+            return ncpError(422, "UNPROCESSABLE_ENTITY", with("Invalid status"));
         case ErrorCode::Unauthorized:
-            return ncpError(401, "UNAUTHORIZED", msg);
+            return ncpError(401, "UNAUTHORIZED", with("Unauthorized"));
         case ErrorCode::Forbidden:
-            return ncpError(403, "FORBIDDEN", msg);
+            return ncpError(403, "FORBIDDEN", with("Forbidden"));
         case ErrorCode::OperationInterrupted:
         case ErrorCode::Internal:
-            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
+            return ncpError(500, "INTERNAL_SERVER_ERROR", "Server internal error");
         default:
-            return ncpError(400, "INVALID_REQUEST", msg);
+            return ncpError(400, "INVALID_REQUEST", with("Invalid request"));
     }
 }
 
 Response ncpAuthError(const AuthError& e) {
-    if (e.kind() == AuthFailure::Forbidden) return ncpError(403, "FORBIDDEN", e.what());
-    return ncpError(401, "UNAUTHORIZED", e.what());
+    if (e.kind() == AuthFailure::Forbidden)
+        return ncpError(403, "FORBIDDEN", std::string(e.what()) + " (Forbidden)");
+    return ncpError(401, "UNAUTHORIZED", std::string(e.what()) + " (Unauthorized)");
 }
 
 Response ncpTransportError(int status, const std::string& message) {
@@ -154,7 +161,7 @@ Response ncpTransportError(int status, const std::string& message) {
         case 413:
             return ncpError(status, "INVALID_REQUEST", message);
         default:
-            return ncpError(500, "INTERNAL_SERVER_ERROR", "internal error");
+            return ncpError(500, "INTERNAL_SERVER_ERROR", "Server internal error");
     }
 }
 

@@ -104,6 +104,12 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
         throw Error(ErrorCode::InvalidParameter, "key agreement is only for EC keys",
                     Input::KeyUsage);
     }
+    if (cmd.rotation &&
+        (!isSymmetric(cmd.spec) || cmd.origin != Origin::Kms || cmd.rotation->intervalDays < 1)) {
+        throw Error(ErrorCode::InvalidParameter,
+                    "a rotation policy needs a generated symmetric key and a positive interval",
+                    Input::KeySpec);
+    }
     KeyRecord k;
     k.id = newUuid();
     k.domainId = scope.domainId;
@@ -118,6 +124,11 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.keyTag = cmd.keyTag;
     k.convergent = cmd.convergent;
     k.createdAtMs = epochMillis();
+    if (cmd.rotation) {
+        k.rotation = *cmd.rotation;
+        k.rotation.sinceMs = k.createdAtMs;
+        k.rotation.lastRotationMs.reset();
+    }
     if (cmd.origin == Origin::External) {
         k.state = KeyState::PendingImport;
     } else {
@@ -256,13 +267,18 @@ KeyRecord KeyService::scheduleDeletion(const ProjectScope& scope, const std::str
     if (pendingDays < 7 || pendingDays > 1096) {
         throw Error(ErrorCode::InvalidParameter, "must be from 7 to 1096 days", Input::PendingDays);
     }
+    return scheduleDeletionAfter(scope, keyId, static_cast<std::int64_t>(pendingDays) * 86400000);
+}
+
+KeyRecord KeyService::scheduleDeletionAfter(const ProjectScope& scope, const std::string& keyId,
+                                            std::int64_t pendingMs) {
     return modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& k) {
         if (k.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is already pending deletion");
         }
         k.state = KeyState::PendingDeletion;
-        k.deletionDateMs = epochMillis() + static_cast<std::int64_t>(pendingDays) * 86400000;
-        key_store::audit(s, k.id, "schedule-deletion", std::to_string(pendingDays));
+        k.deletionDateMs = epochMillis() + pendingMs;
+        key_store::audit(s, k.id, "schedule-deletion", std::to_string(pendingMs / 3600000) + "h");
     });
 }
 

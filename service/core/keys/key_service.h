@@ -32,6 +32,9 @@ struct CreateKey {
     KeyUsage usage = KeyUsage::EncryptDecrypt;
     Origin origin = Origin::Kms;
     bool multiZone = false;
+    // The rotation policy to start with (NAVER create-key isAutoRotation/rotationPeriod),
+    // written with the key; symmetric generated keys only. The interval counts from creation.
+    std::optional<KeyRotationPolicy> rotation = std::nullopt;
     std::optional<std::string> keyTag = std::nullopt;
     // Deterministic encryption (AES only): equal plaintext and context, equal ciphertext.
     bool convergent = false;
@@ -72,6 +75,9 @@ class KeyService {
     KeyRecord disable(const ProjectScope& scope, const std::string& keyId);
     KeyRecord scheduleDeletion(const ProjectScope& scope, const std::string& keyId,
                                int pendingDays);
+    // The same with a waiting period the dialect fixed itself (NAVER: always 72 hours).
+    KeyRecord scheduleDeletionAfter(const ProjectScope& scope, const std::string& keyId,
+                                    std::int64_t pendingMs);
     KeyRecord cancelDeletion(const ProjectScope& scope, const std::string& keyId);
     KeyRecord updateAlias(const ProjectScope& scope, const std::string& keyId,
                           const std::string& alias);

@@ -121,17 +121,17 @@ KeyRecord KeyRotation::enableWithInterval(const ProjectScope& scope, const std::
 }
 
 KeyRecord KeyRotation::rotate(const ProjectScope& scope, const std::string& keyId,
-                              std::optional<std::uint32_t> manualLimit) {
+                              const OnDemandRotation& how) {
     const KeyRecord k = keys_.usable(scope, keyId);
     requireRotatable(k);
-    return rotateGroup(keyId, false, manualLimit);
+    return rotateGroup(keyId, false, how);
 }
 
 KeyRecord KeyRotation::rotateGroup(const std::string& primaryId, bool automatic,
-                                   std::optional<std::uint32_t> manualLimit) {
+                                   const OnDemandRotation& how) {
     for (int attempt = 0;; ++attempt) {
         try {
-            return tryRotateGroup(primaryId, automatic, manualLimit);
+            return tryRotateGroup(primaryId, automatic, how);
         } catch (const GroupChanged&) {
             if (attempt == 2) {
                 throw Error(ErrorCode::InvalidRequest,
@@ -142,7 +142,7 @@ KeyRecord KeyRotation::rotateGroup(const std::string& primaryId, bool automatic,
 }
 
 KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId, bool automatic,
-                                      std::optional<std::uint32_t> manualLimit) {
+                                      const OnDemandRotation& how) {
     // Read outside the transaction: the token work below must not hold the database.
     const std::vector<KeyRecord> group =
         keys_.db().read([&](Poco::Data::Session& s) { return key_store::group(s, primaryId); });
@@ -169,15 +169,15 @@ KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId, bool automat
     return keys_.modifyGroup(primaryId, [&](Poco::Data::Session& s,
                                             std::vector<KeyRecord>& members) {
         if (members.size() != sealed.size()) throw GroupChanged{};
-        if (manualLimit) {
+        if (how.manualLimit) {
             // Counted in the transaction, so racing rotations cannot pass the limit.
             const auto events = key_store::materialEvents(s, primaryId);
             const auto manual = std::count_if(events.begin(), events.end(),
                                               [](const MaterialEvent& e) { return !e.automatic; });
-            if (static_cast<std::uint64_t>(manual) >= *manualLimit) {
+            if (static_cast<std::uint64_t>(manual) >= *how.manualLimit) {
                 throw Error(ErrorCode::RotationLimitReached,
                             "the key has had as many on-demand rotations as it may have")
-                    .withLimit(*manualLimit);
+                    .withLimit(*how.manualLimit);
             }
         }
         KeyRecord out;
@@ -187,7 +187,7 @@ KeyRecord KeyRotation::tryRotateGroup(const std::string& primaryId, bool automat
             key_store::putVersion(s, m.id, {m.materialVersion, *m.blob});
             m.blob = it->second;
             m.materialVersion = from + 1;
-            m.rotation.sinceMs = now;
+            if (!how.keepSchedule) m.rotation.sinceMs = now;
             m.rotation.lastRotationMs = now;
             key_store::saveRotation(s, m);
             key_store::putMaterialEvent(s, m.id, {from + 1, now, automatic});
@@ -205,7 +205,7 @@ std::size_t KeyRotation::rotateDue() {
     std::size_t rotated = 0;
     for (const auto& id : ids) {
         try {
-            rotateGroup(id, true, std::nullopt);
+            rotateGroup(id, true, {});
             ++rotated;
         } catch (const Error&) {
             // Not rotatable now: try again one interval later rather than every sweep.

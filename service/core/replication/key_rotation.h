@@ -16,6 +16,16 @@
 
 namespace keyport {
 
+// How a dialect's on-demand rotation differs: Exoscale caps the on-demand rotations of a
+// key, NAVER's manual rotation leaves the automatic schedule where it was.
+struct OnDemandRotation {
+    // Refused (RotationLimitReached) once the group has had this many on-demand rotations.
+    std::optional<std::uint32_t> manualLimit;
+    // The next automatic rotation stays where it was instead of counting one interval
+    // from now.
+    bool keepSchedule = false;
+};
+
 class KeyRotation {
   public:
     // `dayMs`: how long a rotation-interval day is (a day; shorter in lab and tests).
@@ -31,11 +41,9 @@ class KeyRotation {
     // (RotationAlreadyEnabled) when it already runs.
     KeyRecord enableWithInterval(const ProjectScope& scope, const std::string& keyId,
                                  std::int64_t intervalDays);
-    // Rotates now (the key must be enabled). Returns the key with its new version. With a
-    // `manualLimit`, refused (RotationLimitReached) once the group has had that many
-    // on-demand rotations.
+    // Rotates now (the key must be enabled). Returns the key with its new version.
     KeyRecord rotate(const ProjectScope& scope, const std::string& keyId,
-                     std::optional<std::uint32_t> manualLimit = std::nullopt);
+                     const OnDemandRotation& how = {});
 
     // The background worker's step: rotates every key whose interval has passed. A key
     // whose rotation fails waits another interval rather than being retried every sweep.
@@ -49,9 +57,9 @@ class KeyRotation {
                            const std::function<void(KeyRotationPolicy&)>& change);
     // `automatic`: the sweeper's rotation (recorded as such in the material history).
     KeyRecord rotateGroup(const std::string& primaryId, bool automatic,
-                          std::optional<std::uint32_t> manualLimit);
+                          const OnDemandRotation& how);
     KeyRecord tryRotateGroup(const std::string& primaryId, bool automatic,
-                             std::optional<std::uint32_t> manualLimit);
+                             const OnDemandRotation& how);
 
     KeyService& keys_;
     RegionTokens& regions_;
