@@ -131,9 +131,8 @@ TEST(UniqueConflict, ExoscaleCreateWithOneName) {
             continue;
         }
         EXPECT_EQ(r.status, 400) << r.body;
-        // "Name Conflict" is the spec's title; "Conflict" what the dialect said before
-        // another branch's exo_errors.cpp change.
-        EXPECT_TRUE(title(r) == "Name Conflict" || title(r) == "Conflict") << r.body;
+        // create-kms-key's spec: 400 "Name Conflict".
+        EXPECT_EQ(title(r), "Name Conflict") << r.body;
     }
     EXPECT_EQ(winners, 1);
 }
