@@ -69,6 +69,15 @@ std::string createKey(const std::string& name, bool multiZone = false,
         "POST", "/v2/kms-key",
         R"({"name":")" + name + R"(","multi-zone":)" + (multiZone ? "true" : "false") + "}", zone);
     expectDecodes(r, schema::kCreateKeyResponse, "create " + name);
+    // The answer is the key as created: its revision and status date from its creation
+    // (the Unix epoch here once, since the answer was built before the row was read back).
+    if (r.json && r.json->has("revision")) {
+        EXPECT_EQ(r.json->getObject("revision")->getValue<std::string>("at"),
+                  r.json->getValue<std::string>("created-at"))
+            << r.body;
+        EXPECT_EQ(r.json->getValue<std::string>("status-since"),
+                  r.json->getValue<std::string>("created-at"));
+    }
     return r.str("id");
 }
 

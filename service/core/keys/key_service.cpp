@@ -123,7 +123,7 @@ KeyRecord KeyService::create(const ProjectScope& scope, const CreateKey& cmd) {
     k.multiZone = cmd.multiZone;
     k.keyTag = cmd.keyTag;
     k.convergent = cmd.convergent;
-    k.createdAtMs = epochMillis();
+    k.createdAtMs = k.statusSinceMs = k.revisionAtMs = epochMillis();
     if (cmd.rotation) {
         k.rotation = *cmd.rotation;
         k.rotation.sinceMs = k.createdAtMs;

@@ -110,7 +110,8 @@ KeyRecord KeyReplication::replicate(const ProjectScope& source, const std::strin
     r.region = cmd.replicaRegion;
     r.alias = cmd.alias;
     r.description = cmd.description;
-    r.createdAtMs = epochMillis();
+    r.createdAtMs = r.statusSinceMs = r.revisionAtMs = epochMillis();
+    r.revision = 1;
     r.deletionDateMs.reset();
     r.primaryKeyId = k.primaryKeyId.value_or(k.id);
     r.blob = transferMaterial(k, regions_.region(cmd.replicaRegion));
