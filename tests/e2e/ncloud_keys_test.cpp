@@ -340,6 +340,17 @@ TEST(NcloudKeys, TokenAuth) {
                        R"({"ciphertext":")" + ct + "\"}");
     ASSERT_EQ(d.status, 200) << d.body;
     EXPECT_EQ(field(d, "plaintext"), plain);
+    // Every route of the Token Auth API takes the access token: re-encrypt
+    // (security-kms2-token-reencrypt) and get-pub-key (security-kms2-token-public-key) too.
+    auto re = withToken("POST", "/kms/v1/keys/" + tag + "/re-encrypt", access,
+                        R"({"ciphertext":")" + ct + "\"}");
+    EXPECT_EQ(re.status, 200) << re.body;
+    const std::string ecTag = createKey("tokenEc", "", "ECDSA");
+    auto ecSet = ncp("POST", "/kms/v1/keys/" + ecTag + "/token-set", "{}");
+    ASSERT_EQ(ecSet.status, 200) << ecSet.body;
+    auto pub = withToken("POST", "/kms/v1/keys/" + ecTag + "/get-pub-key",
+                         field(ecSet, "accessToken"), "{}");
+    EXPECT_EQ(pub.status, 200) << pub.body;
     // The signed account path decrypts what the token made: same key, same project.
     EXPECT_EQ(
         ncp("POST", "/kms/v1/keys/" + tag + "/decrypt", R"({"ciphertext":")" + ct + "\"}").status,

@@ -51,8 +51,10 @@ TokenUse tokenUse(const std::string& method, const std::string& routePath) {
     const std::string_view action = std::string_view(routePath).substr(prefix.size());
     if (method == "PUT" && action == "token-set") return TokenUse::Refresh;
     if (method == "POST" && action == "access-token") return TokenUse::Refresh;
-    for (std::string_view crypto :
-         {"encrypt", "decrypt", "create-custom-key", "reencrypt", "sign", "verify"}) {
+    // The Token Auth API's routes (pages security-kms2-token-*): the six of API 1.0 and
+    // get-pub-key.
+    for (std::string_view crypto : {"encrypt", "decrypt", "create-custom-key", "re-encrypt", "sign",
+                                    "verify", "get-pub-key"}) {
         if (method == "POST" && action == crypto) return TokenUse::Access;
     }
     return TokenUse::None;

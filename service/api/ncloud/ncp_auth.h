@@ -19,8 +19,8 @@ std::string signatureMessage(const Request& req, const std::string& timestampMs,
 
 Principal authenticate(const Request& req, Authenticator& auth);
 
-// Which key token a route takes in x-ncp-ocapi-token: an access token on the six crypto
-// routes (encrypt, decrypt, create-custom-key, reencrypt, sign, verify), a refresh token on
+// Which key token a route takes in x-ncp-ocapi-token: an access token on the crypto routes
+// (encrypt, decrypt, create-custom-key, re-encrypt, sign, verify, get-pub-key), a refresh token on
 // renew-token-set and create-access-token, none elsewhere.
 enum class TokenUse { None, Access, Refresh };
 TokenUse tokenUse(const std::string& method, const std::string& routePath);
