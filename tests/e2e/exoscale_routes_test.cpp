@@ -203,8 +203,15 @@ TEST(ExoscaleRoutes, ZoneListServesTheCli) {
     // Not through a zone host: the vendor's own endpoints.
     r = httpRequest(server().port(), "GET", "/v2/zone", "", {});
     expectDecodes(r, schema::kListZonesResponse, "list-zones by address");
+    // Reached by address, every zone's endpoint is that address: the CLI's next requests
+    // (signed with the user's credential) must come back here, never go to the vendor.
     EXPECT_EQ(r.json->getArray("zones")->getObject(0)->getValue<std::string>("api-endpoint"),
-              "https://api-ch-gva-2.exoscale.com/v2");
+              "http://127.0.0.1:" + std::to_string(server().port()) + "/v2");
+    // Reached as the vendor's own name (DNS pointing at Keyport), the vendor's endpoints.
+    r = httpRequest(server().port(), "GET", "/v2/zone", "",
+                    {{"Host", "api-ch-gva-2.exoscale.com"}});
+    EXPECT_EQ(r.json->getArray("zones")->getObject(1)->getValue<std::string>("api-endpoint"),
+              "https://api-de-fra-1.exoscale.com/v2");
     // Signed, as egoscale sends it: the same.
     expectDecodes(exo("GET", "/v2/zone"), schema::kListZonesResponse, "list-zones signed");
     // Exoscale-shaped 404/405 under /v2/zone.

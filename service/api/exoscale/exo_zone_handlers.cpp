@@ -1,7 +1,6 @@
 // list-zones (GET /v2/zone): the configured regions that are Exoscale zones, shaped as the
 // vendor's zone objects. The exo CLI lists zones before every command and then talks to the
-// chosen zone's api-endpoint, so that endpoint must lead back here when the client reached
-// Keyport through a zone-shaped host name.
+// chosen zone's api-endpoint, so that endpoint leads back here.
 #include <array>
 #include <string_view>
 
@@ -22,16 +21,26 @@ bool isZoneName(std::string_view name) {
     return false;
 }
 
-// What follows "api-<zone>" in the Host the client used (".keyport.test:8080"), when that
-// Host is zone-shaped and not the vendor's own domain; empty otherwise.
-std::string keyportSuffix(const Request& req) {
+// The api-endpoint of `zone` as this client should reach it. The exo CLI sends every later
+// request there, with the user's credential, so it must never lead away from Keyport:
+//   Host api-<z>.<lab domain>   -> http://api-<zone>.<lab domain>/v2 (one host per zone)
+//   Host api-<z>.exoscale.com   -> the vendor's https://api-<zone>.exoscale.com/v2 (the
+//                                  client already talks to that name; DNS points it here)
+//   any other Host (127.0.0.1)  -> http://<that host>/v2 for every zone: requests then go to
+//                                  the credential's region or X-Keyport-Region's
+//   no Host (HTTP/1.0)          -> the vendor's form: there is no name to answer with.
+std::string apiEndpoint(const Request& req, const std::string& zone) {
+    const std::string vendor = "https://api-" + zone + ".exoscale.com/v2";
     const auto host = req.header("Host");
-    if (!host || !host->starts_with("api-")) return {};
+    if (!host || host->empty()) return vendor;
     const auto dot = host->find('.');
-    if (dot == std::string_view::npos || !isZoneName(host->substr(4, dot - 4))) return {};
-    const std::string_view suffix = host->substr(dot);
-    if (suffix.starts_with(".exoscale.com")) return {};
-    return std::string(suffix);
+    if (host->starts_with("api-") && dot != std::string_view::npos &&
+        isZoneName(host->substr(4, dot - 4))) {
+        const std::string_view suffix = host->substr(dot);
+        if (suffix.starts_with(".exoscale.com")) return vendor;
+        return "http://api-" + zone + std::string(suffix) + "/v2";
+    }
+    return "http://" + std::string(*host) + "/v2";
 }
 
 }  // namespace
@@ -39,17 +48,12 @@ std::string keyportSuffix(const Request& req) {
 // Open (no credential): a zone list is configuration, not tenant data, and the CLI must be
 // able to read it to choose where to send its signed requests.
 Object::Ptr listZones(ExoCall& c) {
-    const std::string suffix = keyportSuffix(c.req);
     Poco::JSON::Array::Ptr zones = new Poco::JSON::Array;
     for (const RegionConfig& r : c.services.config.regions) {
         if (!isZoneName(r.name)) continue;
         auto z = object();
         z->set("name", r.name);
-        // The vendor's endpoints are https://api-<zone>.exoscale.com/v2 and
-        // https://sos-<zone>.exo.io; reached as api-<zone>.<lab domain>, keyportd (plain
-        // HTTP) names its own zone hosts the same way so the CLI stays on Keyport.
-        z->set("api-endpoint", suffix.empty() ? "https://api-" + r.name + ".exoscale.com/v2"
-                                              : "http://api-" + r.name + suffix + "/v2");
+        z->set("api-endpoint", apiEndpoint(c.req, r.name));
         // Keyport has no object storage; the vendor's SOS endpoint keeps the object valid.
         z->set("sos-endpoint", "https://sos-" + r.name + ".exo.io");
         zones->add(z);
