@@ -7,36 +7,16 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "service/api/ncloud/ncp_auth.h"
 #include "tests/e2e/import_helpers.h"
+#include "tests/e2e/ncp_client.h"
 #include "tests/e2e/server_env.h"
 
 namespace keyport::test {
 namespace {
 
-HttpResult ncp(const std::string& method, const std::string& path, const std::string& body = {},
-               const Credential& cred = KeyportServer::demo()) {
-    api::Request r;
-    r.method = method;
-    r.path = path;
-    api::ncloud::sign(r, cred.accessKey, cred.secretKey, nowSeconds() * 1000);
-    r.headers.emplace_back("Host", "ocapi.keyport.test");
-    return httpRequest(server().port(), method, path, body, r.headers);
-}
-
 HttpResult post(const std::string& tag, const std::string& op, const std::string& body,
                 const Credential& cred = KeyportServer::demo()) {
     return ncp("POST", "/kms/v1/keys/" + tag + "/" + op, body, cred);
-}
-
-Poco::JSON::Object::Ptr dataOf(const HttpResult& r) {
-    if (!r.json || !r.json->has("data")) return nullptr;
-    return r.json->getObject("data");
-}
-
-std::string field(const HttpResult& r, const std::string& name) {
-    auto d = dataOf(r);
-    return d && d->has(name) ? d->get(name).toString() : std::string();
 }
 
 std::vector<std::string> list(const HttpResult& r, const std::string& name) {
@@ -48,14 +28,6 @@ std::vector<std::string> list(const HttpResult& r, const std::string& name) {
     for (std::size_t i = 0; i < a->size(); ++i)
         out.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
     return out;
-}
-
-void expectError(const HttpResult& r, int status, const std::string& code,
-                 const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.body;
-    EXPECT_EQ(r.str("code"), code) << what << ": " << r.body;
-    EXPECT_FALSE(r.str("msg").empty()) << what;
-    EXPECT_FALSE(dataOf(r)) << what << " must carry no data";
 }
 
 std::string createKey(const std::string& name, const std::string& type = "AES256",

@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "service/api/ncloud/ncp_api.h"
-#include "service/api/ncloud/ncp_auth.h"
 #include "service/core/base/encoding.h"
 #include "tests/e2e/import_helpers.h"
+#include "tests/e2e/ncp_client.h"
 #include "tests/e2e/server_env.h"
 
 namespace keyport::test {
@@ -17,36 +17,6 @@ namespace {
 
 std::int64_t nowMs() {
     return nowSeconds() * 1000;
-}
-
-HttpResult ncp(const std::string& method, const std::string& path, const std::string& body = {},
-               const Credential& cred = KeyportServer::demo()) {
-    api::Request r;
-    r.method = method;
-    const auto q = path.find('?');
-    r.path = path.substr(0, q);
-    if (q != std::string::npos) r.query = path.substr(q + 1);
-    api::ncloud::sign(r, cred.accessKey, cred.secretKey, nowMs());
-    r.headers.emplace_back("Host", "ocapi.keyport.test");
-    return httpRequest(server().port(), method, path, body, r.headers);
-}
-
-Poco::JSON::Object::Ptr data(const HttpResult& r) {
-    if (!r.json || !r.json->has("data")) return nullptr;
-    return r.json->getObject("data");
-}
-
-std::string field(const HttpResult& r, const std::string& name) {
-    auto d = data(r);
-    return d && d->has(name) ? d->get(name).toString() : std::string();
-}
-
-void expectError(const HttpResult& r, int status, const std::string& code,
-                 const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.body;
-    EXPECT_EQ(r.str("code"), code) << what << ": " << r.body;
-    EXPECT_FALSE(r.str("msg").empty()) << what;
-    EXPECT_FALSE(r.json && r.json->has("data")) << what << ": an error carries no data";
 }
 
 std::string createKey(const std::string& name, const std::string& extra = "",
@@ -81,7 +51,7 @@ TEST(NcloudKeys, GetKeyHasTheDocumentedFields) {
         createKey("docFields", R"(,"memo":"m1","isAutoRotation":true,"rotationPeriod":30)");
     const auto g = getKey(tag);
     ASSERT_EQ(g.status, 200) << g.body;
-    auto d = data(g);
+    auto d = dataOf(g);
     ASSERT_TRUE(d);
     for (const char* name :
          {"keyId", "keyTag", "keyName", "nrn", "baseUrl", "keyType", "status", "keystoreId",
@@ -110,13 +80,13 @@ TEST(NcloudKeys, GetKeyHasTheDocumentedFields) {
     const std::int64_t next = d->getValue<std::int64_t>("nextRotationDate");
     EXPECT_NEAR(static_cast<double>(next - registered), 30.0 * 86400000, 5000.0) << g.body;
     // The same key id every time (it is derived, not made up per answer).
-    EXPECT_EQ(data(getKey(tag))->get("keyId").toString(), d->get("keyId").toString());
+    EXPECT_EQ(dataOf(getKey(tag))->get("keyId").toString(), d->get("keyId").toString());
 
     // Without auto rotation: NAVER's default period, no next date; ECDSA typed truthfully.
     const std::string plain = createKey("docPlain");
     EXPECT_EQ(field(getKey(plain), "isAutoRotation"), "false");
     EXPECT_EQ(field(getKey(plain), "rotationPeriod"), "90");
-    EXPECT_FALSE(data(getKey(plain))->has("nextRotationDate"));
+    EXPECT_FALSE(dataOf(getKey(plain))->has("nextRotationDate"));
     const std::string ec = createKey("docEcdsa", "", "ECDSA");
     EXPECT_EQ(field(getKey(ec), "keyType"), "ECDSA");
     // protectionType BASIC is accepted and kept on the token all the same.
@@ -136,27 +106,27 @@ TEST(NcloudKeys, ListPagesAndShowsStateChanges) {
     EXPECT_EQ(field(all, "totalCount"), "3");
     EXPECT_EQ(field(all, "currentPageNo"), "1");
     EXPECT_EQ(field(all, "totalPageNo"), "1");
-    ASSERT_EQ(data(all)->getArray("KeyList")->size(), 3u);
+    ASSERT_EQ(dataOf(all)->getArray("KeyList")->size(), 3u);
 
     const auto p1 = ncp("GET", "/kms/v1/keys?pageNo=1&pageSize=2", {}, cred);
     const auto p2 = ncp("GET", "/kms/v1/keys?pageNo=2&pageSize=2", {}, cred);
     const auto p3 = ncp("GET", "/kms/v1/keys?pageNo=3&pageSize=2", {}, cred);
     ASSERT_EQ(p1.status, 200) << p1.body;
-    EXPECT_EQ(data(p1)->getArray("KeyList")->size(), 2u);
-    EXPECT_EQ(data(p2)->getArray("KeyList")->size(), 1u);
-    EXPECT_EQ(data(p3)->getArray("KeyList")->size(), 0u);
+    EXPECT_EQ(dataOf(p1)->getArray("KeyList")->size(), 2u);
+    EXPECT_EQ(dataOf(p2)->getArray("KeyList")->size(), 1u);
+    EXPECT_EQ(dataOf(p3)->getArray("KeyList")->size(), 0u);
     EXPECT_EQ(field(p2, "totalPageNo"), "2");
     EXPECT_EQ(field(p2, "currentPageNo"), "2");
     std::set<std::string> seen;
     for (const auto* p : {&p1, &p2})
-        for (const auto& v : *data(*p)->getArray("KeyList"))
+        for (const auto& v : *dataOf(*p)->getArray("KeyList"))
             seen.insert(v.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("keyTag"));
     EXPECT_EQ(seen, (std::set<std::string>{a, b, c}));
 
     // A state change shows in the list.
     ASSERT_EQ(ncp("POST", "/kms/v1/keys/" + b + "/disable", {}, cred).status, 200);
     all = ncp("GET", "/kms/v1/keys", {}, cred);
-    for (const auto& v : *data(all)->getArray("KeyList")) {
+    for (const auto& v : *dataOf(all)->getArray("KeyList")) {
         const auto o = v.extract<Poco::JSON::Object::Ptr>();
         EXPECT_EQ(o->getValue<std::string>("status"),
                   o->getValue<std::string>("keyTag") == b ? "DISABLE" : "ENABLE");
@@ -176,7 +146,7 @@ TEST(NcloudKeys, EnableDisableAndDeletion) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(field(r, "keyTag"), tag);
     EXPECT_EQ(field(r, "status"), "DISABLE");
-    EXPECT_GE(data(r)->getValue<std::int64_t>("statusDate"), nowMs() - 5000);
+    EXPECT_GE(dataOf(r)->getValue<std::int64_t>("statusDate"), nowMs() - 5000);
     EXPECT_EQ(field(getKey(tag), "status"), "DISABLE");
     expectError(ncp("POST", "/kms/v1/keys/" + tag + "/encrypt",
                     R"({"plaintext":")" + b64(bytes("x")) + "\"}"),
@@ -197,8 +167,8 @@ TEST(NcloudKeys, EnableDisableAndDeletion) {
     EXPECT_EQ(field(r, "status"), "REVOKE");
     auto g = getKey(tag);
     EXPECT_EQ(field(g, "status"), "REVOKE");
-    ASSERT_TRUE(data(g)->has("destroyDate")) << g.body;
-    EXPECT_NEAR(static_cast<double>(data(g)->getValue<std::int64_t>("destroyDate") - asked),
+    ASSERT_TRUE(dataOf(g)->has("destroyDate")) << g.body;
+    EXPECT_NEAR(static_cast<double>(dataOf(g)->getValue<std::int64_t>("destroyDate") - asked),
                 72.0 * 3600 * 1000, 5000.0);
     expectError(ncp("POST", "/kms/v1/keys/" + tag + "/request-deletion"), 422,
                 "UNPROCESSABLE_ENTITY", "deletion requested twice");
@@ -212,7 +182,7 @@ TEST(NcloudKeys, EnableDisableAndDeletion) {
     EXPECT_EQ(field(r, "status"), "DISABLE");
     g = getKey(tag);
     EXPECT_EQ(field(g, "status"), "DISABLE");
-    EXPECT_FALSE(data(g)->has("destroyDate")) << g.body;
+    EXPECT_FALSE(dataOf(g)->has("destroyDate")) << g.body;
     expectError(ncp("POST", "/kms/v1/keys/" + tag + "/cancel-deletion"), 422,
                 "UNPROCESSABLE_ENTITY", "cancel with nothing pending");
     ASSERT_EQ(ncp("POST", "/kms/v1/keys/" + tag + "/enable").status, 200);
@@ -253,12 +223,12 @@ TEST(NcloudKeys, RotateAndVersions) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(field(r, "keyTag"), tag);
     EXPECT_EQ(field(r, "version"), "2");
-    EXPECT_GE(data(r)->getValue<std::int64_t>("rotatedDate"), nowMs() - 5000);
+    EXPECT_GE(dataOf(r)->getValue<std::int64_t>("rotatedDate"), nowMs() - 5000);
     EXPECT_EQ(field(getKey(tag), "currentVersion"), "2");
     const auto versions = ncp("GET", "/kms/v1/keys/" + tag + "/versions");
     ASSERT_EQ(versions.status, 200) << versions.body;
     EXPECT_EQ(field(versions, "currentVersion"), "2");
-    const auto list = data(versions)->getArray("versionList");
+    const auto list = dataOf(versions)->getArray("versionList");
     ASSERT_EQ(list->size(), 2u);
     EXPECT_EQ(list->getObject(0)->getValue<int>("version"), 1);
     EXPECT_EQ(list->getObject(1)->getValue<int>("version"), 2);
@@ -270,7 +240,7 @@ TEST(NcloudKeys, RotateAndVersions) {
     // Versions inherit the key's status.
     ASSERT_EQ(ncp("POST", "/kms/v1/keys/" + tag + "/disable").status, 200);
     const auto off = ncp("GET", "/kms/v1/keys/" + tag + "/versions");
-    EXPECT_EQ(data(off)->getArray("versionList")->getObject(0)->getValue<std::string>("status"),
+    EXPECT_EQ(dataOf(off)->getArray("versionList")->getObject(0)->getValue<std::string>("status"),
               "DISABLE");
     expectError(ncp("POST", "/kms/v1/keys/" + tag + "/rotate"), 422, "UNPROCESSABLE_ENTITY",
                 "rotate a disabled key");
@@ -286,7 +256,7 @@ TEST(NcloudKeys, AutoRotationSettings) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(field(r, "isAutoRotation"), "true");
     EXPECT_EQ(field(r, "rotationPeriod"), "90");
-    EXPECT_TRUE(data(r)->has("nextRotationDate")) << r.body;
+    EXPECT_TRUE(dataOf(r)->has("nextRotationDate")) << r.body;
     EXPECT_EQ(field(getKey(tag), "isAutoRotation"), "true");
 
     r = ncp("PUT", "/kms/v1/keys/" + tag + "/rotation-period", R"({"rotationPeriod":10})");
@@ -305,7 +275,7 @@ TEST(NcloudKeys, AutoRotationSettings) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(field(r, "isAutoRotation"), "false");
     EXPECT_EQ(field(getKey(tag), "isAutoRotation"), "false");
-    EXPECT_FALSE(data(getKey(tag))->has("nextRotationDate"));
+    EXPECT_FALSE(dataOf(getKey(tag))->has("nextRotationDate"));
     expectError(ncp("PUT", "/kms/v1/keys/" + tag + "/rotation-period", R"({"rotationPeriod":5})"),
                 400, "INVALID_REQUEST", "period with auto rotation off");
     EXPECT_EQ(field(getKey(tag), "rotationPeriod"), "10") << "a refused change changes nothing";
