@@ -27,6 +27,19 @@ const std::set<std::string> kKnownKeys = {
     "server.port",
     "server.threads",
     "server.body_limit",
+    "server.header_timeout_ms",
+    "server.body_min_bytes_per_second",
+    "server.keepalive_timeout_ms",
+    "server.write_timeout_ms",
+    "server.max_header_bytes",
+    "server.max_headers",
+    "server.max_connections",
+    "server.max_connections_per_peer",
+    "server.max_queued",
+    "server.plain_http_on_any_address",
+    "server.tls.cert_file",
+    "server.tls.key_file",
+    "server.tls.client_ca_file",
     "database.path",
     "import.host_assisted_oaep",
     "import.wrapping_pair.max_age_hours",
@@ -157,6 +170,45 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.server.port = static_cast<unsigned>(number(conf, "server.port", 8080, 0, 65535));
     c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 64, 1, 1024));
     c.server.bodyLimit = number(conf, "server.body_limit", 64 * 1024, 1024, 64 * 1024 * 1024);
+    c.server.headerTimeoutMs = static_cast<std::int64_t>(
+        number(conf, "server.header_timeout_ms", 10000, 100, 600000));
+    c.server.bodyMinBytesPerSecond =
+        number(conf, "server.body_min_bytes_per_second", 1024, 1, 1ul << 30);
+    c.server.keepAliveTimeoutMs = static_cast<std::int64_t>(
+        number(conf, "server.keepalive_timeout_ms", 10000, 100, 3600000));
+    c.server.writeTimeoutMs = static_cast<std::int64_t>(
+        number(conf, "server.write_timeout_ms", 10000, 100, 600000));
+    c.server.maxHeaderBytes = number(conf, "server.max_header_bytes", 16 * 1024, 1024, 1 << 20);
+    c.server.maxHeaders = number(conf, "server.max_headers", 100, 8, 10000);
+    c.server.maxConnections = number(conf, "server.max_connections", 4096, 1, 1000000);
+    c.server.maxConnectionsPerPeer =
+        number(conf, "server.max_connections_per_peer", 256, 1, 1000000);
+    c.server.maxQueued = number(conf, "server.max_queued", 1024, 1, 1000000);
+    c.server.plainHttpOnAnyAddress = boolean(conf, "server.plain_http_on_any_address", false);
+    const auto tlsPath = [&](const std::string& key) -> std::filesystem::path {
+        const std::string v = conf.getString(key, "");
+        return v.empty() ? std::filesystem::path{}
+                         : std::filesystem::absolute(v).lexically_normal();
+    };
+    c.server.tls.certFile = tlsPath("server.tls.cert_file");
+    c.server.tls.keyFile = tlsPath("server.tls.key_file");
+    c.server.tls.clientCaFile = tlsPath("server.tls.client_ca_file");
+    if (c.server.tls.certFile.empty() != c.server.tls.keyFile.empty()) {
+        throw ConfigError(
+            "config keys 'server.tls.cert_file' and 'server.tls.key_file' go together");
+    }
+    if (!c.server.tls.clientCaFile.empty() && !c.server.tls.enabled()) {
+        throw ConfigError("config key 'server.tls.client_ca_file' needs server.tls.cert_file");
+    }
+    // Credentials and material travel in request bodies and headers: plain HTTP leaves
+    // the machine only when the operator says a TLS-terminating proxy is in front.
+    const std::string& a = c.server.address;
+    const bool loopback = a.rfind("127.", 0) == 0 || a == "::1" || a == "localhost";
+    if (!c.server.tls.enabled() && !loopback && !c.server.plainHttpOnAnyAddress) {
+        throw ConfigError("config key 'server.address': plain HTTP on " + a +
+                          " needs server.tls.cert_file/key_file (see `keyport tls init`), or "
+                          "server.plain_http_on_any_address = true behind a TLS proxy");
+    }
     c.database = std::filesystem::absolute(
                      conf.getString("database.path", (c.stateDir / "keyport.db").string()))
                      .lexically_normal();
