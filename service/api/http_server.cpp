@@ -14,6 +14,7 @@
 #include <istream>
 
 #include "service/api/json.h"
+#include "service/api/log_text.h"
 
 namespace keyport::api {
 namespace {
@@ -51,8 +52,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
             // Handlers map every expected failure; this is a bug. Say nothing about it to
             // the client beyond "internal"; the log gets the method, path and cause (no
             // headers, no body: those may carry credentials or material).
-            std::fprintf(stderr, "keyportd: internal error on %s %s: %s\n", req.method.c_str(),
-                         req.path.c_str(), e.what());
+            std::fprintf(stderr, "keyportd: internal error on %s %s: %s\n",
+                         printable(req.method, 16).c_str(), printable(req.path).c_str(),
+                         printable(e.what()).c_str());
             res = router_.error(req.path, 500, "internal error");
         }
         out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
