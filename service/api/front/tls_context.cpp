@@ -171,10 +171,11 @@ TlsContext::TlsContext(const TlsConfig& config) : impl_(std::make_unique<Impl>()
     }
     // Server order decides; no compression (CRIME); no renegotiation of either side; an
     // EOF without close_notify is an ordinary close (HTTP framing, not the TLS close,
-    // tells a complete request, so truncation cannot pass as one).
+    // tells a complete request, so truncation cannot pass as one); decrypted records are
+    // wiped once read (request bodies carry secrets and data keys in plaintext).
     SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
                                  SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET |
-                                 SSL_OP_IGNORE_UNEXPECTED_EOF);
+                                 SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CLEANSE_PLAINTEXT);
     // No session resumption at all: no tickets (a ticket key that lives as long as the
     // process would undo forward secrecy for every session it ever sealed) and no
     // session cache (resumed sessions would also skip the client-certificate check's
