@@ -280,7 +280,9 @@ int tlsInit(const Argv& argv) {
         files.push_back({"client.crt", pem(cert.get()), 0644});
         files.push_back({"client.key", pem(clientKey.get()), 0600});
     }
-    // Keys first: a certificate is never on disk without the key that goes with it.
+    // Keys first: a certificate never sits on disk without its key. During a --force run a
+    // new key can meet the old certificate for a moment; keyportd's key check refuses that
+    // pair rather than serving it.
     for (auto& f : files)
         if (f.mode == 0600) writeAtomically(dir / f.name, f.data, f.mode);
     for (auto& f : files)

@@ -121,8 +121,18 @@ int sockRead(BIO* bio, char* buf, std::size_t len, std::size_t* done) {
     return n > 0 ? 1 : 0;  // 0 without a retry flag: end of stream or an error
 }
 
-long sockCtrl(BIO*, int cmd, long, void*) {
-    return cmd == BIO_CTRL_FLUSH ? 1 : 0;  // unbuffered: nothing to flush
+long sockCtrl(BIO* bio, int cmd, long, void* ptr) {
+    switch (cmd) {
+        case BIO_CTRL_FLUSH:  // unbuffered: nothing to flush
+            return 1;
+        case BIO_C_GET_FD: {  // SSL_get_fd
+            const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+            if (ptr != nullptr) *static_cast<int*>(ptr) = fd;
+            return fd;
+        }
+        default:
+            return 0;
+    }
 }
 
 int sockCreate(BIO* bio) {
