@@ -8,6 +8,7 @@
 #include "service/api/json.h"
 #include "service/api/json_screen.h"
 #include "service/api/request_target.h"
+#include "service/api/router.h"
 #include "service/core/base/errors.h"
 
 namespace keyport::api {
@@ -67,6 +68,45 @@ TEST(QueryParameters, ReadsAsPocoOrRefuses) {
     EXPECT_EQ((*q)[1].second, "x y");
     EXPECT_EQ((*q)[2].second, "A");
     EXPECT_FALSE(queryParameters("limit=%zz"));
+}
+
+// Router::dispatch refuses a bad target before any route (signature check, handler) runs,
+// and the owning dialect shapes the 400.
+TEST(RouterTarget, RefusesBeforeAnyHandlerRuns) {
+    Router router;
+    int handled = 0;
+    int shaped400 = 0;
+    router.add("GET", "/d/{id}", [&](Request&) {
+        ++handled;
+        return Response::json(200, "{}");
+    });
+    router.addDialect([](std::string_view p) { return p.starts_with("/d/"); },
+                      [&](int status, const std::string& message) {
+                          if (status == 400) ++shaped400;
+                          return Response::json(status, quote(message));
+                      });
+    for (const char* path : {"/d/%zz", "/d/a%", "/d/%00", "/d/%1b"}) {
+        Request req;
+        req.method = "GET";
+        req.path = path;
+        EXPECT_EQ(router.dispatch(req).status, 400) << path;
+    }
+    Request query;
+    query.method = "GET";
+    query.path = "/d/x";
+    query.query = "a=%4";
+    EXPECT_EQ(router.dispatch(query).status, 400);
+    EXPECT_EQ(handled, 0);
+    EXPECT_EQ(shaped400, 5);
+    Request good;
+    good.method = "GET";
+    good.path = "/d/a%20b";
+    EXPECT_EQ(router.dispatch(good).status, 200);
+    EXPECT_EQ(good.params.at("id"), "a%20b");  // handlers decode their own segments
+    EXPECT_EQ(handled, 1);
+    const auto templates = router.routeTemplates();
+    ASSERT_EQ(templates.size(), 1u);
+    EXPECT_EQ(templates[0], std::make_pair(std::string("GET"), std::string("/d/{id}")));
 }
 
 // What screenJson makes of a body: "ok", or "error <code> <field>".
