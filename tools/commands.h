@@ -17,5 +17,6 @@ int wrapMaterial(const Argv& args);
 int importKey(const Argv& args);
 int benchHttp(const Argv& args);
 int benchHostile(const Argv& args);
+int tlsInit(const Argv& args);
 
 }  // namespace keyport::cli

@@ -24,6 +24,10 @@ constexpr char kUsage[] =
     "               register project P of domain D in region R (if new) and issue a\n"
     "               credential; prints it once as JSON (x_auth_token, access_key,\n"
     "               secret_key)\n"
+    "  tls init     --config FILE [--define key=value ...] [--host NAME ...]\n"
+    "               [--client NAME] [--force]\n"
+    "               make a lab CA and keyportd's certificate (and with --client one for\n"
+    "               mutual TLS) under <state_dir>/tls; prints the --define lines for them\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
     "               raw token rates, the yardstick for the other benchmarks\n"
     "  bench http   --config FILE [--region R] [--seconds S] [--keep-state]\n"
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench http") return benchHttp(rest);
         if (cmd == "bench hostile") return benchHostile(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
+        if (cmd == "tls init") return tlsInit(rest);
         const Argv tail(args.begin() + 1, args.end());
         if (args[0] == "wrap") return wrapMaterial(tail);
         if (args[0] == "import") return importKey(tail);
