@@ -1,5 +1,7 @@
 #include "service/api/front/request_parser.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -191,7 +193,10 @@ RequestParser::State RequestParser::fail(int status, const char* message) {
 }
 
 void RequestParser::wipeAll() noexcept {
-    wipe(request_.body);
+    // Only the bytes written: the body is never shrunk, so past size() the reservation (up
+    // to maxBody for chunked) was never touched — wiping all of it would cost a large
+    // limit's worth of memory writes for every small chunked request.
+    OPENSSL_cleanse(request_.body.data(), request_.body.size());
     std::string().swap(request_.body);  // reserved for this request's length only
     wipe(request_.method);
     wipe(request_.path);
