@@ -536,6 +536,8 @@ int benchHostile(const Argv& argv) {
                     attack.trickle.connected, secondsSince(attackStart));
         std::atomic<bool> stop{false};
         std::thread attacker([&] { attack.run(stop); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server accept
+        const ProcessFigures during = processFigures();
         std::printf("-- normal client under attack (%.0f s) --\n", seconds);
         std::fflush(stdout);
         const auto series = load.run(seconds);
@@ -564,6 +566,10 @@ int benchHostile(const Argv& argv) {
                     secondsSince(settleStart));
         std::printf("  threads %ld / %ld, open fds %ld / %ld, RSS %ld / %ld KiB\n", before.threads,
                     after.threads, before.fds, after.fds, before.rssKiB, after.rssKiB);
+        std::printf(
+            "  during the attack (0.5 s in; both ends of every connection are in this "
+            "process): threads %ld, open fds %ld, RSS %ld KiB\n",
+            during.threads, during.fds, during.rssKiB);
 
         std::printf("\n-- targets --\n");
         for (const auto& s : series) {
@@ -588,9 +594,10 @@ int benchHostile(const Argv& argv) {
                             seconds, deadline);
                 continue;
             }
-            const bool closedInTime = k->lifetimes.size() == asked &&
-                                      std::all_of(k->lifetimes.begin(), k->lifetimes.end(),
-                                                  [&](double t) { return t <= deadline; });
+            const bool closedInTime =
+                k->lifetimes.size() == asked &&
+                std::all_of(k->lifetimes.begin(), k->lifetimes.end(),
+                            [limit = deadline](double t) { return t <= limit; });
             allMet &=
                 report(what, std::to_string(k->lifetimes.size()) + "/" + std::to_string(asked),
                        "all, each within " + fmt("%.1f s", deadline), closedInTime);

@@ -335,7 +335,13 @@ INSTANTIATE_TEST_SUITE_P(
         FramingCase{"PatchWithoutLength", "PATCH /k HTTP/1.1\r\n" + kHost + "\r\n", failed(411)},
         FramingCase{"Http10PostWithoutLength", "POST /k HTTP/1.0\r\n\r\n", failed(411)},
 
-        // --- limits (200 bytes of head, 6 header lines)
+        // --- limits (200 bytes of head, 6 header lines): at the limit is fine, one past is not
+        FramingCase{"HeadExactlyAtLimit", withHeader("X-Big: " + std::string(164, 'a')),
+                    ok("GET", "/", "", "", true)},
+        FramingCase{"HeadOneByteOverLimit", withHeader("X-Big: " + std::string(165, 'a')),
+                    failed(431, 201)},
+        FramingCase{"HeadersExactlyAtCount", kGet + "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n",
+                    ok("GET", "/", "", "", true)},
         FramingCase{"HeaderSectionTooLarge", withHeader("X-Big: " + std::string(180, 'a')),
                     failed(431, 201)},
         FramingCase{"TooManyHeaders", kGet + "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\nF: 6\r\n\r\n",
