@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "service/api/log_text.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -34,6 +35,12 @@ constexpr char kUsage[] =
     "               keyportd in-process on a fresh state dir: /healthz, encrypt-data,\n"
     "               sign, get-parameters-for-import and import-key-material over HTTP,\n"
     "               beside the raw token rates of the same run\n"
+    "  bench hostile --config FILE [--region R] [--idle N] [--trickle N] [--seconds S]\n"
+    "               [--keep-state]\n"
+    "               keyportd in-process: N idle and N header-trickling connections from\n"
+    "               127.0.0.1 while a client on 127.0.0.2 measures /healthz and\n"
+    "               encrypt-data; then threads, fds and RSS against before (exit 1 when\n"
+    "               a target is missed)\n"
     "  wrap         --public-key B64|FILE --algorithm RSAES_OAEP_SHA_1|RSAES_OAEP_SHA_256\n"
     "               (--material FILE | --private-key PEM_FILE) [--key-id ID]\n"
     "               [--import-token T]\n"
@@ -66,6 +73,7 @@ int main(int argc, char** argv) {
         if (cmd == "token status") return tokenStatus(rest);
         if (cmd == "bench hsm") return benchHsm(rest);
         if (cmd == "bench http") return benchHttp(rest);
+        if (cmd == "bench hostile") return benchHostile(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
         if (cmd == "tls init") return tlsInit(rest);
         const Argv tail(args.begin() + 1, args.end());
@@ -76,7 +84,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "keyport: %s\n%s", e.what(), kUsage);
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "keyport: %s\n", e.what());
+        // The message may quote a server's answer: escaped, so it cannot drive the terminal.
+        std::fprintf(stderr, "keyport: %s\n", keyport::api::printable(e.what(), 2048).c_str());
         return 1;
     }
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "service/api/error_text.h"
+#include "service/api/front/status_text.h"
 #include "service/api/json.h"
 
 namespace keyport::api::exoscale {
@@ -239,12 +240,23 @@ std::string_view operationReason(ErrorCode failure) {
 
 Response transportProblem(int status, const std::string& message) {
     switch (status) {
+        // "Bad Request: an invalid request body or path parameter", as problem(Error) says.
+        case 400:
+            return problem(400, "Bad Request", message);
         case 404:
             return problem(404, "Not Found", message);
         case 405:
             return problem(405, "Method Not Allowed", message);
         case 413:
             return problem(413, "Payload Too Large", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 503:
+        case 505:
+            return problem(status, std::string(front::reasonPhrase(status)), message);
         default:
             return problem(500, "Internal Server Error", "internal error");
     }

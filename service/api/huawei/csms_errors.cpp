@@ -124,12 +124,24 @@ Response csmsAuthError(const AuthError& e) {
 
 Response csmsTransportError(int status, const std::string& message) {
     switch (status) {
+        // api-dew ErrorCode: CSMS.0003 "The request is invalid. Enter a valid URL."
+        case 400:
+            return csmsError(400, "CSMS.0003", message);
         case 404:
             return csmsError(404, "CSMS.0005", message);
         case 405:
             return csmsError(405, "CSMS.0003", message);
         case 413:
             return csmsError(413, "CSMS.0004", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 505:
+            return csmsError(status, "CSMS.0003", message);
+        case 503:
+            return csmsError(503, "CSMS.0001", message);
         default:
             return csmsError(500, "CSMS.0001", "internal error");
     }

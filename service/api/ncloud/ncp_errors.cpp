@@ -155,11 +155,22 @@ Response ncpAuthError(const AuthError& e) {
 
 Response ncpTransportError(int status, const std::string& message) {
     switch (status) {
+        case 400:
+            return ncpError(400, "INVALID_REQUEST", message + " (Invalid request)");
         case 404:
             return ncpError(404, "NOT_FOUND", message);
         case 405:
         case 413:
             return ncpError(status, "INVALID_REQUEST", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 505:
+            return ncpError(status, "INVALID_REQUEST", message);
+        case 503:
+            return ncpError(503, "SERVICE_UNAVAILABLE", message);
         default:
             return ncpError(500, "INTERNAL_SERVER_ERROR", "Server internal error");
     }
