@@ -317,10 +317,10 @@ int tlsInit(const Argv& argv) {
     std::printf("  --define server.tls.cert_file=%sserver.crt\n", d.c_str());
     std::printf("  --define server.tls.key_file=%sserver.key\n", d.c_str());
     if (withClient) {
+        std::printf("  --define server.tls.client_ca_file=%sca.crt\n", d.c_str());
         std::printf(
-            "  --define server.tls.client_ca_file=%sca.crt   (mutual TLS: every client "
-            "then needs a certificate from this CA)\n",
-            d.c_str());
+            "  (the last turns on mutual TLS: every client then needs a certificate "
+            "from this CA)\n");
     }
     std::printf("\nthen:\n  curl --cacert %sca.crt %s\n", d.c_str(), url.c_str());
     if (withClient) {
