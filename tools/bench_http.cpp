@@ -5,6 +5,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -153,6 +155,16 @@ const bench::Result* find(const std::vector<bench::Result>& rs, const std::strin
 void verdict(const char* what, double value, double target, const char* against) {
     std::printf("  %-46s %9.1f/s  target %9.1f/s (%s)  %s\n", what, value, target, against,
                 value >= target ? "met" : "MISSED");
+}
+
+// User and system CPU time of this process so far.
+double processCpuMicros() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const auto us = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
+    };
+    return us(u.ru_utime) + us(u.ru_stime);
 }
 
 // A figure against a figure of the same run: the ratio and the target ratio.
@@ -328,8 +340,14 @@ int benchHttp(const Argv& argv) {
 
         auto measure = [&](const std::string& name, unsigned threads,
                            const bench::WorkerFactory& make) {
+            const double cpu0 = processCpuMicros();
             all.push_back(bench::run(name, threads, seconds, make));
+            const double cpu = processCpuMicros() - cpu0;
             bench::print(all.back());
+            // CPU per operation (server and client, one process): steadier than the rate when
+            // the cores are shared with other work.
+            if (all.back().ops > 0)
+                std::printf("%35s cpu %.1f us/op\n", "", cpu / static_cast<double>(all.back().ops));
             if (all.back().errors > 0) rc = 1;
         };
 
