@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <ostream>
 #include <sstream>
@@ -186,10 +187,14 @@ class FastStringifier {
 
     // Printable ASCII other than '"' and '\\' (0x7f included) is the text Poco writes as is.
     static bool plain(std::string_view s) {
-        return std::all_of(s.begin(), s.end(), [](char ch) {
-            const auto c = static_cast<unsigned char>(ch);
-            return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-        });
+        static constexpr auto kPlain = [] {
+            std::array<bool, 256> t{};
+            for (unsigned c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+            return t;
+        }();
+        bool all = true;
+        for (const char ch : s) all &= kPlain[static_cast<unsigned char>(ch)];
+        return all;
     }
 
     void string(const std::string& s) {
