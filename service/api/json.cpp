@@ -14,6 +14,7 @@
 #include <streambuf>
 
 #include "service/api/json_fast_parse.h"
+#include "service/api/json_screen.h"
 #include "service/core/base/errors.h"
 
 namespace keyport::api {
@@ -62,6 +63,7 @@ class WipingStringBuf : public std::streambuf {
 }  // namespace
 
 JsonBody JsonBody::parse(const std::string& body) {
+    screenJson(body);  // depth and out-of-range numbers, whatever parser follows
     // Most bodies are in the fast parser's subset; it builds the tree Poco's parser would.
     if (auto fast = fastParseObject(body)) return JsonBody(std::move(fast));
     Poco::JSON::Parser parser;

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "service/api/json.h"
+#include "service/api/request_target.h"
 
 namespace keyport::api {
 
@@ -79,6 +80,11 @@ std::map<std::string, std::string> captures(const std::vector<std::string>& patt
 }  // namespace
 
 Response Router::dispatch(Request& req) const {
+    // Before any route: no decoder, signature check or query reader further in meets a
+    // malformed escape or a control byte (each dialect answers its own 400).
+    if (auto problem = requestTargetProblem(req.path, req.query)) {
+        return error(req.path, 400, *problem);
+    }
     const auto segments = splitPath(req.path);
     bool pathKnown = false;
     for (const Route& r : routes_) {
@@ -95,6 +101,16 @@ Response Router::dispatch(Request& req) const {
                      "method " + printableMethod(req.method) + " is not allowed here");
     }
     return error(req.path, 404, "no such API");
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routeTemplates() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Route& r : routes_) {
+        std::string path;
+        for (const auto& s : r.segments) path += "/" + s;
+        out.emplace_back(r.method, path.empty() ? "/" : path);
+    }
+    return out;
 }
 
 Response Router::error(std::string_view path, int status, const std::string& message) const {

@@ -47,8 +47,8 @@ class RequestParser {
     // True once any byte of the current request was read (the header deadline runs).
     bool started() const;
 
-    Request& request();      // valid when Complete
-    int errorStatus() const;  // 400, 411, 413, 414, 431, 501, 505 when Failed
+    Request& request();                       // valid when Complete
+    int errorStatus() const;                  // 400, 411, 413, 414, 431, 501, 505 when Failed
     const std::string& errorMessage() const;  // for the client; never echoes input bytes
 
     // Ready for the next request on the same connection; wipes the previous body.
