@@ -292,7 +292,8 @@ void benchRotation(const Target& t, const std::vector<bench::Result>& raw, doubl
 int benchHttp(const Argv& argv) {
     const Args args(argv, {"config", "define", "region", "seconds", "only"}, {"keep-state"});
     const double seconds = static_cast<double>(args.number("seconds", 2, 1, 3600));
-    // --only healthz,encrypt,sign,params,csms,import,rotation,replication (default: all), so
+    // --only healthz,encrypt,sign,params,csms,import,dispatch,rotation,replication,raw
+    // (default: all), so
     // one figure can be profiled on its own.
     const std::string only = args.get("only", "");
     const auto selected = [&only](const std::string& what) {
@@ -333,7 +334,7 @@ int benchHttp(const Argv& argv) {
         // The raw token rates are the import and rotation yardsticks; a run of other figures
         // alone skips them (so that a profile of those figures holds nothing else).
         std::vector<bench::Result> raw;
-        if (selected("raw") || selected("import") || selected("rotation")) {
+        if (selected("raw") || selected("import") || selected("rotation") || selected("dispatch")) {
             std::printf("-- raw token, 2 threads (the yardstick) --\n");
             raw = runHsmBench(services.regions->token(region), 2, seconds, true);
         }
@@ -414,6 +415,47 @@ int benchHttp(const Argv& argv) {
                     secretOp("POST", secretPath + "/bench-secret/versions"));
             measure("csms get-version latest 1 KiB", 16,
                     secretOp("GET", secretPath + "/bench-secret/versions/latest"));
+        }
+
+        // The request path below the HTTP engine: Router::dispatch on a parsed request, as the
+        // engine hands it over (auth, JSON, key lookup, token, response body), beside the raw
+        // token doing the same operation on as many threads.
+        if (selected("dispatch")) {
+            api::Router router;
+            api::Authenticator auth(*services.tenancy);
+            api::Idempotency idempotency(*services.db);
+            api::addAllRoutes(router, services, auth, idempotency);
+            const auto direct = [&](const std::string& action,
+                                    const std::string& body) -> bench::WorkerFactory {
+                return [&router, &t, action, body](unsigned) -> bench::Operation {
+                    return [&router, &t, action, body] {
+                        api::Request req;
+                        req.method = "POST";
+                        req.path = t.path(action);
+                        req.headers = {{"Host", "127.0.0.1"},
+                                       {"Content-Type", "application/json"},
+                                       {"X-Auth-Token", t.token}};
+                        req.body = body;
+                        const api::Response res = router.dispatch(req);
+                        if (res.status != 200)
+                            throw std::runtime_error(action + ": " + std::to_string(res.status));
+                    };
+                };
+            };
+            std::printf("\n-- Router::dispatch without HTTP, 2 threads, beside the raw token --\n");
+            bench::printHeader();
+            measure("dispatch encrypt-data 1 KiB", 2, direct("encrypt-data", encryptBody));
+            measure("dispatch sign ecdsa-p256", 2, direct("sign", signBody));
+            const auto* gcm = find(raw, "aes-256-gcm encrypt 1 KiB");
+            const auto* ecdsa = find(raw, "ecdsa-p256 sign");
+            const auto* de = find(all, "dispatch encrypt-data 1 KiB");
+            const auto* ds = find(all, "dispatch sign ecdsa-p256");
+            if (gcm && de)
+                std::printf("  dispatch encrypt-data / raw aes-256-gcm 1 KiB: %.2fx\n",
+                            de->opsPerSecond / gcm->opsPerSecond);
+            if (ecdsa && ds)
+                std::printf("  dispatch sign / raw ecdsa-p256 sign: %.2fx\n",
+                            ds->opsPerSecond / ecdsa->opsPerSecond);
         }
 
         const bench::Result* oaep = find(raw, "rsa-2048 oaep-sha1 unwrap");
