@@ -61,10 +61,10 @@ void screenJson(std::string_view body) {
         const char c = body[i];
         if (c == '"') {
             const std::size_t start = ++i;
-            while (i < body.size()) {
-                i = body.find_first_of("\"\\", i);
-                if (i == std::string_view::npos || body[i] == '"') break;
-                i += 2;  // an escape: the next character cannot close the string
+            // A plain loop: find_first_of with a set calls memchr once per byte of the body
+            // (an eighth of an encrypt-data dispatch on a 1 KiB plain_text).
+            while (i < body.size() && body[i] != '"') {
+                i += body[i] == '\\' ? 2 : 1;  // an escape: the next character cannot close it
             }
             if (i >= body.size()) return;  // unterminated: the parser says so
             lastString = body.substr(start, i - start);
