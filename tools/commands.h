@@ -16,5 +16,7 @@ int credentialsAdd(const Argv& args);
 int wrapMaterial(const Argv& args);
 int importKey(const Argv& args);
 int benchHttp(const Argv& args);
+int benchHostile(const Argv& args);
+int tlsInit(const Argv& args);
 
 }  // namespace keyport::cli

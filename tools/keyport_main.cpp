@@ -25,12 +25,22 @@ constexpr char kUsage[] =
     "               register project P of domain D in region R (if new) and issue a\n"
     "               credential; prints it once as JSON (x_auth_token, access_key,\n"
     "               secret_key)\n"
+    "  tls init     --config FILE [--define key=value ...] [--host NAME ...]\n"
+    "               [--client NAME] [--force]\n"
+    "               make a lab CA and keyportd's certificate (and with --client one for\n"
+    "               mutual TLS) under <state_dir>/tls; prints the --define lines for them\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
     "               raw token rates, the yardstick for the other benchmarks\n"
     "  bench http   --config FILE [--region R] [--seconds S] [--keep-state]\n"
     "               keyportd in-process on a fresh state dir: /healthz, encrypt-data,\n"
     "               sign, get-parameters-for-import and import-key-material over HTTP,\n"
     "               beside the raw token rates of the same run\n"
+    "  bench hostile --config FILE [--region R] [--idle N] [--trickle N] [--seconds S]\n"
+    "               [--keep-state]\n"
+    "               keyportd in-process: N idle and N header-trickling connections from\n"
+    "               127.0.0.1 while a client on 127.0.0.2 measures /healthz and\n"
+    "               encrypt-data; then threads, fds and RSS against before (exit 1 when\n"
+    "               a target is missed)\n"
     "  wrap         --public-key B64|FILE --algorithm RSAES_OAEP_SHA_1|RSAES_OAEP_SHA_256\n"
     "               (--material FILE | --private-key PEM_FILE) [--key-id ID]\n"
     "               [--import-token T]\n"
@@ -63,7 +73,9 @@ int main(int argc, char** argv) {
         if (cmd == "token status") return tokenStatus(rest);
         if (cmd == "bench hsm") return benchHsm(rest);
         if (cmd == "bench http") return benchHttp(rest);
+        if (cmd == "bench hostile") return benchHostile(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
+        if (cmd == "tls init") return tlsInit(rest);
         const Argv tail(args.begin() + 1, args.end());
         if (args[0] == "wrap") return wrapMaterial(tail);
         if (args[0] == "import") return importKey(tail);

@@ -1,35 +1,33 @@
-// HttpServer: Poco's HTTP server in front of a Router — reads each request with a body
-// cap (413 before reading an oversized body), turns it into a Request, and never lets an
-// exception escape as anything but a dialect-shaped 500.
+// HttpServer: keyportd's front door in front of a Router — an event-driven HTTP/1.1 server
+// (service/api/front/) on which only complete requests cost a worker thread, with strict
+// framing, deadlines and connection caps from server.*, and TLS when server.tls.* is set.
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include "service/api/router.h"
 #include "service/core/base/config.h"
 
-namespace Poco::Net {
-class HTTPServer;
-}
-namespace Poco {
-class ThreadPool;
-}
-
 namespace keyport::api {
+
+namespace front {
+class EventLoop;
+class TlsContext;
+}  // namespace front
 
 class HttpServer {
   public:
+    // Binds the listening socket and loads the TLS files (either failing throws here).
     HttpServer(const ServerConfig& config, const Router& router);
     ~HttpServer();
 
     void start();
-    void stop();
+    void stop();            // stops accepting, finishes requests in flight, joins
     unsigned port() const;  // the bound port (useful with port 0)
 
   private:
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<front::TlsContext> tls_;
+    std::unique_ptr<front::EventLoop> loop_;
 };
 
 }  // namespace keyport::api

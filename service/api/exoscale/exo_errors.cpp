@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "service/api/error_text.h"
+#include "service/api/front/status_text.h"
 #include "service/api/json.h"
 
 namespace keyport::api::exoscale {
@@ -248,6 +249,14 @@ Response transportProblem(int status, const std::string& message) {
             return problem(405, "Method Not Allowed", message);
         case 413:
             return problem(413, "Payload Too Large", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 503:
+        case 505:
+            return problem(status, std::string(front::reasonPhrase(status)), message);
         default:
             return problem(500, "Internal Server Error", "internal error");
     }

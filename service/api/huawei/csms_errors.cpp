@@ -133,6 +133,15 @@ Response csmsTransportError(int status, const std::string& message) {
             return csmsError(405, "CSMS.0003", message);
         case 413:
             return csmsError(413, "CSMS.0004", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 505:
+            return csmsError(status, "CSMS.0003", message);
+        case 503:
+            return csmsError(503, "CSMS.0001", message);
         default:
             return csmsError(500, "CSMS.0001", "internal error");
     }

@@ -222,6 +222,15 @@ Response kmsTransportError(int status, const std::string& message) {
             return kmsError(status, "KMS.0201", message);
         case 413:
             return kmsError(413, "KMS.0203", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 505:
+            return kmsError(status, "KMS.0201", message);
+        case 503:
+            return kmsError(503, "KMS.0101", message);
         default:
             return kmsError(500, "KMS.0101", "internal error");
     }

@@ -162,6 +162,15 @@ Response ncpTransportError(int status, const std::string& message) {
         case 405:
         case 413:
             return ncpError(status, "INVALID_REQUEST", message);
+        // The front door's framing refusals (411, 414, 431, 501, 505) and a full queue (503).
+        case 411:
+        case 414:
+        case 431:
+        case 501:
+        case 505:
+            return ncpError(status, "INVALID_REQUEST", message);
+        case 503:
+            return ncpError(503, "SERVICE_UNAVAILABLE", message);
         default:
             return ncpError(500, "INTERNAL_SERVER_ERROR", "Server internal error");
     }
