@@ -9,6 +9,7 @@
 
 #include "service/api/json.h"
 #include "service/api/json_fast_parse.h"
+#include "service/api/json_screen.h"
 #include "service/core/base/errors.h"
 
 namespace keyport::api {
@@ -205,6 +206,24 @@ TEST(JsonFastParse, JsonBodyReadsFastParsedFields) {
     EXPECT_FALSE(b.has("z"));
     EXPECT_EQ(b.object("o")->getValue<std::string>("k"), "v");
     EXPECT_THROW(b.optInteger("s", 0, 1), keyport::Error);
+}
+
+}  // namespace
+}  // namespace keyport::api
+
+namespace keyport::api {
+namespace {
+
+// screenJson's string skipping (memchr for the quote, then for a backslash before it):
+// escaped backslashes and quotes end or continue a string where JSON says.
+TEST(JsonScreenStrings, EscapesEndStringsWhereJsonSays) {
+    EXPECT_THROW(screenJson(R"({"a":"x\\","n":1e400})"), keyport::Error);  // \\ then the end
+    EXPECT_NO_THROW(screenJson(R"({"a":"x\\\"1e400"})"));                  // \\ \" : 1e400 is text
+    EXPECT_NO_THROW(screenJson(R"({"a":"\"\"\"","b":1})"));
+    EXPECT_THROW(screenJson(R"({"a":"\"","b":[1e999]})"), keyport::Error);
+    EXPECT_NO_THROW(screenJson("{\"a\":\"x\\"));  // unterminated: the parser says so
+    EXPECT_NO_THROW(screenJson("{\"a\":\"x\\\""));
+    EXPECT_NO_THROW(screenJson(std::string("{\"a\":\"") + std::string(5000, 'k') + "\"}"));
 }
 
 }  // namespace
