@@ -7,11 +7,13 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <ostream>
 #include <sstream>
 #include <streambuf>
 
+#include "service/api/json_fast_parse.h"
 #include "service/api/json_screen.h"
 #include "service/core/base/errors.h"
 
@@ -62,6 +64,8 @@ class WipingStringBuf : public std::streambuf {
 
 JsonBody JsonBody::parse(const std::string& body) {
     screenJson(body);  // depth and out-of-range numbers, whatever parser follows
+    // Most bodies are in the fast parser's subset; it builds the tree Poco's parser would.
+    if (auto fast = fastParseObject(body)) return JsonBody(std::move(fast));
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var v;
     try {
@@ -145,10 +149,108 @@ Poco::JSON::Object::Ptr object() {
     return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 }
 
+namespace {
+
+// Poco's Stringifier writes a string one character at a time through std::ostream::write
+// (a sentry per byte): a third of an encrypt-data request went there. This writer emits
+// the same text (tests/parsers/json_stringify_test.cpp compares it with Poco's) straight
+// into the response buffer; a string with a byte it would escape or a non-ASCII byte, and
+// any value other than objects, arrays, strings, booleans, integers and null, are left to
+// Poco's own formatter so that their text stays exactly Poco's.
+class FastStringifier {
+  public:
+    FastStringifier(WipingStringBuf& buf, std::ostream& out) : buf_(buf), out_(out) {}
+
+    void object(const Poco::JSON::Object& o) {
+        put('{');
+        bool first = true;
+        for (const std::string& name : o.getNames()) {
+            if (!first) put(',');
+            first = false;
+            string(name);
+            put(':');
+            value(o.get(name));
+        }
+        put('}');
+    }
+
+    void array(const Poco::JSON::Array& a) {
+        put('[');
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (i > 0) put(',');
+            value(a.get(static_cast<unsigned>(i)));
+        }
+        put(']');
+    }
+
+  private:
+    void put(char c) { buf_.sputc(c); }
+    void put(std::string_view s) { buf_.sputn(s.data(), static_cast<std::streamsize>(s.size())); }
+
+    // Printable ASCII other than '"' and '\\' (0x7f included) is the text Poco writes as is.
+    static bool plain(std::string_view s) {
+        static constexpr auto kPlain = [] {
+            std::array<bool, 256> t{};
+            for (unsigned c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+            return t;
+        }();
+        bool all = true;
+        for (const char ch : s) all &= kPlain[static_cast<unsigned char>(ch)];
+        return all;
+    }
+
+    void string(const std::string& s) {
+        if (plain(s)) {
+            put('"');
+            put(s);
+            put('"');
+        } else {
+            Poco::JSON::Stringifier::formatString(s, out_);
+        }
+    }
+
+    void value(const Poco::Dynamic::Var& v) {
+        const std::type_info& t = v.type();
+        if (v.isEmpty()) {
+            put("null");
+        } else if (t == typeid(std::string)) {
+            string(v.extract<std::string>());
+        } else if (t == typeid(Poco::JSON::Object::Ptr) &&
+                   !v.extract<Poco::JSON::Object::Ptr>().isNull()) {
+            object(*v.extract<Poco::JSON::Object::Ptr>());
+        } else if (t == typeid(Poco::JSON::Array::Ptr) &&
+                   !v.extract<Poco::JSON::Array::Ptr>().isNull()) {
+            array(*v.extract<Poco::JSON::Array::Ptr>());
+        } else if (t == typeid(bool)) {
+            put(v.extract<bool>() ? "true" : "false");
+        } else if (t == typeid(int) || t == typeid(long) || t == typeid(long long) ||
+                   t == typeid(std::int64_t)) {
+            number(v.convert<std::int64_t>());
+        } else if (t == typeid(unsigned) || t == typeid(unsigned long) ||
+                   t == typeid(unsigned long long) || t == typeid(std::uint64_t)) {
+            number(v.convert<std::uint64_t>());
+        } else {
+            Poco::JSON::Stringifier::stringify(v, out_);
+        }
+    }
+
+    template <typename N>
+    void number(N n) {
+        char digits[24];
+        const auto r = std::to_chars(digits, digits + sizeof digits, n);
+        put(std::string_view(digits, static_cast<std::size_t>(r.ptr - digits)));
+    }
+
+    WipingStringBuf& buf_;
+    std::ostream& out_;  // over buf_, for Poco's formatter
+};
+
+}  // namespace
+
 std::string stringify(const Poco::JSON::Object::Ptr& o) {
     WipingStringBuf buf(1024);
     std::ostream s(&buf);
-    o->stringify(s);
+    FastStringifier(buf, s).object(*o);
     return buf.take();
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "service/core/base/errors.h"
@@ -61,10 +62,20 @@ void screenJson(std::string_view body) {
         const char c = body[i];
         if (c == '"') {
             const std::size_t start = ++i;
+            // The closing quote by memchr, then a backslash before it (an escape: the next
+            // character cannot close the string). find_first_of with a set ran memchr once
+            // per byte: an eighth of an encrypt-data dispatch on a 1 KiB plain_text.
             while (i < body.size()) {
-                i = body.find_first_of("\"\\", i);
-                if (i == std::string_view::npos || body[i] == '"') break;
-                i += 2;  // an escape: the next character cannot close the string
+                const char* base = body.data();
+                const auto* quote =
+                    static_cast<const char*>(std::memchr(base + i, '"', body.size() - i));
+                const std::size_t q = quote ? static_cast<std::size_t>(quote - base) : body.size();
+                const auto* escape = static_cast<const char*>(std::memchr(base + i, '\\', q - i));
+                if (escape == nullptr) {
+                    i = q;
+                    break;
+                }
+                i = static_cast<std::size_t>(escape - base) + 2;
             }
             if (i >= body.size()) return;  // unterminated: the parser says so
             lastString = body.substr(start, i - start);

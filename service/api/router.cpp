@@ -52,20 +52,29 @@ std::string printableMethod(std::string_view method) {
     return out;
 }
 
-bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
-             std::map<std::string, std::string>& params) {
+bool isCapture(const std::string& p) {
+    return p.size() > 2 && p.front() == '{' && p.back() == '}';
+}
+
+// A route is chosen on its literal segments alone and only then are its captures taken:
+// dispatch tries many routes per request, and captures taken for a route that then fails
+// are map nodes and strings allocated for nothing.
+bool literalsMatch(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
     if (pattern.size() != path.size()) return false;
-    std::map<std::string, std::string> captured;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (!isCapture(pattern[i]) && pattern[i] != path[i]) return false;
+    }
+    return true;
+}
+
+std::map<std::string, std::string> captures(const std::vector<std::string>& pattern,
+                                            const std::vector<std::string>& path) {
+    std::map<std::string, std::string> out;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         const std::string& p = pattern[i];
-        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-            captured[p.substr(1, p.size() - 2)] = path[i];
-        } else if (p != path[i]) {
-            return false;
-        }
+        if (isCapture(p)) out[p.substr(1, p.size() - 2)] = path[i];
     }
-    params = std::move(captured);
-    return true;
+    return out;
 }
 
 }  // namespace
@@ -79,13 +88,12 @@ Response Router::dispatch(Request& req) const {
     const auto segments = splitPath(req.path);
     bool pathKnown = false;
     for (const Route& r : routes_) {
-        std::map<std::string, std::string> params;
-        if (!matches(r.segments, segments, params)) continue;
+        if (!literalsMatch(r.segments, segments)) continue;
         if (r.method != req.method) {
             pathKnown = true;
             continue;
         }
-        req.params = std::move(params);
+        req.params = captures(r.segments, segments);
         return r.handler(req);
     }
     if (pathKnown) {
