@@ -337,6 +337,15 @@ TEST(FrontDoor, StatusLinesCarryTheirReasonPhrase) {
     EXPECT_EQ(api::front::reasonPhrase(404), "Not Found");
 }
 
+TEST(FrontDoor, ExpectContinueGets100BeforeTheBody) {
+    Raw r(strictServer().port());
+    r.send(
+        "POST /healthz HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    EXPECT_EQ(r.readResponse(milliseconds(10000)), "HTTP/1.1 100 Continue\r\n\r\n");
+    r.send("{}");
+    EXPECT_EQ(statusLine(r.readResponse(milliseconds(10000))), "HTTP/1.1 405 Method Not Allowed");
+}
+
 TEST(FrontDoor, PipelinedRequestsAreAnsweredInOrder) {
     Raw r(strictServer().port());
     r.send(
