@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "service/api/log_text.h"
+
 namespace keyport::bench {
 namespace {
 
@@ -87,7 +89,7 @@ void print(const Result& r) {
                 static_cast<unsigned long long>(r.ops), r.opsPerSecond, r.p50Micros, r.p99Micros);
     if (r.errors > 0) {
         std::printf("  !! %llu errors, first: %s\n", static_cast<unsigned long long>(r.errors),
-                    r.firstError.c_str());
+                    api::printable(r.firstError).c_str());
     }
     std::fflush(stdout);
 }

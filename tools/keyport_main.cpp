@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "service/api/log_text.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "keyport: %s\n%s", e.what(), kUsage);
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "keyport: %s\n", e.what());
+        // The message may quote a server's answer: escaped, so it cannot drive the terminal.
+        std::fprintf(stderr, "keyport: %s\n", keyport::api::printable(e.what(), 2048).c_str());
         return 1;
     }
 }

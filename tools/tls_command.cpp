@@ -280,7 +280,9 @@ int tlsInit(const Argv& argv) {
         files.push_back({"client.crt", pem(cert.get()), 0644});
         files.push_back({"client.key", pem(clientKey.get()), 0600});
     }
-    // Keys first: a certificate is never on disk without the key that goes with it.
+    // Keys first: a certificate never sits on disk without its key. During a --force run a
+    // new key can meet the old certificate for a moment; keyportd's key check refuses that
+    // pair rather than serving it.
     for (auto& f : files)
         if (f.mode == 0600) writeAtomically(dir / f.name, f.data, f.mode);
     for (auto& f : files)
@@ -315,10 +317,10 @@ int tlsInit(const Argv& argv) {
     std::printf("  --define server.tls.cert_file=%sserver.crt\n", d.c_str());
     std::printf("  --define server.tls.key_file=%sserver.key\n", d.c_str());
     if (withClient) {
+        std::printf("  --define server.tls.client_ca_file=%sca.crt\n", d.c_str());
         std::printf(
-            "  --define server.tls.client_ca_file=%sca.crt   (mutual TLS: every client "
-            "then needs a certificate from this CA)\n",
-            d.c_str());
+            "  (the last turns on mutual TLS: every client then needs a certificate "
+            "from this CA)\n");
     }
     std::printf("\nthen:\n  curl --cacert %sca.crt %s\n", d.c_str(), url.c_str());
     if (withClient) {

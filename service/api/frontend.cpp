@@ -7,16 +7,22 @@
 #include "service/api/ncloud/ncp_api.h"
 
 namespace keyport::api {
-namespace {
 
-Router& withRoutes(Router& router, Services& services, Authenticator& auth,
-                   Idempotency& idempotency) {
+void addAllRoutes(Router& router, Services& services, Authenticator& auth,
+                  Idempotency& idempotency) {
     addHealthRoutes(router, services);
     // Exoscale first: its /v2/kms-key paths must not fall to the Huawei /v2/ dialect.
     exoscale::addExoscaleRoutes(router, services, auth);
     ncloud::addNcloudRoutes(router, services, auth);
     huawei::addKmsRoutes(router, services, auth, idempotency);
     huawei::addCsmsRoutes(router, services, auth);
+}
+
+namespace {
+
+Router& withRoutes(Router& router, Services& services, Authenticator& auth,
+                   Idempotency& idempotency) {
+    addAllRoutes(router, services, auth, idempotency);
     return router;
 }
 

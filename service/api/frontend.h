@@ -12,6 +12,11 @@
 
 namespace keyport::api {
 
+// Every dialect's routes on `router`: what Frontend serves, and what route sweeps in the
+// tests enumerate (Router::routeTemplates).
+void addAllRoutes(Router& router, Services& services, Authenticator& auth,
+                  Idempotency& idempotency);
+
 class Frontend {
   public:
     // Builds the routes and binds the listening socket (a port in use throws here, before

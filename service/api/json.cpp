@@ -12,6 +12,7 @@
 #include <sstream>
 #include <streambuf>
 
+#include "service/api/json_screen.h"
 #include "service/core/base/errors.h"
 
 namespace keyport::api {
@@ -60,6 +61,7 @@ class WipingStringBuf : public std::streambuf {
 }  // namespace
 
 JsonBody JsonBody::parse(const std::string& body) {
+    screenJson(body);  // depth and out-of-range numbers, whatever parser follows
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var v;
     try {

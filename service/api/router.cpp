@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "service/api/json.h"
+#include "service/api/request_target.h"
 
 namespace keyport::api {
 
@@ -70,6 +71,11 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 }  // namespace
 
 Response Router::dispatch(Request& req) const {
+    // Before any route: no decoder, signature check or query reader further in meets a
+    // malformed escape or a control byte (each dialect answers its own 400).
+    if (auto problem = requestTargetProblem(req.path, req.query)) {
+        return error(req.path, 400, *problem);
+    }
     const auto segments = splitPath(req.path);
     bool pathKnown = false;
     for (const Route& r : routes_) {
@@ -87,6 +93,16 @@ Response Router::dispatch(Request& req) const {
                      "method " + printableMethod(req.method) + " is not allowed here");
     }
     return error(req.path, 404, "no such API");
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routeTemplates() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Route& r : routes_) {
+        std::string path;
+        for (const auto& s : r.segments) path += "/" + s;
+        out.emplace_back(r.method, path.empty() ? "/" : path);
+    }
+    return out;
 }
 
 Response Router::error(std::string_view path, int status, const std::string& message) const {

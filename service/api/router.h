@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "service/api/http.h"
@@ -26,6 +27,9 @@ class Router {
     // shape.
     Response dispatch(Request& req) const;
     Response error(std::string_view path, int status, const std::string& message) const;
+    // Every registered (method, path template), in registration order: for tests that sweep
+    // all routes.
+    std::vector<std::pair<std::string, std::string>> routeTemplates() const;
 
   private:
     struct Route {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "service/api/log_text.h"
+
 namespace keyport {
 
 ExpirySweeper::ExpirySweeper(KeyService& keys, SecretService& secrets, KeyRotation& rotation)
@@ -25,12 +27,14 @@ void ExpirySweeper::loop() {
             keys_.expireDue();
             secrets_.purgeDue();
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "keyportd: expiry sweep failed: %s\n", e.what());
+            std::fprintf(stderr, "keyportd: expiry sweep failed: %s\n",
+                         api::printable(e.what()).c_str());
         }
         try {
             rotation_.rotateDue();
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "keyportd: rotation sweep failed: %s\n", e.what());
+            std::fprintf(stderr, "keyportd: rotation sweep failed: %s\n",
+                         api::printable(e.what()).c_str());
         }
         lock.lock();
         // Once a second: cheap (one indexed query) and bounds the blob's lifetime after

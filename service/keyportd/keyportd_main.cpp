@@ -71,6 +71,9 @@ class Keyportd : public Poco::Util::ServerApplication {
         }
         try {
             return serve(std::move(*config));
+        } catch (const keyport::ConfigError& e) {
+            // Config read at start-up rather than by Config::load (server.tls.* files).
+            return fail(EXIT_CONFIG, e.what());
         } catch (const Poco::Exception& e) {
             return fail(EXIT_SOFTWARE,
                         e.displayText());  // e.g. "Net Exception: Address already in use"

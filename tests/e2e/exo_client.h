@@ -54,7 +54,7 @@ inline ExoResult exoCall(unsigned port, const std::string& method, const std::st
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [n, v] : signedReq.headers) req.set(n, v);
     for (const auto& [n, v] : extra) req.set(n, v);
-    if (method == "POST") {
+    if (method == "POST" || method == "PUT" || method == "PATCH") {
         if (!body.empty()) req.setContentType("application/json");
         req.setContentLength(static_cast<std::streamsize>(body.size()));
     }

@@ -29,7 +29,7 @@ HttpResult httpRequest(unsigned port, const std::string& method, const std::stri
     session.setTimeout(Poco::Timespan(60, 0));
     Poco::Net::HTTPRequest req(method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [n, v] : headers) req.set(n, v);
-    if (!body.empty() || method == "POST") {
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
         req.setContentType("application/json");
         req.setContentLength(static_cast<std::streamsize>(body.size()));
     }

@@ -245,6 +245,25 @@ TEST(Https, OpensslSClientNegotiatesTls13AndOldOrWeakClientsAreRefused) {
         << tls12.out;
 }
 
+// A key file others can read stops start-up as a config error (exit 78) naming the key.
+TEST(Https, AKeyReadableByOthersStopsStartUp) {
+    tlsServer(false);
+    const fs::path loose = g_server->dir() / "loose.key";
+    fs::copy_file(g_tls / "server.key", loose, fs::copy_options::overwrite_existing);
+    fs::permissions(loose, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                               fs::perms::others_read);
+    g_server->stop();  // one keyportd at a time on this state dir
+    const Shell r =
+        shell(std::string(KEYPORTD_PATH) + " --config " + g_server->configFile().string() +
+              " --define server.tls.key_file=" + loose.string());
+    g_server->start();
+    EXPECT_EQ(r.exitCode, 78) << r.out;
+    EXPECT_NE(r.out.find("config key 'server.tls.key_file': " + loose.string() +
+                         " is accessible to group or others (mode 0644)"),
+              std::string::npos)
+        << r.out;
+}
+
 TEST(MutualTls, AClientCertificateIsRequiredAndItsSubjectLogged) {
     tlsServer(true);
     const Shell without = shell(curl("") + url());

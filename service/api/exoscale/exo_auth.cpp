@@ -1,12 +1,10 @@
 #include "service/api/exoscale/exo_auth.h"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <map>
 
 #include "service/api/client_hmac.h"
+#include "service/api/request_target.h"
 #include "service/core/base/encoding.h"
 
 namespace keyport::api::exoscale {
@@ -66,12 +64,10 @@ std::optional<Exo2Authorization> parseExo2(std::string_view header) {
 std::string exo2Message(const Request& req, const std::vector<std::string>& signedQueryArgs,
                         std::int64_t expires) {
     std::map<std::string, std::string> query;
-    try {
-        for (const auto& [k, v] : Poco::URI("/?" + req.query).getQueryParameters())
-            query.emplace(k, v);
-    } catch (const Poco::SyntaxException&) {  // e.g. "%zz": not a 500, a signature we cannot check
+    const auto pairs = queryParameters(req.query);
+    if (!pairs)  // e.g. "%zz" (the router refuses it first): a signature we cannot check
         throw AuthError(AuthFailure::Invalid, "the query string is not valid percent-encoding");
-    }
+    for (const auto& [k, v] : *pairs) query.emplace(k, v);
     std::vector<std::string> names = signedQueryArgs;
     std::sort(names.begin(), names.end());
     std::string values;

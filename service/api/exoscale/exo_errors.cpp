@@ -240,6 +240,9 @@ std::string_view operationReason(ErrorCode failure) {
 
 Response transportProblem(int status, const std::string& message) {
     switch (status) {
+        // "Bad Request: an invalid request body or path parameter", as problem(Error) says.
+        case 400:
+            return problem(400, "Bad Request", message);
         case 404:
             return problem(404, "Not Found", message);
         case 405:

@@ -251,10 +251,8 @@ void EventLoop::handleHandshake(Connection& c) {
     switch (c.transport->handshake()) {
         case Io::Ok:
             c.subject = c.transport->peerSubject();
-            // Mutual TLS: who connected is worth a line (the subject is the client's text).
-            if (!c.subject.empty()) {
-                std::fprintf(stderr, "keyportd: mTLS client %s\n", printable(c.subject).c_str());
-            }
+            // (the TLS transport logs the mutual-TLS subject once; the internal-error line
+            // names it too)
             c.phase = Connection::Phase::Reading;
             return handleReading(c);
         case Io::WantRead:

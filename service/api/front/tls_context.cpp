@@ -7,9 +7,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -87,6 +89,71 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const uns
     return SSL_TLSEXT_ERR_NOACK;
 }
 
+// The socket BIO for a session: OpenSSL's own BIO_s_socket writes with write(2), which
+// raises SIGPIPE (and by default kills keyportd) when a client has already gone, e.g. on
+// the alert that refuses its handshake. This one sends with MSG_NOSIGNAL and, like
+// BIO_s_socket, does not close the fd (the connection owns it).
+int sockWrite(BIO* bio, const char* buf, std::size_t len, std::size_t* done) {
+    BIO_clear_retry_flags(bio);
+    const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+    ssize_t n;
+    do {
+        n = ::send(fd, buf, len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);
+        *done = 0;
+        return 0;
+    }
+    *done = static_cast<std::size_t>(n);
+    return 1;
+}
+
+int sockRead(BIO* bio, char* buf, std::size_t len, std::size_t* done) {
+    BIO_clear_retry_flags(bio);
+    const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+    ssize_t n;
+    do {
+        n = ::recv(fd, buf, len, 0);
+    } while (n < 0 && errno == EINTR);
+    *done = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) BIO_set_retry_read(bio);
+    return n > 0 ? 1 : 0;  // 0 without a retry flag: end of stream or an error
+}
+
+long sockCtrl(BIO* bio, int cmd, long, void* ptr) {
+    switch (cmd) {
+        case BIO_CTRL_FLUSH:  // unbuffered: nothing to flush
+            return 1;
+        case BIO_C_GET_FD: {  // SSL_get_fd
+            const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+            if (ptr != nullptr) *static_cast<int*>(ptr) = fd;
+            return fd;
+        }
+        default:
+            return 0;
+    }
+}
+
+int sockCreate(BIO* bio) {
+    BIO_set_init(bio, 1);
+    return 1;
+}
+
+const BIO_METHOD* socketMethod() {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(
+            BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "keyport socket");
+        if (m == nullptr || BIO_meth_set_write_ex(m, sockWrite) != 1 ||
+            BIO_meth_set_read_ex(m, sockRead) != 1 || BIO_meth_set_ctrl(m, sockCtrl) != 1 ||
+            BIO_meth_set_create(m, sockCreate) != 1) {
+            throw std::runtime_error("TLS: BIO_meth_new failed (" + drainErrors() + ")");
+        }
+        return m;
+    }();
+    return method;
+}
+
 }  // namespace
 
 struct TlsContext::Impl {
@@ -114,10 +181,11 @@ TlsContext::TlsContext(const TlsConfig& config) : impl_(std::make_unique<Impl>()
     }
     // Server order decides; no compression (CRIME); no renegotiation of either side; an
     // EOF without close_notify is an ordinary close (HTTP framing, not the TLS close,
-    // tells a complete request, so truncation cannot pass as one).
+    // tells a complete request, so truncation cannot pass as one); decrypted records are
+    // wiped once read (request bodies carry secrets and data keys in plaintext).
     SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
                                  SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET |
-                                 SSL_OP_IGNORE_UNEXPECTED_EOF);
+                                 SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CLEANSE_PLAINTEXT);
     // No session resumption at all: no tickets (a ticket key that lives as long as the
     // process would undo forward secrecy for every session it ever sealed) and no
     // session cache (resumed sessions would also skip the client-certificate check's
@@ -132,8 +200,16 @@ TlsContext::TlsContext(const TlsConfig& config) : impl_(std::make_unique<Impl>()
 
     if (SSL_CTX_use_certificate_chain_file(ctx, config.certFile.c_str()) != 1)
         fail(kCert, "cannot load the certificate chain from " + config.certFile.string());
-    if (SSL_CTX_use_PrivateKey_file(ctx, config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
+    // SSL_CTX_use_PrivateKey_file already refuses a key that does not match the loaded
+    // certificate (X509_R_KEY_VALUES_MISMATCH); SSL_CTX_check_private_key is the catch-all.
+    if (SSL_CTX_use_PrivateKey_file(ctx, config.keyFile.c_str(), SSL_FILETYPE_PEM) != 1) {
+        const unsigned long e = ERR_peek_last_error();
+        if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) {
+            fail(kKey, config.keyFile.string() + " is not the key of server.tls.cert_file " +
+                           config.certFile.string());
+        }
         fail(kKey, "cannot load the private key from " + config.keyFile.string());
+    }
     if (SSL_CTX_check_private_key(ctx) != 1)
         fail(kKey, config.keyFile.string() + " is not the key of server.tls.cert_file " +
                        config.certFile.string());
@@ -156,10 +232,13 @@ TlsContext::~TlsContext() = default;
 std::unique_ptr<Transport> TlsContext::accept(int fd) const {
     ERR_clear_error();
     SSL* ssl = SSL_new(impl_->ctx);
-    if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {  // a socket BIO that does not close fd
+    BIO* bio = ssl ? BIO_new(socketMethod()) : nullptr;
+    if (bio == nullptr) {
         SSL_free(ssl);
-        throw std::runtime_error("TLS: SSL_new/SSL_set_fd failed (" + drainErrors() + ")");
+        throw std::runtime_error("TLS: SSL_new/BIO_new failed (" + drainErrors() + ")");
     }
+    BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));
+    SSL_set_bio(ssl, bio, bio);  // the session owns the BIO (one reference for both ends)
     SSL_set_accept_state(ssl);
     return tlsTransport(ssl);
 }

@@ -28,6 +28,7 @@ class TlsContext {
 
     // The log line for a mutual-TLS connection once its handshake is done:
     // "keyportd: mTLS client <printable(subject)>", or empty without a client certificate.
+    // The TLS transport writes it to stderr itself when its handshake completes.
     static std::string describePeer(const Transport& transport);
 
   private:

@@ -1,7 +1,5 @@
 #include "service/api/huawei/csms_api.h"
 
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <charconv>
 #include <climits>
@@ -11,6 +9,7 @@
 #include "service/api/huawei/csms_errors.h"
 #include "service/api/huawei/kms_auth.h"
 #include "service/api/json.h"
+#include "service/api/request_target.h"
 #include "service/core/base/encoding.h"
 #include "service/core/secrets/secret_password.h"
 
@@ -280,7 +279,9 @@ struct Paging {
 
 Paging paging(const Request& req) {
     Paging p;
-    for (const auto& [k, v] : Poco::URI("/?" + req.query).getQueryParameters()) {
+    const auto query = queryParameters(req.query);
+    if (!query) throw Error(ErrorCode::MalformedRequest, "the query is not valid percent-encoding");
+    for (const auto& [k, v] : *query) {
         if (k == "limit") {
             std::size_t n = 0;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -481,8 +482,9 @@ Object::Ptr listTags(CsmsCall& c) {
 
 // DeleteSecretTag: the key is a path segment, percent-encoded on the wire; 204.
 Object::Ptr deleteTag(CsmsCall& c) {
-    std::string key;
-    Poco::URI::decode(c.req.param("key"), key);
+    const auto decoded = percentDecoded(c.req.param("key"));
+    if (!decoded) throw Error(ErrorCode::InvalidParameter, "is not valid percent-encoding", "key");
+    const std::string& key = *decoded;
     const auto tags = c.secrets.tags(c.scope, secretRef(c));
     if (std::none_of(tags.begin(), tags.end(), [&](const SecretTag& t) { return t.key == key; }))
         throw Error(ErrorCode::SecretNotFound, "the secret has no tag " + key, Input::TagKey);

@@ -124,6 +124,9 @@ Response csmsAuthError(const AuthError& e) {
 
 Response csmsTransportError(int status, const std::string& message) {
     switch (status) {
+        // api-dew ErrorCode: CSMS.0003 "The request is invalid. Enter a valid URL."
+        case 400:
+            return csmsError(400, "CSMS.0003", message);
         case 404:
             return csmsError(404, "CSMS.0005", message);
         case 405:

@@ -8,11 +8,11 @@
 // (^[0-9a-z]{8}-…$), never an alias, and so do Keyport's.
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/URI.h>
 
 #include <algorithm>
 
 #include "service/api/huawei/kms_call.h"
+#include "service/api/request_target.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
 
@@ -96,7 +96,9 @@ Poco::JSON::Object::Ptr deleteAlias(KmsCall& c) {
 Poco::JSON::Object::Ptr listAliases(KmsCall& c) {
     std::optional<std::string> keyId, marker;
     std::size_t limit = 100;
-    for (const auto& [k, v] : Poco::URI("/?" + c.req.query).getQueryParameters()) {
+    const auto query = queryParameters(c.req.query);
+    if (!query) throw Error(ErrorCode::MalformedRequest, "the query is not valid percent-encoding");
+    for (const auto& [k, v] : *query) {
         if (k == "key_id") {
             keyId = checkedKeyId(v);
         } else if (k == "limit") {

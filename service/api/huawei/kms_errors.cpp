@@ -214,6 +214,9 @@ Response kmsError(const Error& e) {
 
 Response kmsTransportError(int status, const std::string& message) {
     switch (status) {
+        // Huawei's KMS.0201 is "invalid request URL" (a malformed escape in the path/query).
+        case 400:
+            return kmsError(400, "KMS.0201", message);
         case 404:
         case 405:
             return kmsError(status, "KMS.0201", message);

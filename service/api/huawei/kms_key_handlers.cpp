@@ -1,9 +1,9 @@
 // Huawei KMS key lifecycle and metadata routes.
-#include <Poco/URI.h>
 
 #include <algorithm>
 
 #include "service/api/huawei/kms_call.h"
+#include "service/api/request_target.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
 
@@ -270,9 +270,9 @@ Poco::JSON::Object::Ptr createTag(KmsCall& c) {
 }
 
 Poco::JSON::Object::Ptr deleteTag(KmsCall& c) {
-    std::string key;
-    Poco::URI::decode(c.req.param("tag_key"), key);
-    c.services.keys->deleteTag(c.scope, c.keyId(), key);
+    const auto key = percentDecoded(c.req.param("tag_key"));
+    if (!key) throw Error(ErrorCode::InvalidParameter, "is not valid percent-encoding", "key");
+    c.services.keys->deleteTag(c.scope, c.keyId(), *key);
     return nullptr;
 }
 

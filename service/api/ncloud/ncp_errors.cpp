@@ -155,6 +155,8 @@ Response ncpAuthError(const AuthError& e) {
 
 Response ncpTransportError(int status, const std::string& message) {
     switch (status) {
+        case 400:
+            return ncpError(400, "INVALID_REQUEST", message + " (Invalid request)");
         case 404:
             return ncpError(404, "NOT_FOUND", message);
         case 405:

@@ -2,6 +2,8 @@
 // (POST: signed with the account), security-kms2-token-renew (PUT, refresh token) and
 // security-kms2-token-access-token (POST, refresh token). The tokens are core
 // KeyAccessTokens: bound to the key, MAC'd on the key's region token, stored nowhere.
+#include <Poco/Exception.h>
+
 #include "service/api/ncloud/ncp_auth.h"
 #include "service/api/ncloud/ncp_call.h"
 #include "service/core/base/clock.h"
@@ -23,7 +25,11 @@ std::optional<std::int64_t> hoursOf(const JsonBody& body, const std::string& nam
     if (v.isBoolean()) {
         throw Error(ErrorCode::InvalidParameter, rule, name);  // Poco counts a bool as integer
     } else if (v.isInteger()) {
-        h = v.convert<std::int64_t>();
+        try {
+            h = v.convert<std::int64_t>();
+        } catch (const Poco::Exception&) {  // a UInt64 past INT64_MAX
+            throw Error(ErrorCode::InvalidParameter, rule, name);
+        }
     } else if (v.isString()) {
         const std::string s = v.toString();
         if (s.empty() || s.size() > 5 || !std::all_of(s.begin(), s.end(), ::isdigit))

@@ -170,14 +170,14 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
     c.server.port = static_cast<unsigned>(number(conf, "server.port", 8080, 0, 65535));
     c.server.threads = static_cast<unsigned>(number(conf, "server.threads", 64, 1, 1024));
     c.server.bodyLimit = number(conf, "server.body_limit", 64 * 1024, 1024, 64 * 1024 * 1024);
-    c.server.headerTimeoutMs = static_cast<std::int64_t>(
-        number(conf, "server.header_timeout_ms", 10000, 100, 600000));
+    c.server.headerTimeoutMs =
+        static_cast<std::int64_t>(number(conf, "server.header_timeout_ms", 10000, 100, 600000));
     c.server.bodyMinBytesPerSecond =
         number(conf, "server.body_min_bytes_per_second", 1024, 1, 1ul << 30);
-    c.server.keepAliveTimeoutMs = static_cast<std::int64_t>(
-        number(conf, "server.keepalive_timeout_ms", 10000, 100, 3600000));
-    c.server.writeTimeoutMs = static_cast<std::int64_t>(
-        number(conf, "server.write_timeout_ms", 10000, 100, 600000));
+    c.server.keepAliveTimeoutMs =
+        static_cast<std::int64_t>(number(conf, "server.keepalive_timeout_ms", 10000, 100, 3600000));
+    c.server.writeTimeoutMs =
+        static_cast<std::int64_t>(number(conf, "server.write_timeout_ms", 10000, 100, 600000));
     c.server.maxHeaderBytes = number(conf, "server.max_header_bytes", 16 * 1024, 1024, 1 << 20);
     c.server.maxHeaders = number(conf, "server.max_headers", 100, 8, 10000);
     c.server.maxConnections = number(conf, "server.max_connections", 4096, 1, 1000000);

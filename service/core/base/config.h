@@ -50,14 +50,14 @@ struct ServerConfig {
     std::size_t bodyLimit = 64 * 1024;
     // Front-door limits. A connection that passes one is closed (or answered 4xx/503);
     // none of them is ever held by a worker thread.
-    std::int64_t headerTimeoutMs = 10000;     // first byte of a request to its blank line
+    std::int64_t headerTimeoutMs = 10000;      // first byte of a request to its blank line
     std::size_t bodyMinBytesPerSecond = 1024;  // after the head; the header timeout is grace
-    std::int64_t keepAliveTimeoutMs = 10000;  // idle between requests
-    std::int64_t writeTimeoutMs = 10000;      // a response must drain in this long
-    std::size_t maxHeaderBytes = 16 * 1024;   // request line + header section → 431 past it
-    std::size_t maxHeaders = 100;             // header lines → 431 past it
-    std::size_t maxConnections = 4096;        // in total; past it new ones are closed
-    std::size_t maxConnectionsPerPeer = 256;  // per peer IP address
+    std::int64_t keepAliveTimeoutMs = 10000;   // idle between requests
+    std::int64_t writeTimeoutMs = 10000;       // a response must drain in this long
+    std::size_t maxHeaderBytes = 16 * 1024;    // request line + header section → 431 past it
+    std::size_t maxHeaders = 100;              // header lines → 431 past it
+    std::size_t maxConnections = 4096;         // in total; past it new ones are closed
+    std::size_t maxConnectionsPerPeer = 256;   // per peer IP address
     std::size_t maxQueued = 1024;  // complete requests waiting for a worker; past it 503
     // Plain HTTP on a non-loopback address only when this is set (a TLS proxy in front).
     bool plainHttpOnAnyAddress = false;
