@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "service/api/front/connection.h"
 #include "service/api/front/status_text.h"
+#include "service/api/front/worker_pool.h"
 #include "service/api/http_server.h"
 #include "service/api/router.h"
 #include "tests/e2e/kms_client.h"
@@ -131,42 +133,46 @@ std::string healthz(unsigned port, const char* from = "127.0.0.1") {
     return statusLine(r.readResponse(milliseconds(10000)));
 }
 
+// Started on first use (provisioning costs seconds), stopped after the last test.
+std::unique_ptr<KeyportServer> g_strict, g_caps, g_busy;
+
+KeyportServer& lazily(std::unique_ptr<KeyportServer>& s, const char* config) {
+    if (!s) s = std::make_unique<KeyportServer>(config);
+    return *s;
+}
+
 // Short deadlines: these tests assert that slow peers are closed.
 KeyportServer& strictServer() {
-    static auto* s = new KeyportServer(
-        "server.threads = 2\n"
-        "server.header_timeout_ms = 500\n"
-        "server.keepalive_timeout_ms = 700\n"
-        "server.body_min_bytes_per_second = 1000\n");
-    return *s;
+    return lazily(g_strict,
+                  "server.threads = 2\n"
+                  "server.header_timeout_ms = 500\n"
+                  "server.keepalive_timeout_ms = 700\n"
+                  "server.body_min_bytes_per_second = 1000\n");
 }
 
 // Long deadlines and tight caps: idle connections stay, the caps decide.
 KeyportServer& capServer() {
-    static auto* s = new KeyportServer(
-        "server.threads = 2\n"
-        "server.header_timeout_ms = 60000\n"
-        "server.keepalive_timeout_ms = 60000\n"
-        "server.max_connections_per_peer = 320\n"
-        "server.max_connections = 330\n");
-    return *s;
+    return lazily(g_caps,
+                  "server.threads = 2\n"
+                  "server.header_timeout_ms = 60000\n"
+                  "server.keepalive_timeout_ms = 60000\n"
+                  "server.max_connections_per_peer = 320\n"
+                  "server.max_connections = 330\n");
 }
 
 // One worker and one queue slot: a burst of requests overflows the queue.
 KeyportServer& busyServer() {
-    static auto* s = new KeyportServer(
-        "server.threads = 1\n"
-        "server.max_queued = 1\n");
-    return *s;
+    return lazily(g_busy,
+                  "server.threads = 1\n"
+                  "server.max_queued = 1\n");
 }
 
 class Servers : public ::testing::Environment {
   public:
     void TearDown() override {
-        // The static servers are stopped here, before gtest tears the process down.
-        delete &strictServer();
-        delete &capServer();
-        delete &busyServer();
+        g_strict.reset();
+        g_caps.reset();
+        g_busy.reset();
     }
 };
 const auto* const g_env = ::testing::AddGlobalTestEnvironment(new Servers);
@@ -337,6 +343,15 @@ TEST(FrontDoor, StatusLinesCarryTheirReasonPhrase) {
     EXPECT_EQ(api::front::reasonPhrase(404), "Not Found");
 }
 
+TEST(FrontDoor, ExpectContinueGets100BeforeTheBody) {
+    Raw r(strictServer().port());
+    r.send(
+        "POST /healthz HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    EXPECT_EQ(r.readResponse(milliseconds(10000)), "HTTP/1.1 100 Continue\r\n\r\n");
+    r.send("{}");
+    EXPECT_EQ(statusLine(r.readResponse(milliseconds(10000))), "HTTP/1.1 405 Method Not Allowed");
+}
+
 TEST(FrontDoor, PipelinedRequestsAreAnsweredInOrder) {
     Raw r(strictServer().port());
     r.send(
@@ -388,6 +403,31 @@ TEST(FrontDoor, FullQueueGets503WithRetryAfter) {
     EXPECT_GE(ok, 1);
     EXPECT_GE(busy, 1);
     EXPECT_EQ(healthz(port), "HTTP/1.1 200 OK");
+}
+
+// The queue behind the 503, deterministically: one worker busy, one request queued, the
+// next refused at once (never waited on).
+TEST(FrontDoor, WorkerPoolRefusesPastMaxQueued) {
+    std::vector<std::unique_ptr<api::front::Connection>> conns;
+    for (int i = 0; i < 3; ++i) {
+        conns.push_back(std::make_unique<api::front::Connection>(
+            ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "peer", api::front::ParseLimits{}));
+    }
+    std::atomic<int> started{0};
+    std::atomic<bool> release{false};
+    api::front::WorkerPool pool(1, 1, [&](api::front::Connection&) {
+        ++started;
+        while (!release) std::this_thread::sleep_for(milliseconds(5));
+    });
+    pool.start();
+    ASSERT_TRUE(pool.tryPush(conns[0].get()));
+    for (int i = 0; i < 2000 && started == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+    ASSERT_EQ(started, 1);
+    EXPECT_TRUE(pool.tryPush(conns[1].get()));   // waits for the worker
+    EXPECT_FALSE(pool.tryPush(conns[2].get()));  // the queue is full
+    release = true;
+    pool.stop();  // runs what was queued, then joins
+    EXPECT_EQ(started, 2);
 }
 
 std::size_t entries(const char* dir) {

@@ -1,5 +1,6 @@
 #include "service/api/front/connection.h"
 
+#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include "service/api/json.h"
@@ -18,7 +19,10 @@ Connection::~Connection() {
 }
 
 void Connection::clearOut() {
-    wipe(out);  // keeps the capacity: the next response reuses it
+    // Every clear cleanses what the buffer held, so the bytes past size() are clean and
+    // the capacity is kept for the next response (no allocation per request).
+    OPENSSL_cleanse(out.data(), out.size());
+    out.clear();
     outOffset = 0;
 }
 

@@ -251,6 +251,8 @@ void EventLoop::handleHandshake(Connection& c) {
     switch (c.transport->handshake()) {
         case Io::Ok:
             c.subject = c.transport->peerSubject();
+            // (the TLS transport logs the mutual-TLS subject once; the internal-error line
+            // names it too)
             c.phase = Connection::Phase::Reading;
             return handleReading(c);
         case Io::WantRead:

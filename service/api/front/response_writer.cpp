@@ -66,7 +66,7 @@ void writeResponse(std::string& out, const Response& res, bool headRequest,
     std::size_t extra = 0;
     for (const auto& [name, value] : res.headers) extra += name.size() + value.size() + 4;
     const bool body = !headRequest;
-    out.reserve(out.size() + 160 + res.contentType.size() + extra + (body ? res.body.size() : 0));
+    out.reserve(out.size() + 256 + res.contentType.size() + extra + (body ? res.body.size() : 0));
     out += "HTTP/1.1 ";
     appendNumber(out, static_cast<std::size_t>(res.status));
     out += ' ';

@@ -15,7 +15,8 @@ enum class ConnectionHeader {
     Close,      // the server closes after this response
 };
 
-// Appends to `out` (which the caller clears and wipes: a body may carry plaintext).
+// Appends to `out` (which the caller clears and wipes: a body may carry plaintext). One
+// reservation up front, so no reallocation leaves a partial copy behind.
 void writeResponse(std::string& out, const Response& res, bool headRequest,
                    ConnectionHeader connection);
 
