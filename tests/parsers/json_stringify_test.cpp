@@ -75,7 +75,7 @@ Poco::Dynamic::Var randomValue(std::mt19937& rng, int depth) {
         case 1:
             return rng() % 2 == 0;
         case 2:
-            return static_cast<int>(rng()) - static_cast<int>(rng());
+            return static_cast<int>(rng() % 2000000001u) - 1000000000;  // both signs, no overflow
         case 3:
             return std::numeric_limits<std::int64_t>::min() + static_cast<std::int64_t>(rng() % 3);
         case 4:
