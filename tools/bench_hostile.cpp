@@ -627,7 +627,7 @@ int benchHostile(const Argv& argv) {
         allMet &= report(
             "RSS after (KiB)", std::to_string(after.rssKiB),
             kRssMeaningful ? "<= " + std::to_string(before.rssKiB + rssSlackKiB) + " (before + 10%)"
-                           : "not judged: AddressSanitizer keeps freed memory",
+                           : "skipped: AddressSanitizer keeps freed memory",
             rssSettled());
         frontend.stop();
     }
