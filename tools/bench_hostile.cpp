@@ -34,6 +34,7 @@
 #include "service/core/services.h"
 #include "service/core/tokens/provisioning.h"
 #include "tools/args.h"
+#include "tools/bench_state.h"
 #include "tools/commands.h"
 
 namespace keyport::cli {
@@ -477,12 +478,6 @@ std::string createAesKey(NormalClient& http, const std::string& project, const s
         ->getValue<std::string>("key_id");
 }
 
-std::filesystem::path freshStateDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "keyport-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return tmpl;
-}
-
 }  // namespace
 
 int benchHostile(const Argv& argv) {
@@ -492,20 +487,11 @@ int benchHostile(const Argv& argv) {
     const auto trickle = static_cast<unsigned>(args.number("trickle", 1000, 0, 100000));
     const double seconds = static_cast<double>(args.number("seconds", 15, 1, 3600));
     raiseFdLimit();
-    const std::filesystem::path state = freshStateDir();
-    auto defines = args.all("define");
-    defines.insert(defines.begin(), {"server.max_connections_per_peer=4096",
-                                     "server.max_connections=8192"});  // --define may change them
-    defines.push_back("keyport.state_dir=" + state.string());
-    defines.push_back("server.address=127.0.0.1");
-    defines.push_back("server.port=0");
-    Config config = Config::load(args.required("config"), defines);
+    BenchState bench = provisionBenchState(
+        args, {"server.max_connections_per_peer=4096", "server.max_connections=8192"});
+    const std::filesystem::path& state = bench.dir;
+    Config& config = bench.config;
     const std::string region = args.get("region", config.regions.front().name);
-    prepareStateDir(config);
-    {
-        hsm::Module module(config.module);
-        provisionTokens(config, module);
-    }
 
     bool allMet = true;
     {

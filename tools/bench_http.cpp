@@ -23,6 +23,7 @@
 #include "tools/args.h"
 #include "tools/bench_hsm.h"
 #include "tools/bench_runner.h"
+#include "tools/bench_state.h"
 #include "tools/client/byok_wrap.h"
 #include "tools/client/http_client.h"
 #include "tools/commands.h"
@@ -31,12 +32,6 @@ namespace keyport::cli {
 namespace {
 
 using client::HttpClient;
-
-std::filesystem::path freshStateDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "keyport-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return tmpl;
-}
 
 std::string field(const std::string& json, const std::string& path) {
     auto v = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
@@ -310,18 +305,10 @@ int benchHttp(const Argv& argv) {
         if (only.empty()) return true;
         return ("," + only + ",").find("," + what + ",") != std::string::npos;
     };
-    const std::filesystem::path state = freshStateDir();
-    auto defines = args.all("define");
-    defines.push_back("keyport.state_dir=" + state.string());
-    defines.push_back("server.address=127.0.0.1");
-    defines.push_back("server.port=0");
-    Config config = Config::load(args.required("config"), defines);
+    BenchState bench = provisionBenchState(args);
+    const std::filesystem::path& state = bench.dir;
+    Config& config = bench.config;
     const std::string region = args.get("region", config.regions.front().name);
-    prepareStateDir(config);
-    {
-        hsm::Module module(config.module);
-        provisionTokens(config, module);
-    }
 
     std::vector<bench::Result> all;
     int rc = 0;
