@@ -11,6 +11,26 @@
 
 namespace keyport::api {
 
+// What a request did, as its audit record and its log line tell it. Router::dispatch fills
+// dialect and route; each dialect's call wrapper fills the rest as it learns it. Never
+// material, plaintext, PINs, tokens, signatures or bodies.
+struct RequestAudit {
+    std::string dialect;  // "huawei-kms", "huawei-csms", "exoscale", "ncloud"; empty: not audited
+    std::string route;    // the route template, e.g. "/v1.0/{project_id}/kms/encrypt-data"
+    // The authenticated principal (empty until authentication succeeded).
+    std::string domainId, projectId, accessKey, role;
+    // The objects the request named or created: ("key_id", "0d0466b0-..."), ("grant_id", ...).
+    std::vector<std::pair<std::string, std::string>> objects;
+    std::string unwrapPath;  // "on-token" or "host-assisted" where an import ran
+
+    void object(std::string kind, std::string id) {
+        for (const auto& [k, v] : objects) {
+            if (k == kind && v == id) return;
+        }
+        objects.emplace_back(std::move(kind), std::move(id));
+    }
+};
+
 struct Request {
     std::string method;
     std::string path;   // as sent: percent-encoded, without the query
@@ -18,6 +38,10 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::map<std::string, std::string> params;  // from the route template
+    std::string id;           // X-Request-Id: the client's when sane, else generated
+    std::string peer;         // the client's address, printable
+    std::string peerSubject;  // mTLS: the client certificate's subject
+    RequestAudit audit;
 
     // First header of that name, compared case-insensitively.
     std::optional<std::string_view> header(std::string_view name) const;
@@ -29,9 +53,12 @@ struct Response {
     std::string body;
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // The dialect's error code of an error answer ("KMS.0201", "INVALID_REQUEST"), set by
+    // each dialect's error builder for the audit record and the log; never sent as a header.
+    std::string errorCode;
 
     static Response json(int status, std::string body) {
-        return Response{status, std::move(body), "application/json", {}};
+        return Response{status, std::move(body), "application/json", {}, {}};
     }
 };
 

@@ -30,11 +30,20 @@ std::vector<std::string> splitPath(std::string_view path) {
 }
 
 void Router::add(std::string method, const std::string& pattern, Handler handler) {
-    routes_.push_back(Route{std::move(method), splitPath(pattern), std::move(handler)});
+    routes_.push_back(Route{std::move(method), splitPath(pattern), pattern, std::move(handler)});
 }
 
-void Router::addDialect(std::function<bool(std::string_view)> owns, ErrorShaper shaper) {
-    dialects_.push_back(Dialect{std::move(owns), std::move(shaper)});
+void Router::addDialect(std::string name, std::function<bool(std::string_view)> owns,
+                        ErrorShaper shaper) {
+    dialects_.push_back(Dialect{std::move(name), std::move(owns), std::move(shaper)});
+}
+
+const std::string& Router::dialectOf(std::string_view path) const {
+    static const std::string none;
+    for (const Dialect& d : dialects_) {
+        if (d.owns(path)) return d.name;
+    }
+    return none;
 }
 
 namespace {
@@ -80,6 +89,7 @@ std::map<std::string, std::string> captures(const std::vector<std::string>& patt
 }  // namespace
 
 Response Router::dispatch(Request& req) const {
+    req.audit.dialect = dialectOf(req.path);
     // Before any route: no decoder, signature check or query reader further in meets a
     // malformed escape or a control byte (each dialect answers its own 400).
     if (auto problem = requestTargetProblem(req.path, req.query)) {
@@ -94,6 +104,7 @@ Response Router::dispatch(Request& req) const {
             continue;
         }
         req.params = captures(r.segments, segments);
+        req.audit.route = r.pattern;
         return r.handler(req);
     }
     if (pathKnown) {

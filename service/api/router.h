@@ -21,10 +21,18 @@ class Router {
   public:
     void add(std::string method, const std::string& pattern, Handler handler);
     // Paths for which `owns` is true get errors shaped by `shaper`; the first match wins.
-    void addDialect(std::function<bool(std::string_view path)> owns, ErrorShaper shaper);
+    // `name` goes into each request's audit (RequestAudit::dialect): a named dialect's
+    // requests are audited, metered and logged under that name.
+    void addDialect(std::string name, std::function<bool(std::string_view path)> owns,
+                    ErrorShaper shaper);
+    void addDialect(std::function<bool(std::string_view path)> owns, ErrorShaper shaper) {
+        addDialect({}, std::move(owns), std::move(shaper));
+    }
+    // The name of the dialect that owns `path`, or empty.
+    const std::string& dialectOf(std::string_view path) const;
 
-    // Fills req.params and runs the handler, or answers 404/405 in the owning dialect's
-    // shape.
+    // Fills req.params, req.audit.dialect and req.audit.route and runs the handler, or
+    // answers 404/405 in the owning dialect's shape.
     Response dispatch(Request& req) const;
     Response error(std::string_view path, int status, const std::string& message) const;
     // Every registered (method, path template), in registration order: for tests that sweep
@@ -35,9 +43,11 @@ class Router {
     struct Route {
         std::string method;
         std::vector<std::string> segments;  // "{name}" captures one segment
+        std::string pattern;
         Handler handler;
     };
     struct Dialect {
+        std::string name;
         std::function<bool(std::string_view)> owns;
         ErrorShaper shaper;
     };

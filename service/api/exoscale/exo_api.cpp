@@ -75,7 +75,7 @@ void addExoscaleRoutes(Router& router, Services& services, Authenticator& auth) 
             return run(req, services, auth, route);
         });
     }
-    router.addDialect(
+    router.addDialect("exoscale", 
         [](std::string_view path) {
             return path.starts_with("/v2/kms-key") || path.starts_with("/v2/operation") ||
                    path.starts_with("/v2/zone");

@@ -658,7 +658,7 @@ void addCsmsRoutes(Router& router, Services& services, Authenticator& auth) {
             route.method, std::string("/v1/{project_id}/") + route.path,
             [&services, &auth, &route](Request& req) { return run(req, services, auth, route); });
     }
-    router.addDialect([](std::string_view path) { return path.starts_with("/v1/"); },
+    router.addDialect("huawei-csms", [](std::string_view path) { return path.starts_with("/v1/"); },
                       csmsTransportError);
 }
 

@@ -170,7 +170,7 @@ void addKmsRoutes(Router& router, Services& services, Authenticator& auth,
             return Response::json(200, stringify(o));
         });
     }
-    router.addDialect(
+    router.addDialect("huawei-kms", 
         [](std::string_view path) {
             return path.starts_with("/v1.0/") || path.starts_with("/v2/");
         },

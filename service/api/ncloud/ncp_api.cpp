@@ -104,7 +104,7 @@ void addNcloudRoutes(Router& router, Services& services, Authenticator& auth) {
             return run(req, services, auth, route);
         });
     }
-    router.addDialect([](std::string_view path) { return path.starts_with("/kms/"); },
+    router.addDialect("ncloud", [](std::string_view path) { return path.starts_with("/kms/"); },
                       ncpTransportError);
 }
 

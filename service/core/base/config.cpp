@@ -50,6 +50,16 @@ const std::set<std::string> kKnownKeys = {
     "operations.start_delay_ms",
     "keys.rotation_day_seconds",
     "exoscale.signature_max_lifetime_seconds",
+    "audit.enabled",
+    "audit.path",
+    "audit.max_file_bytes",
+    "audit.seal_every",
+    "audit.seal_interval_seconds",
+    "audit.region",
+    "audit.reserve_bytes",
+    "log.format",
+    "log.level",
+    "metrics.address",
     "demo.domain",
     "demo.project",
     "demo.region",
@@ -118,6 +128,19 @@ const RegionConfig& Config::region(const std::string& name) const {
         if (r.name == name) return r;
     }
     throw ConfigError("unknown region '" + name + "'");
+}
+
+std::string MetricsConfig::host() const {
+    const auto colon = address.rfind(':');
+    std::string h = colon == std::string::npos ? address : address.substr(0, colon);
+    if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+    return h;
+}
+
+unsigned MetricsConfig::port() const {
+    const auto colon = address.rfind(':');
+    return colon == std::string::npos ? 0u
+                                      : static_cast<unsigned>(std::stoul(address.substr(colon + 1)));
 }
 
 Config Config::fromConfiguration(const AbstractConfiguration& conf) {
@@ -241,6 +264,52 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
             throw ConfigError("config key 'demo.region' names a region not listed in 'regions'");
         }
         c.demo = d;
+    }
+
+    c.audit.enabled = boolean(conf, "audit.enabled", true);
+    c.audit.path = std::filesystem::absolute(
+                       conf.getString("audit.path", (c.stateDir / "audit" / "audit.log").string()))
+                       .lexically_normal();
+    c.audit.maxFileBytes =
+        number(conf, "audit.max_file_bytes", 64ul * 1024 * 1024, 4096, 1ul << 40);
+    c.audit.sealEvery = number(conf, "audit.seal_every", 1000, 1, 1000000);
+    c.audit.sealIntervalSeconds =
+        static_cast<std::int64_t>(number(conf, "audit.seal_interval_seconds", 60, 1, 86400));
+    c.audit.region = Poco::trim(conf.getString("audit.region", c.regions.front().name));
+    if (!seenNames.count(c.audit.region)) {
+        throw ConfigError("config key 'audit.region' names a region not listed in 'regions'");
+    }
+    c.audit.reserveBytes = number(conf, "audit.reserve_bytes", 1024 * 1024, 4096, 1ul << 30);
+    const std::string format = Poco::trim(conf.getString("log.format", "text"));
+    if (format == "text") {
+        c.log.format = LogFormat::Text;
+    } else if (format == "json") {
+        c.log.format = LogFormat::Json;
+    } else {
+        throw ConfigError("config key 'log.format' must be text or json");
+    }
+    const std::string level = Poco::trim(conf.getString("log.level", "info"));
+    if (level == "debug") {
+        c.log.level = LogLevel::Debug;
+    } else if (level == "info") {
+        c.log.level = LogLevel::Info;
+    } else if (level == "warn") {
+        c.log.level = LogLevel::Warn;
+    } else if (level == "error") {
+        c.log.level = LogLevel::Error;
+    } else {
+        throw ConfigError("config key 'log.level' must be debug, info, warn or error");
+    }
+    c.metrics.address = Poco::trim(conf.getString("metrics.address", ""));
+    if (!c.metrics.address.empty()) {
+        const auto colon = c.metrics.address.rfind(':');
+        const std::string port =
+            colon == std::string::npos ? std::string() : c.metrics.address.substr(colon + 1);
+        const bool digits = !port.empty() && port.size() <= 5 &&
+                            port.find_first_not_of("0123456789") == std::string::npos;
+        if (colon == 0 || !digits || std::stoul(port) > 65535) {
+            throw ConfigError("config key 'metrics.address' must be HOST:PORT");
+        }
     }
 
     for (const auto& k : keys) {

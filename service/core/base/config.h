@@ -64,6 +64,32 @@ struct ServerConfig {
     TlsConfig tls;
 };
 
+// The audit trail (audit.*): hash-chained JSON lines, sealed on the token.
+struct AuditConfig {
+    bool enabled = true;
+    std::filesystem::path path;                    // default stateDir/audit/audit.log
+    std::size_t maxFileBytes = 64 * 1024 * 1024;   // rotate past this
+    std::size_t sealEvery = 1000;                  // records between on-token seals
+    std::int64_t sealIntervalSeconds = 60;         // and at least this often when written to
+    std::string region;                            // whose MAC key seals; default the first
+    std::size_t reserveBytes = 1024 * 1024;        // kept allocated ahead of the write point
+};
+
+// Logs (log.*): one line per request on stderr.
+enum class LogFormat { Text, Json };
+enum class LogLevel { Debug, Info, Warn, Error };
+struct LogConfig {
+    LogFormat format = LogFormat::Text;
+    LogLevel level = LogLevel::Info;
+};
+
+// GET /metrics (metrics.*): on the main listener, or only on `address` when set.
+struct MetricsConfig {
+    std::string address;  // "HOST:PORT", empty: served by the main listener
+    std::string host() const;
+    unsigned port() const;
+};
+
 struct Config {
     std::filesystem::path stateDir;  // absolute
     std::string module;              // p11-kit module name or library path
@@ -86,6 +112,9 @@ struct Config {
     // (exoscale.signature_max_lifetime_seconds): the vendor's clients sign 10 minutes ahead.
     std::int64_t exoscaleSignatureMaxLifetimeSeconds = 900;
     std::optional<DemoCredential> demo;
+    AuditConfig audit;
+    LogConfig log;
+    MetricsConfig metrics;
 
     std::filesystem::path softhsmConf() const { return stateDir / "softhsm2.conf"; }
     std::filesystem::path tokenDir() const { return stateDir / "tokens"; }
