@@ -10,6 +10,7 @@
 #include <set>
 
 #include "service/api/exoscale/exo_auth.h"
+#include "service/api/huawei/sdk_hmac.h"
 #include "service/api/ncloud/ncp_auth.h"
 #include "tests/e2e/audit_trail_client.h"
 #include "tests/e2e/import_helpers.h"
@@ -220,6 +221,40 @@ TEST(AuditKms, SuccessRefusalsAndUnknownKey) {
                   principalOf(other, "user"),
                   {{"key_id", id}}},
                  "describe-key under the grant");
+}
+
+// AK/SK signing (SDK-HMAC-SHA256): the record names the access key that signed, never the
+// signature; a wrong signature names no one.
+TEST(AuditKms, SignedRequestsNameTheirAccessKey) {
+    const std::string id = kmsKey("audit-kms-signed");
+    const Credential& other = otherDomain();
+    for (const bool good : {true, false}) {
+        api::Request signedReq;
+        signedReq.method = "POST";
+        signedReq.path = "/v1.0/" + other.projectId + "/kms/describe-key";
+        signedReq.body = jsonBody({{"key_id", id}});
+        signedReq.headers = {{"Host", "127.0.0.1:" + std::to_string(server().port())},
+                             {"Content-Type", "application/json"}};
+        api::huawei::sign(signedReq, other.accessKey,
+                          good ? other.secretKey : other.secretKey + "-wrong", nowSeconds());
+        for (const auto& [n, v] : signedReq.headers) {
+            if (n == "Authorization") secret(v.substr(v.find("Signature=") + 10));
+        }
+        const Reply r = send("POST", signedReq.path, signedReq.body, signedReq.headers);
+        if (good) {
+            expectRecord(r,
+                         {"huawei-kms",
+                          kKmsRoute + "describe-key",
+                          404,
+                          "KMS.0207",
+                          principalOf(other, "user"),
+                          {{"key_id", id}}},
+                         "signed, another domain's key");
+        } else {
+            expectRecord(r, {"huawei-kms", kKmsRoute + "describe-key", 401, "KMS.0302", kNoOne, {}},
+                         "a wrong signature");
+        }
+    }
 }
 
 TEST(AuditKms, ImportRecordsItsUnwrapPath) {
