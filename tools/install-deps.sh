@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev
   curl ca-certificates
   clang-format
+  prometheus  # promtool: the metrics test checks GET /metrics with `promtool check metrics`
 )
 
 missing=()
