@@ -203,6 +203,7 @@ Metrics::Metrics() {
     commitBatch.with();
     operationsPending.with();
     for (const char* state : {"success", "failure"}) operationsFinished.with({state});
+    for (const char* path : {"on-token", "host-assisted"}) imports.with({path});
 }
 
 Metrics& all() {
@@ -342,6 +343,11 @@ void tokenRegion(std::string_view tokenLabel, std::string_view region) {
     }
     regionsGeneration.fetch_add(1, std::memory_order_acq_rel);
     hsm::setObserver(&kObserver);
+    // The region's series that a dashboard expects to read as 0 before the first event.
+    Metrics& m = all();
+    m.importTokens.with({region});
+    m.sessionsOpened.with({region});
+    m.sessionsDiscarded.with({region});
 }
 
 CacheCounters cache(std::string_view name) {
