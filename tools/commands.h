@@ -18,5 +18,6 @@ int importKey(const Argv& args);
 int benchHttp(const Argv& args);
 int benchHostile(const Argv& args);
 int tlsInit(const Argv& args);
+int auditVerify(const Argv& args);
 
 }  // namespace keyport::cli

@@ -29,6 +29,9 @@ constexpr char kUsage[] =
     "               [--client NAME] [--force]\n"
     "               make a lab CA and keyportd's certificate (and with --client one for\n"
     "               mutual TLS) under <state_dir>/tls; prints the --define lines for them\n"
+    "  audit verify --config FILE [--define key=value ...] [--from FILE]\n"
+    "               check the audit trail (chain, on-token seals, the database anchor)\n"
+    "               from its first file or FILE; names the first bad record (exit 1)\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
     "               raw token rates, the yardstick for the other benchmarks\n"
     "  bench http   --config FILE [--region R] [--seconds S] [--keep-state]\n"
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench hostile") return benchHostile(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
         if (cmd == "tls init") return tlsInit(rest);
+        if (cmd == "audit verify") return auditVerify(rest);
         const Argv tail(args.begin() + 1, args.end());
         if (args[0] == "wrap") return wrapMaterial(tail);
         if (args[0] == "import") return importKey(tail);

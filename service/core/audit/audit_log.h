@@ -14,6 +14,7 @@
 
 namespace keyport {
 
+class Database;
 class RegionTokens;
 
 // One request as the trail keeps it. Never material, plaintext, PINs, tokens, signatures or
@@ -42,13 +43,23 @@ class AuditUnavailable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+struct AuditLogOptions {
+    std::string version;        // keyportd's, for the "start" record; empty: left out
+    unsigned maxInFlight = 64;  // requests between admit() and append() at once (server.threads)
+};
+
 class AuditLog {
   public:
     // Opens audit.path (creating its directory, mode 0700, and the file, mode 0600),
-    // continues the chain from the last record already there (across rotated files) and
-    // appends a "start" record. Throws AuditUnavailable when the file cannot be opened, and
-    // std::runtime_error when the existing tail is not a valid record.
-    AuditLog(const AuditConfig& config, RegionTokens& tokens);
+    // continues the chain from the last record already there (across rotated files; a
+    // torn last line is cut off and the "start" record says so) and appends a "start"
+    // record. After each seal, the seal's seq and line hash are recorded in `anchors`
+    // (table audit_anchor), so `keyport audit verify` can tell a trail cut back to an
+    // earlier seal. Throws AuditUnavailable when the file cannot be opened (or another
+    // process holds the trail), and std::runtime_error when the existing tail is not a
+    // valid record.
+    AuditLog(const AuditConfig& config, RegionTokens& tokens, Database& anchors,
+             AuditLogOptions options = {});
     ~AuditLog();  // seals (reason "shutdown")
     AuditLog(const AuditLog&) = delete;
     AuditLog& operator=(const AuditLog&) = delete;
@@ -63,8 +74,10 @@ class AuditLog {
     // Appends a seal now (reason: "interval", "shutdown", ...).
     void seal(const std::string& reason);
 
-    std::uint64_t recordsWritten() const;
-    std::uint64_t failures() const;
+    std::uint64_t recordsWritten() const;  // lines written (requests, starts and seals)
+    std::uint64_t failures() const;        // records (or seals) that could not be written
+    std::uint64_t refusals() const;        // admit() calls that threw
+    std::uint64_t lastSeq() const;         // of the last line written (0: none yet)
 
   private:
     struct State;

@@ -181,6 +181,13 @@ const std::vector<std::vector<std::string>>& migrations() {
             "UPDATE keys SET key_usage = 'ENCRYPT_DECRYPT_SIGN_VERIFY' WHERE key_tag IS NOT NULL"
             " AND key_spec = 'RSA_2048' AND key_usage = 'ENCRYPT_DECRYPT'",
         },
+        // 15: the audit trail's anchor: the latest seal keyportd wrote (seq and SHA-256 of its
+        // line), kept outside the trail so that `keyport audit verify` can tell a trail cut
+        // back to an earlier seal. One row.
+        {
+            "CREATE TABLE audit_anchor (id INTEGER PRIMARY KEY CHECK (id = 1),"
+            " seq INTEGER NOT NULL, line_hash TEXT NOT NULL, at_ms INTEGER NOT NULL)",
+        },
     };
     return steps;
 }
