@@ -88,7 +88,8 @@ class Keyportd : public Poco::Util::ServerApplication {
     int serve(keyport::Config config) {
         using namespace keyport;
         Services services(std::move(config));
-        api::Frontend server(services);  // binds: a second instance stops here
+        // Binds first: a second instance stops there, before it touches the audit trail.
+        api::Frontend server(services, api::FrontendOptions{true, KEYPORT_VERSION});
         std::optional<api::MetricsServer> metricsServer;
         if (!services.config.metrics.address.empty()) metricsServer.emplace(services.config);
         services.startServing();
