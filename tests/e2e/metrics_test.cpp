@@ -181,6 +181,11 @@ TEST(Metrics, AfterRealTrafficPromtoolIsCleanAndTheCountersMoved) {
     EXPECT_EQ(moved("keyport_import_tokens_issued_total{region=\"cn-north-4\"}"), 1);
     EXPECT_EQ(moved("keyport_key_imports_total{unwrap_path=\"on-token\"}"), 1);
 
+    // Audit: one record per dialect request above (create, encrypt, decrypt, the 404, the
+    // 401, Exoscale's list, and the import's create-key, parameters and import), none lost.
+    EXPECT_GE(moved("keyport_audit_records_written_total"), 9);
+    EXPECT_EQ(moved("keyport_audit_record_failures_total"), 0);
+
     // The sweeper runs once a second; the process figures are there.
     EXPECT_GE(at(after, "keyport_expiry_sweeps_total"), 1);
     EXPECT_EQ(at(after, "keyport_operations_pending"), 0);
