@@ -218,6 +218,25 @@ TEST(KeyportMetrics, RequestsCountByDialectRouteTemplateAndStatusClass) {
     EXPECT_EQ(sampleValue(text, h + "le=\"+Inf\"}"), 2);
 }
 
+// What the pipeline pays per request: two label lookups under a shared lock and three atomic
+// adds (printed; bounded loosely, the machine is shared).
+TEST(KeyportMetrics, ObserveRequestCost) {
+    constexpr int kCalls = 200000;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kCalls; ++i) {
+        observeRequest("huawei-kms", "/v1.0/{project_id}/kms/encrypt-data", 200, 0.001);
+    }
+    const double each =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / kCalls;
+    const auto r0 = std::chrono::steady_clock::now();
+    const std::string text = render();
+    const double renderSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
+    std::printf("observeRequest: %.0f ns a call; render(): %.2f ms for %zu bytes\n", each * 1e9,
+                renderSeconds * 1e3, text.size());
+    EXPECT_LT(each, 5e-6);
+}
+
 TEST(KeyportMetrics, AuditRecordsWrittenAndFailures) {
     const double w0 = valueOr0("keyport_audit_records_written_total");
     const double f0 = valueOr0("keyport_audit_record_failures_total");
