@@ -1,12 +1,55 @@
 #include "hsm/session.h"
 
+#include <chrono>
+#include <exception>
 #include <utility>
 
 #include "hsm/error.h"
+#include "hsm/observer.h"
 
 namespace hsm {
+namespace {
 
-Session::Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite) : fn_(fn) {
+// Tells the Observer, if any, how one operation went: failed when the scope is left by an
+// exception (every failure goes through check(), which throws). Without an observer it
+// costs one atomic load.
+class Observed {
+  public:
+    Observed(Operation op, const Mechanism& m, const std::string* token) noexcept
+        : observer_(observer()) {
+        if (observer_ == nullptr || observer_->operation == nullptr) {
+            observer_ = nullptr;
+            return;
+        }
+        op_ = op;
+        mechanism_ = m.type();
+        token_ = token;
+        exceptions_ = std::uncaught_exceptions();
+        start_ = std::chrono::steady_clock::now();
+    }
+    ~Observed() {
+        if (observer_ == nullptr) return;
+        static const std::string none;
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start_;
+        const bool ok = std::uncaught_exceptions() == exceptions_;
+        observer_->operation(op_, mechanism_, token_ ? *token_ : none, took.count(), ok);
+    }
+    Observed(const Observed&) = delete;
+    Observed& operator=(const Observed&) = delete;
+
+  private:
+    const Observer* observer_;
+    Operation op_{};
+    CK_MECHANISM_TYPE mechanism_ = 0;
+    const std::string* token_ = nullptr;
+    int exceptions_ = 0;
+    std::chrono::steady_clock::time_point start_{};
+};
+
+}  // namespace
+
+Session::Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite, const std::string* token)
+    : fn_(fn), token_(token) {
     CK_FLAGS flags = CKF_SERIAL_SESSION | (readWrite ? CKF_RW_SESSION : 0);
     hsm::check(fn_->C_OpenSession(slot, flags, nullptr, nullptr, &handle_), "C_OpenSession");
 }
@@ -18,7 +61,8 @@ Session::~Session() {
 Session::Session(Session&& other) noexcept
     : fn_(other.fn_),
       handle_(std::exchange(other.handle_, CK_INVALID_HANDLE)),
-      broken_(other.broken_) {}
+      broken_(other.broken_),
+      token_(other.token_) {}
 
 Session& Session::operator=(Session&& other) noexcept {
     if (this != &other) {
@@ -26,6 +70,7 @@ Session& Session::operator=(Session&& other) noexcept {
         fn_ = other.fn_;
         handle_ = std::exchange(other.handle_, CK_INVALID_HANDLE);
         broken_ = other.broken_;
+        token_ = other.token_;
     }
     return *this;
 }
@@ -61,6 +106,7 @@ void Session::initPin(const SecretBytes& userPin) {
 }
 
 ObjectHandle Session::generateKey(const Mechanism& m, const AttributeTemplate& tmpl) {
+    Observed watch(Operation::GenerateKey, m, token_);
     ObjectHandle key = CK_INVALID_HANDLE;
     check(fn_->C_GenerateKey(handle_, m.get(), tmpl.data(), tmpl.size(), &key), "C_GenerateKey");
     return key;
@@ -68,6 +114,7 @@ ObjectHandle Session::generateKey(const Mechanism& m, const AttributeTemplate& t
 
 KeyPair Session::generateKeyPair(const Mechanism& m, const AttributeTemplate& publicTmpl,
                                  const AttributeTemplate& privateTmpl) {
+    Observed watch(Operation::GenerateKeyPair, m, token_);
     KeyPair kp;
     check(fn_->C_GenerateKeyPair(handle_, m.get(), publicTmpl.data(), publicTmpl.size(),
                                  privateTmpl.data(), privateTmpl.size(), &kp.publicKey,
@@ -92,6 +139,7 @@ void Session::destroyObjectNoThrow(ObjectHandle object) noexcept {
 }
 
 Bytes Session::wrapKey(const Mechanism& m, ObjectHandle wrappingKey, ObjectHandle key) {
+    Observed watch(Operation::WrapKey, m, token_);
     // Largest blob Keyport wraps: a PKCS#8 RSA-4096 key under KWP (~2.4 KiB).
     Bytes out(4096);
     CK_ULONG len = out.size();
@@ -107,6 +155,7 @@ Bytes Session::wrapKey(const Mechanism& m, ObjectHandle wrappingKey, ObjectHandl
 
 ObjectHandle Session::deriveKey(const Mechanism& m, ObjectHandle baseKey,
                                 const AttributeTemplate& tmpl) {
+    Observed watch(Operation::DeriveKey, m, token_);
     ObjectHandle key = CK_INVALID_HANDLE;
     check(fn_->C_DeriveKey(handle_, m.get(), baseKey, tmpl.data(), tmpl.size(), &key),
           "C_DeriveKey");
@@ -115,6 +164,7 @@ ObjectHandle Session::deriveKey(const Mechanism& m, ObjectHandle baseKey,
 
 ObjectHandle Session::unwrapKey(const Mechanism& m, ObjectHandle unwrappingKey, ByteView wrapped,
                                 const AttributeTemplate& tmpl) {
+    Observed watch(Operation::UnwrapKey, m, token_);
     ObjectHandle key = CK_INVALID_HANDLE;
     check(
         fn_->C_UnwrapKey(handle_, m.get(), unwrappingKey, const_cast<std::uint8_t*>(wrapped.data()),
@@ -124,6 +174,7 @@ ObjectHandle Session::unwrapKey(const Mechanism& m, ObjectHandle unwrappingKey, 
 }
 
 Bytes Session::encrypt(const Mechanism& m, ObjectHandle key, ByteView data) {
+    Observed watch(Operation::Encrypt, m, token_);
     check(fn_->C_EncryptInit(handle_, m.get(), key), "C_EncryptInit");
     // Room for a GCM tag or an RSA block; a larger need is asked for below.
     Bytes out(data.size() + 1024);
@@ -140,6 +191,7 @@ Bytes Session::encrypt(const Mechanism& m, ObjectHandle key, ByteView data) {
 }
 
 SecretBytes Session::decrypt(const Mechanism& m, ObjectHandle key, ByteView data) {
+    Observed watch(Operation::Decrypt, m, token_);
     check(fn_->C_DecryptInit(handle_, m.get(), key), "C_DecryptInit");
     auto* in = const_cast<std::uint8_t*>(data.data());
     SecretBytes out(data.size() + 16);
@@ -155,6 +207,7 @@ SecretBytes Session::decrypt(const Mechanism& m, ObjectHandle key, ByteView data
 }
 
 Bytes Session::sign(const Mechanism& m, ObjectHandle key, ByteView data) {
+    Observed watch(Operation::Sign, m, token_);
     check(fn_->C_SignInit(handle_, m.get(), key), "C_SignInit");
     Bytes out(1024);  // RSA-8192 signatures fit
     CK_ULONG len = out.size();
@@ -170,6 +223,7 @@ Bytes Session::sign(const Mechanism& m, ObjectHandle key, ByteView data) {
 }
 
 bool Session::verify(const Mechanism& m, ObjectHandle key, ByteView data, ByteView signature) {
+    Observed watch(Operation::Verify, m, token_);
     check(fn_->C_VerifyInit(handle_, m.get(), key), "C_VerifyInit");
     const CK_RV rv = fn_->C_Verify(handle_, const_cast<std::uint8_t*>(data.data()), data.size(),
                                    const_cast<std::uint8_t*>(signature.data()), signature.size());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "hsm/attributes.h"
@@ -22,7 +23,9 @@ struct KeyPair {
 
 class Session {
   public:
-    Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite = true);
+    // `token`: the label of the token it belongs to, for the Observer (must outlive it).
+    Session(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, bool readWrite = true,
+            const std::string* token = nullptr);
     ~Session();
     Session(Session&& other) noexcept;
     Session& operator=(Session&& other) noexcept;
@@ -77,6 +80,7 @@ class Session {
     CK_FUNCTION_LIST* fn_ = nullptr;
     CK_SESSION_HANDLE handle_ = CK_INVALID_HANDLE;
     bool broken_ = false;
+    const std::string* token_ = nullptr;
 };
 
 }  // namespace hsm

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "hsm/session.h"
@@ -32,7 +33,9 @@ class SessionPool {
         std::unique_ptr<Session> session_;
     };
 
-    SessionPool(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, std::size_t maxIdle = 64);
+    // `token`: the token's label, for the Observer (must outlive the pool).
+    SessionPool(CK_FUNCTION_LIST* fn, CK_SLOT_ID slot, std::size_t maxIdle = 64,
+                const std::string* token = nullptr);
 
     Lease acquire();
     // Sessions closed because an operation on them failed (for tests and metrics).
@@ -48,6 +51,7 @@ class SessionPool {
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<Session>> idle_;
     std::size_t discarded_ = 0;
+    const std::string* token_;
 };
 
 }  // namespace hsm

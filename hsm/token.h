@@ -31,11 +31,15 @@ class Token {
     // discarding of any pooled session; use it only to create or destroy such objects.
     template <typename F>
     auto withOwnerSession(F&& f) {
-        std::lock_guard lock(ownerMutex_);
+        std::unique_lock lock(ownerMutex_, std::defer_lock);
+        lockOwner(lock);
         return f(owner_);
     }
 
   private:
+    // Takes the owner lock, telling the Observer how long that waited.
+    void lockOwner(std::unique_lock<std::mutex>& lock);
+
     Module& module_;
     std::string label_;
     CK_SLOT_ID slot_;

@@ -17,6 +17,7 @@ packages=(
   # ./dev package and tests/install: dpkg-shlibdeps (dpkg-dev) and file for CPack's DEB
   # generator; systemd-analyze, systemd-sysusers and systemd-tmpfiles for the unit checks
   dpkg-dev file systemd
+  prometheus  # promtool: the metrics test checks GET /metrics with `promtool check metrics`
 )
 
 missing=()

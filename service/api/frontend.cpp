@@ -4,6 +4,7 @@
 #include "service/api/health_routes.h"
 #include "service/api/huawei/csms_api.h"
 #include "service/api/huawei/kms_api.h"
+#include "service/api/metrics_routes.h"
 #include "service/api/ncloud/ncp_api.h"
 
 namespace keyport::api {
@@ -11,6 +12,8 @@ namespace keyport::api {
 void addAllRoutes(Router& router, Services& services, Authenticator& auth,
                   Idempotency& idempotency) {
     addHealthRoutes(router, services);
+    // With metrics.address set, /metrics is served there only (keyportd's MetricsServer).
+    if (services.config.metrics.address.empty()) addMetricsRoutes(router);
     // Exoscale first: its /v2/kms-key paths must not fall to the Huawei /v2/ dialect.
     exoscale::addExoscaleRoutes(router, services, auth);
     ncloud::addNcloudRoutes(router, services, auth);

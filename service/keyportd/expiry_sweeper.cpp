@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "service/api/log_text.h"
+#include "service/core/base/metrics.h"
 
 namespace keyport {
 
@@ -23,19 +24,26 @@ void ExpirySweeper::loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
+        std::size_t expired = 0, purged = 0, rotated = 0;
+        bool ok = true;
         try {
-            keys_.expireDue();
-            secrets_.purgeDue();
+            expired = keys_.expireDue();
+            purged = secrets_.purgeDue();
         } catch (const std::exception& e) {
+            ok = false;
             std::fprintf(stderr, "keyportd: expiry sweep failed: %s\n",
                          api::printable(e.what()).c_str());
         }
+        metrics::expirySweep(ok, expired, purged);
+        ok = true;
         try {
-            rotation_.rotateDue();
+            rotated = rotation_.rotateDue();
         } catch (const std::exception& e) {
+            ok = false;
             std::fprintf(stderr, "keyportd: rotation sweep failed: %s\n",
                          api::printable(e.what()).c_str());
         }
+        metrics::rotationSweep(ok, rotated);
         lock.lock();
         // Once a second: cheap (one indexed query) and bounds the blob's lifetime after
         // expiry; reads already treat expired material as gone.

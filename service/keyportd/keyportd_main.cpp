@@ -7,8 +7,10 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "service/api/frontend.h"
+#include "service/api/metrics_routes.h"
 #include "service/core/services.h"
 #include "service/keyportd/expiry_sweeper.h"
 
@@ -88,9 +90,17 @@ class Keyportd : public Poco::Util::ServerApplication {
         Services services(std::move(config));
         // Binds first: a second instance stops there, before it touches the audit trail.
         api::Frontend server(services, api::FrontendOptions{true, KEYPORT_VERSION});
+        std::optional<api::MetricsServer> metricsServer;
+        if (!services.config.metrics.address.empty()) metricsServer.emplace(services.config);
         services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys, *services.secrets, *services.rotation);
+        if (metricsServer) {
+            metricsServer->start();
+            // Before the listening line, which tests wait for: this one is there by then.
+            std::printf("keyportd: metrics on %s:%u\n", services.config.metrics.host().c_str(),
+                        metricsServer->port());
+        }
         // Tests and scripts read the bound port from this line (port 0 picks one).
         std::printf("keyportd: listening on %s:%u (%zu regions)\n",
                     services.config.server.address.c_str(), server.port(),
@@ -98,6 +108,7 @@ class Keyportd : public Poco::Util::ServerApplication {
         std::fflush(stdout);
         waitForTerminationRequest();
         server.stop();
+        if (metricsServer) metricsServer->stop();
         std::printf("keyportd: stopped\n");
         return EXIT_OK;
     }

@@ -6,6 +6,7 @@
 #include "hsm/scoped_objects.h"
 #include "service/core/base/clock.h"
 #include "service/core/base/errors.h"
+#include "service/core/base/metrics.h"
 #include "service/core/import/import_token.h"
 #include "service/core/tokens/host_oaep.h"
 
@@ -96,7 +97,9 @@ ImportParameters ImportService::parameters(const ProjectScope& scope, const std:
     t.algorithm = algorithm;
     t.issuedAt = epochSeconds();
     t.expiresAt = t.issuedAt + pairs_.policy().tokenValiditySeconds;
-    return ImportParameters{k.id, t.issue(region), t.expiresAt, pair->publicSpki};
+    ImportParameters issued{k.id, t.issue(region), t.expiresAt, pair->publicSpki};
+    metrics::importTokenIssued(k.region);
+    return issued;
 }
 
 KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial& cmd) {
@@ -272,6 +275,7 @@ KeyRecord ImportService::commit(const ProjectScope& scope, const ImportMaterial&
                          std::string(name(a.path)) + " " + std::string(name(a.token.algorithm)));
     });
     material_.evict(result.id);
+    metrics::keyImported(name(a.path));
     return result;
 }
 

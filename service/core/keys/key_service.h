@@ -162,7 +162,7 @@ class KeyService {
     KeyMaterial& material_;
     // Key rows by id, as stored (expiry is applied on every read). Only this class writes
     // the keys table, and it invalidates after each commit.
-    RecordCache<KeyRecord> cache_{16384};
+    RecordCache<KeyRecord> cache_{16384, "keys"};
 };
 
 }  // namespace keyport

@@ -5,6 +5,7 @@
 #include "service/core/base/clock.h"
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
+#include "service/core/base/metrics.h"
 
 namespace keyport {
 
@@ -52,6 +53,7 @@ Operation ReplicationOperations::start(const ProjectScope& scope, const std::str
     o.zone = zone;
     o.createdMs = o.updatedMs = epochMillis();
     db_.write([&](Poco::Data::Session& s) { operation_store::insert(s, o); });
+    metrics::operationStarted();
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(o.id);
@@ -104,6 +106,7 @@ void ReplicationOperations::run(const std::string& id) {
         op->message = "internal error";
     }
     finish(*op);
+    metrics::operationFinished(name(op->state));
 }
 
 std::size_t ReplicationOperations::recover() {

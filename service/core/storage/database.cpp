@@ -6,9 +6,11 @@
 #include <Poco/Data/SQLite/Utility.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <future>
 
 #include "service/core/base/errors.h"
+#include "service/core/base/metrics.h"
 #include "service/core/storage/migrations.h"
 
 namespace keyport {
@@ -164,6 +166,7 @@ void Database::writerLoop() {
         }
         std::vector<std::exception_ptr> errors(batch.size());
         std::exception_ptr batchError;
+        const auto began = std::chrono::steady_clock::now();
         try {
             exec(s, "BEGIN IMMEDIATE");
             for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -186,6 +189,8 @@ void Database::writerLoop() {
                 // Nothing was open to roll back; the batch error is what callers need.
             }
         }
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - began;
+        metrics::databaseCommit(took.count(), batch.size(), !batchError);
         {
             std::lock_guard lock(writeMutex_);
             if (!batchError) ++commits_;

@@ -8,14 +8,19 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+
+#include "service/core/base/metrics.h"
 
 namespace keyport {
 
 template <typename V>
 class RecordCache {
   public:
-    explicit RecordCache(std::size_t capacity) : capacity_(capacity) {}
+    // `name` labels its hit and miss counters (keyport_cache_requests_total).
+    RecordCache(std::size_t capacity, std::string_view name)
+        : capacity_(capacity), counters_(metrics::cache(name)) {}
 
     // The cached row, or load() (→ std::optional<V>) from the database; only found rows are
     // cached, so a row another process adds is seen on its first lookup.
@@ -24,9 +29,13 @@ class RecordCache {
         std::uint64_t generation;
         {
             std::lock_guard lock(mutex_);
-            if (auto it = rows_.find(key); it != rows_.end()) return it->second;
+            if (auto it = rows_.find(key); it != rows_.end()) {
+                counters_.hits.inc();
+                return it->second;
+            }
             generation = generation_;
         }
+        counters_.misses.inc();
         std::optional<V> row = load();
         if (row) {
             std::lock_guard lock(mutex_);
@@ -50,6 +59,7 @@ class RecordCache {
     std::size_t capacity_;
     std::uint64_t generation_ = 0;
     std::unordered_map<std::string, V> rows_;
+    metrics::CacheCounters counters_;
 };
 
 }  // namespace keyport

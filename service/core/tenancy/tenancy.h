@@ -79,9 +79,9 @@ class Tenancy {
     // Credentials and projects never change once written (there is no revoke path), so
     // found rows are cached for the request path; misses always ask the database, so a
     // credential the CLI adds beside a running server works at once.
-    RecordCache<Principal> principalsByTokenHash_{4096};
-    RecordCache<Principal> principalsByAccessKey_{4096};
-    RecordCache<Project> projects_{4096};
+    RecordCache<Principal> principalsByTokenHash_{4096, "principals_by_token"};
+    RecordCache<Principal> principalsByAccessKey_{4096, "principals_by_access_key"};
+    RecordCache<Project> projects_{4096, "projects"};
 };
 
 }  // namespace keyport

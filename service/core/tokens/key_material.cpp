@@ -61,6 +61,7 @@ std::shared_ptr<OpenKey> KeyMaterial::cachedInRegion(const std::string& cacheKey
     // The region check: a key moved to another region re-seals its versions there.
     if (it == cache_.end() || &it->second.key->region() != &region) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second.lru);
+    counters_.hits.inc();  // a miss here is counted by openCached
     return it->second.key;
 }
 
@@ -114,9 +115,11 @@ std::shared_ptr<OpenKey> KeyMaterial::openCached(
         auto it = cache_.find(cacheKey);
         if (it != cache_.end() && it->second.blob == *key.blob) {
             lru_.splice(lru_.begin(), lru_, it->second.lru);
+            counters_.hits.inc();
             return it->second.key;
         }
     }
+    counters_.misses.inc();
     auto opened = openFresh();
     std::lock_guard lock(mutex_);
     auto it = cache_.find(cacheKey);

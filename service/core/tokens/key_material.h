@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "hsm/session.h"
+#include "service/core/base/metrics.h"
 #include "service/core/storage/key_store.h"
 #include "service/core/tokens/region_tokens.h"
 
@@ -85,6 +86,7 @@ class KeyMaterial {
     std::mutex mutex_;
     std::unordered_map<std::string, Entry> cache_;
     std::list<std::string> lru_;  // front = most recently used
+    metrics::CacheCounters counters_ = metrics::cache("key_material");
 };
 
 // The policy template a key of this spec is opened with.

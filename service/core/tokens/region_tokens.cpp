@@ -4,6 +4,7 @@
 
 #include "hsm/error.h"
 #include "hsm/public_key.h"
+#include "service/core/base/metrics.h"
 #include "service/core/base/state_dir.h"
 #include "service/core/tokens/static_objects.h"
 
@@ -18,6 +19,7 @@ RegionTokens::RegionTokens(const Config& config, hsm::Module& module, bool requi
         }
         Region r;
         r.name = rc.name;
+        metrics::tokenRegion(rc.tokenLabel, rc.name);  // before the probe's operations
         try {
             r.token = std::make_unique<hsm::Token>(module, rc.tokenLabel,
                                                    readPinFile(config.userPinFile(rc)));
