@@ -213,6 +213,17 @@ TEST(AuditLine, BadLinesAreRefused) {
     }
 }
 
+// The fuzz target's seeds are records of the format (so the fuzzer starts from valid lines).
+TEST(AuditLine, FuzzSeedsParse) {
+    std::size_t seeds = 0;
+    for (const auto& e :
+         fs::directory_iterator(KEYPORT_SOURCE_DIR "/tests/fuzz/corpus/audit_trail")) {
+        EXPECT_NO_THROW(parseAuditLine(readFile(e.path()))) << e.path();
+        ++seeds;
+    }
+    EXPECT_GE(seeds, 4u);
+}
+
 TEST(AuditLog, RotationKeepsTheChainAcrossFiles) {
     TrailDir t;
     AuditConfig c = t.config();
