@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.latencyMs = static_cast<double>(size) / 7;
     // Many objects from the last field, so the list cap is reached too.
     for (std::size_t i = 0; i < f[11].size(); i += 3)
-        r.objects.emplace_back(f[10], f[11].substr(i));
+        r.objects.emplace_back(f[10], f[11].substr(i, 40));
     const std::uint64_t seq = size + 1;
     const std::string rendered = audit_json::requestLine(seq, r, kAuditGenesisPrev);
     KEYPORT_FUZZ_CHECK(rendered.size() <= audit_json::kMaxRecordBytes);
