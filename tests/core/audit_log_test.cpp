@@ -3,6 +3,7 @@
 // tmpfs) refused at admit() with nothing half-written.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -242,7 +243,11 @@ TEST(AuditLog, RotationKeepsTheChainAcrossFiles) {
         ASSERT_FALSE(lines.empty());
         const AuditLine first = parseAuditLine(lines.front());
         if (f + 1 < files.size()) {
-            // Named by its first seq; ends with the rotation's seal.
+            // Named by its first seq; ends with the rotation's seal; the blocks reserved
+            // past its end were given back (the reservation is 1 MiB + 64 x 16 KiB).
+            struct stat st {};
+            ASSERT_EQ(::stat(files[f].c_str(), &st), 0);
+            EXPECT_LT(static_cast<std::uint64_t>(st.st_blocks) * 512, 64u * 1024);
             EXPECT_EQ(rotatedFirstSeq(t.active(), files[f]), first.seq);
             const AuditLine last = parseAuditLine(lines.back());
             EXPECT_EQ(last.type, "seal");
