@@ -101,6 +101,24 @@ TEST(AuditLog, RecordsChainAndSealsVerifyOnTheToken) {
     EXPECT_EQ(report.unsealedTail, 0u);
 }
 
+// A count seal is synced and recorded as the anchor by the seal thread, while the log runs.
+TEST(AuditLog, CountSealBecomesTheAnchorWhileRunning) {
+    TrailDir t;
+    AuditConfig c = t.config();
+    c.sealEvery = 3;
+    AuditLog log(c, auditTokens(), t.db());
+    log.append(sampleRecord(1));
+    log.append(sampleRecord(2));  // start + 2: the seal is seq 4
+    std::optional<AuditAnchor> anchor;
+    for (int i = 0; i < 50 && !(anchor && anchor->seq == 4); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        anchor = anchorOf(t.db());
+    }
+    ASSERT_TRUE(anchor);
+    EXPECT_EQ(anchor->seq, 4u);
+    EXPECT_EQ(anchor->lineHash, auditLineHash(readLines(t.active()).back()));
+}
+
 TEST(AuditLog, FileAndDirectoryModes) {
     TrailDir t;
     { AuditLog log(t.config(), auditTokens(), t.db()); }
