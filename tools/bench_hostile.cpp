@@ -488,7 +488,8 @@ int benchHostile(const Argv& argv) {
     const double seconds = static_cast<double>(args.number("seconds", 15, 1, 3600));
     raiseFdLimit();
     BenchState bench = provisionBenchState(
-        args, {"server.max_connections_per_peer=4096", "server.max_connections=8192"});
+        args,
+        {"server.max_connections_per_peer=4096", "server.max_connections=8192", "log.level=error"});
     const std::filesystem::path& state = bench.dir;
     Config& config = bench.config;
     const std::string region = args.get("region", config.regions.front().name);

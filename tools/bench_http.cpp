@@ -13,6 +13,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "service/api/frontend.h"
 #include "service/core/base/encoding.h"
@@ -297,7 +298,7 @@ void benchRotation(const Target& t, const std::vector<bench::Result>& raw, doubl
 int benchHttp(const Argv& argv) {
     const Args args(argv, {"config", "define", "region", "seconds", "only"}, {"keep-state"});
     const double seconds = static_cast<double>(args.number("seconds", 2, 1, 3600));
-    // --only healthz,encrypt,sign,params,csms,import,dispatch,rotation,replication,raw
+    // --only healthz,encrypt,sign,params,csms,import,dispatch,rotation,replication,raw,audit
     // (default: all), so
     // one figure can be profiled on its own.
     const std::string only = args.get("only", "");
@@ -305,7 +306,9 @@ int benchHttp(const Argv& argv) {
         if (only.empty()) return true;
         return ("," + only + ",").find("," + what + ",") != std::string::npos;
     };
-    BenchState bench = provisionBenchState(args);
+    // Requests are logged at warn and above only: a line per request would put the bench's
+    // own terminal in the figures (--define log.level=info measures it).
+    BenchState bench = provisionBenchState(args, {"log.level=warn"});
     const std::filesystem::path& state = bench.dir;
     Config& config = bench.config;
     const std::string region = args.get("region", config.regions.front().name);
@@ -331,7 +334,8 @@ int benchHttp(const Argv& argv) {
         // The raw token rates are the import and rotation yardsticks; a run of other figures
         // alone skips them (so that a profile of those figures holds nothing else).
         std::vector<bench::Result> raw;
-        if (selected("raw") || selected("import") || selected("rotation") || selected("dispatch")) {
+        if (selected("raw") || selected("import") || selected("rotation") || selected("dispatch") ||
+            selected("audit")) {
             std::printf("-- raw token, 2 threads (the yardstick) --\n");
             raw = runHsmBench(services.regions->token(region), 2, seconds, true);
         }
@@ -471,6 +475,46 @@ int benchHttp(const Argv& argv) {
             const std::uint64_t before = services.keys->db().commits();
             measure("import-key-material rsa-2048", kImportConnections, imports.workers(t));
             importCommits = services.keys->db().commits() - before;
+        }
+
+        // The cost of the audit trail: the same operations through a second Frontend on the
+        // same Services without one, in the same run.
+        if (selected("audit") && frontend.audit() != nullptr) {
+            api::Frontend plain(services, api::FrontendOptions{false, {}});
+            plain.start();
+            Target u = t;
+            u.url = "http://127.0.0.1:" + std::to_string(plain.port());
+            std::printf("\n-- audit trail: the same requests with and without it --\n");
+            bench::printHeader();
+            measure("encrypt-data 1 KiB, unaudited", 16, fixedPost(u, "encrypt-data", encryptBody));
+            measure("encrypt-data 1 KiB, audited", 16, fixedPost(t, "encrypt-data", encryptBody));
+            const auto perThread =
+                static_cast<std::size_t>(oaep->opsPerSecond * seconds * 1.5 / 16) + 20;
+            std::printf("   (preparing %zu external keys for each import run...)\n",
+                        perThread * 16 * 2);
+            std::fflush(stdout);
+            PreparedImports plainImports(u, 16, perThread);
+            PreparedImports auditedImports(t, 16, perThread);
+            measure("import rsa-2048, unaudited", 16, plainImports.workers(u));
+            measure("import rsa-2048, audited", 16, auditedImports.workers(t));
+            plain.stop();
+            const auto byName = [&](const char* name) {
+                const bench::Result* r = find(all, name);
+                return r != nullptr ? r->opsPerSecond : 0.0;
+            };
+            for (const auto& [what, with, without] :
+                 {std::tuple{"encrypt-data", "encrypt-data 1 KiB, audited",
+                             "encrypt-data 1 KiB, unaudited"},
+                  std::tuple{"import-key-material", "import rsa-2048, audited",
+                             "import rsa-2048, unaudited"}}) {
+                const double a = byName(with), b = byName(without);
+                if (a > 0 && b > 0)
+                    std::printf(
+                        "  %s audited / unaudited: %.2fx (%+.1f us latency at 16 connections)\n",
+                        what, a / b, (1e6 / a - 1e6 / b) * 16);
+            }
+            std::printf("  audit records written by this run: %llu\n",
+                        static_cast<unsigned long long>(frontend.audit()->recordsWritten()));
         }
 
         const auto rate = [&](const std::string& name, unsigned threads) {

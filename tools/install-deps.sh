@@ -14,6 +14,9 @@ packages=(
   clang libclang-rt-14-dev
   curl ca-certificates
   clang-format
+  # ./dev package and tests/install: dpkg-shlibdeps (dpkg-dev) and file for CPack's DEB
+  # generator; systemd-analyze, systemd-sysusers and systemd-tmpfiles for the unit checks
+  dpkg-dev file systemd
 )
 
 missing=()

@@ -28,10 +28,19 @@ Router& withRoutes(Router& router, Services& services, Authenticator& auth,
 
 }  // namespace
 
-// The server is constructed last (member order), after every route is in place.
-Frontend::Frontend(Services& services)
+Frontend::Frontend(Services& services, FrontendOptions options)
     : auth_(*services.tenancy),
       idempotency_(*services.db),
-      server_(services.config.server, withRoutes(router_, services, auth_, idempotency_)) {}
+      pipeline_(std::make_unique<RequestPipeline>(
+          withRoutes(router_, services, auth_, idempotency_), nullptr, nullptr)),
+      server_(services.config.server, *pipeline_),
+      log_(std::make_unique<RequestLog>(services.config.log)) {
+    if (options.audited && services.config.audit.enabled) {
+        audit_ = std::make_unique<AuditLog>(
+            services.config.audit, *services.regions, *services.db,
+            AuditLogOptions{options.version, services.config.server.threads});
+    }
+    pipeline_->attach(audit_.get(), log_.get());
+}
 
 }  // namespace keyport::api

@@ -19,6 +19,8 @@ struct RequestAudit {
     std::string route;    // the route template, e.g. "/v1.0/{project_id}/kms/encrypt-data"
     // The authenticated principal (empty until authentication succeeded).
     std::string domainId, projectId, accessKey, role;
+    // Where a grant made the call act in another domain's project: the scope it acted in.
+    std::string actingDomainId, actingProjectId;
     // The objects the request named or created: ("key_id", "0d0466b0-..."), ("grant_id", ...).
     std::vector<std::pair<std::string, std::string>> objects;
     std::string unwrapPath;  // "on-token" or "host-assisted" where an import ran

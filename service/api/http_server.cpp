@@ -19,10 +19,19 @@ void raiseDescriptorLimit() {
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerConfig& config, const Router& router) {
+HttpServer::HttpServer(const ServerConfig& config, const RequestPipeline& pipeline) {
+    open(config, pipeline);
+}
+
+HttpServer::HttpServer(const ServerConfig& config, const Router& router)
+    : ownPipeline_(std::make_unique<RequestPipeline>(router, nullptr, nullptr)) {
+    open(config, *ownPipeline_);
+}
+
+void HttpServer::open(const ServerConfig& config, const RequestPipeline& pipeline) {
     raiseDescriptorLimit();
     if (config.tls.enabled()) tls_ = std::make_unique<front::TlsContext>(config.tls);
-    loop_ = std::make_unique<front::EventLoop>(config, router, tls_.get());
+    loop_ = std::make_unique<front::EventLoop>(config, pipeline, tls_.get());
 }
 
 HttpServer::~HttpServer() {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "service/api/request_pipeline.h"
 #include "service/api/router.h"
 #include "service/core/base/config.h"
 
@@ -18,6 +19,10 @@ class TlsContext;
 class HttpServer {
   public:
     // Binds the listening socket and loads the TLS files (either failing throws here).
+    // Requests go through `pipeline` (keyportd: audit, metrics, log), which must outlive
+    // the server.
+    HttpServer(const ServerConfig& config, const RequestPipeline& pipeline);
+    // The same with a pipeline of its own that only meters (tests, the metrics listener).
     HttpServer(const ServerConfig& config, const Router& router);
     ~HttpServer();
 
@@ -26,6 +31,9 @@ class HttpServer {
     unsigned port() const;  // the bound port (useful with port 0)
 
   private:
+    void open(const ServerConfig& config, const RequestPipeline& pipeline);
+
+    std::unique_ptr<RequestPipeline> ownPipeline_;
     std::unique_ptr<front::TlsContext> tls_;
     std::unique_ptr<front::EventLoop> loop_;
 };

@@ -86,7 +86,8 @@ class Keyportd : public Poco::Util::ServerApplication {
     int serve(keyport::Config config) {
         using namespace keyport;
         Services services(std::move(config));
-        api::Frontend server(services);  // binds: a second instance stops here
+        // Binds first: a second instance stops there, before it touches the audit trail.
+        api::Frontend server(services, api::FrontendOptions{true, KEYPORT_VERSION});
         services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys, *services.secrets, *services.rotation);

@@ -1,5 +1,6 @@
 #include "service/api/exoscale/exo_api.h"
 
+#include "service/api/audit_note.h"
 #include "service/api/exoscale/exo_auth.h"
 #include "service/api/exoscale/exo_call.h"
 #include "service/api/exoscale/exo_errors.h"
@@ -48,18 +49,45 @@ std::optional<std::string> zoneFromHost(const std::string& host) {
     return host.substr(4, dot - 4);
 }
 
+bool operationRoute(const Route& route) {
+    return std::string_view(route.path).starts_with("/v2/operation/");
+}
+
+// The ids an Exoscale request names: {id} (a key, or an operation on get-operation) and
+// re-encrypt's destination key; and what it created: create-kms-key's key, replicate's
+// operation (and, once done, the replica it references).
+void noteRequestObjects(RequestAudit& audit, const JsonBody& body) {
+    noteMembers(audit, member(body.root(), "destination"), {{"key", "key_id"}});
+}
+
+void noteResponseObjects(RequestAudit& audit, const Route& route,
+                         const Poco::JSON::Object::Ptr& out) {
+    const std::string_view path = route.path;
+    if (operationRoute(route) || path.ends_with("/replicate")) {
+        noteMembers(audit, out, {{"id", "operation_id"}});
+        noteMembers(audit, member(out, "reference"), {{"id", "key_id"}});
+    } else if (path == "/v2/kms-key" && std::string_view(route.method) == "POST") {
+        noteMembers(audit, out, {{"id", "key_id"}});
+    }
+}
+
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
+    noteParams(req, {{"id", operationRoute(route) ? "operation_id" : "key_id"}});
     try {
         ProjectScope scope;
         if (!route.open) {
             const Principal principal =
                 authenticate(req, auth, services.config.exoscaleSignatureMaxLifetimeSeconds);
+            notePrincipal(req.audit, principal);
             const std::string zone = selectRegion(req, principal, *services.regions, zoneFromHost);
             scope = auth.scopeInRegion(principal, zone, route.access);
         }
         const bool hasBody = req.method == "POST" && !req.body.empty();
         ExoCall call{req, JsonBody::parse(hasBody ? req.body : "{}"), scope, services};
-        return Response::json(200, stringify(route.handler(call)));
+        noteRequestObjects(req.audit, call.body);
+        const auto out = route.handler(call);
+        noteResponseObjects(req.audit, route, out);
+        return Response::json(200, stringify(out));
     } catch (const AuthError& e) {
         return problem(e);
     } catch (const Error& e) {
@@ -75,7 +103,8 @@ void addExoscaleRoutes(Router& router, Services& services, Authenticator& auth) 
             return run(req, services, auth, route);
         });
     }
-    router.addDialect("exoscale", 
+    router.addDialect(
+        "exoscale",
         [](std::string_view path) {
             return path.starts_with("/v2/kms-key") || path.starts_with("/v2/operation") ||
                    path.starts_with("/v2/zone");

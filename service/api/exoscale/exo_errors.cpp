@@ -126,7 +126,11 @@ Response problem(int status, const std::string& title, const std::string& detail
     o->set("detail", detail);
     // The body is RFC 9457's, but the spec declares every error response application/json
     // (error-response), and a validating proxy (Prism) holds us to the declared media type.
-    return Response::json(status, stringify(o));
+    Response res = Response::json(status, stringify(o));
+    // Exoscale's problems carry no code; the audit record and the log take the last segment
+    // of the problem type we send ("key-not-found", "bad-request", "not-found").
+    res.errorCode = slug(title);
+    return res;
 }
 
 // Titles are the spec's, per operation; its errors are all status 400 (Key Not Found too:

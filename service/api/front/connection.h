@@ -38,7 +38,8 @@ struct Connection {
     void clearLeftover();
 
     const int fd;
-    const std::string peer;  // the peer's address bytes (the per-peer count's key)
+    const std::string peer;   // the peer's address bytes (the per-peer count's key)
+    std::string peerAddress;  // the same as text ("127.0.0.1"), for logs and audit records
     std::unique_ptr<Transport> transport;
     std::string subject;  // the mutual-TLS client certificate subject, else empty
     RequestParser parser;

@@ -51,6 +51,24 @@ std::string peerKey(const sockaddr_storage& ss) {
     return {};
 }
 
+// The peer's address as text, for logs and audit records.
+std::string peerText(const sockaddr_storage& ss) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (ss.ss_family == AF_INET) {
+        const auto& a = reinterpret_cast<const sockaddr_in&>(ss).sin_addr;
+        if (::inet_ntop(AF_INET, &a, buf, sizeof buf) != nullptr) return buf;
+    } else if (ss.ss_family == AF_INET6) {
+        const auto& a = reinterpret_cast<const sockaddr_in6&>(ss).sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a)) {
+            if (::inet_ntop(AF_INET, reinterpret_cast<const char*>(&a) + 12, buf, sizeof buf))
+                return buf;
+        } else if (::inet_ntop(AF_INET6, &a, buf, sizeof buf) != nullptr) {
+            return buf;
+        }
+    }
+    return {};
+}
+
 int bindListener(const ServerConfig& config) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -84,9 +102,10 @@ int bindListener(const ServerConfig& config) {
 
 }  // namespace
 
-EventLoop::EventLoop(const ServerConfig& config, const Router& router, const TlsContext* tls)
+EventLoop::EventLoop(const ServerConfig& config, const RequestPipeline& pipeline,
+                     const TlsContext* tls)
     : config_(config),
-      router_(router),
+      pipeline_(pipeline),
       tls_(tls),
       limits_{config.maxHeaderBytes, config.maxHeaders, config.bodyLimit},
       scratch_(kScratch),
@@ -202,6 +221,7 @@ void EventLoop::acceptAll() {
         const int on = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         auto* c = new Connection(fd, std::move(peer), limits_);
+        c->peerAddress = peerText(ss);
         try {
             c->transport = tls_ != nullptr ? tls_->accept(fd) : plainTransport(fd);
         } catch (const std::exception& e) {
@@ -277,9 +297,10 @@ void EventLoop::handleReading(Connection& c) {
             c.deadline.store(kNoDeadline, std::memory_order_relaxed);
             if (pool_.tryPush(&c)) return;
             {
-                const std::string& path = c.parser.request().path;
-                Response busy = router_.error(path.empty() ? "/" : path, 503,
-                                              "the server is busy; retry in a moment");
+                Request& req = c.parser.request();
+                req.peer = c.peerAddress;
+                req.peerSubject = c.subject;
+                Response busy = pipeline_.early(req, 503, "the server is busy; retry in a moment");
                 busy.headers.emplace_back("Retry-After", "1");
                 return answerAndClose(c, std::move(busy));
             }
@@ -287,9 +308,10 @@ void EventLoop::handleReading(Connection& c) {
 }
 
 Response EventLoop::parseError(Connection& c) const {
-    const std::string& path = c.parser.request().path;
-    return router_.error(path.empty() || path.front() != '/' ? "/" : path, c.parser.errorStatus(),
-                         c.parser.errorMessage());
+    Request& req = c.parser.request();
+    req.peer = c.peerAddress;
+    req.peerSubject = c.subject;
+    return pipeline_.early(req, c.parser.errorStatus(), c.parser.errorMessage());
 }
 
 void EventLoop::answerAndClose(Connection& c, Response res) {
@@ -486,23 +508,9 @@ void EventLoop::serve(Connection& c) {
     for (;;) {
         Request& req = c.parser.request();
         const bool keepAlive = c.parser.keepAlive() && !stopping_.load();
-        Response res;
-        try {
-            res = router_.dispatch(req);
-        } catch (const std::exception& e) {
-            // Handlers map every expected failure; this is a bug. The client hears
-            // "internal"; the log gets method, path, cause (never headers or body).
-            std::fprintf(stderr, "keyportd: internal error on %s %s%s%s: %s\n",
-                         printable(req.method, 16).c_str(), printable(req.path).c_str(),
-                         c.subject.empty() ? "" : " from ",
-                         c.subject.empty() ? "" : printable(c.subject).c_str(),
-                         printable(e.what()).c_str());
-            res = router_.error(req.path, 500, "internal error");
-        } catch (...) {
-            std::fprintf(stderr, "keyportd: internal error on %s %s: unknown exception\n",
-                         printable(req.method, 16).c_str(), printable(req.path).c_str());
-            res = router_.error(req.path, 500, "internal error");
-        }
+        req.peer = c.peerAddress;
+        req.peerSubject = c.subject;
+        Response res = pipeline_.handle(req);
         ConnectionHeader connection = ConnectionHeader::None;
         if (!keepAlive) {
             connection = ConnectionHeader::Close;

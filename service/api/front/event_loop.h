@@ -14,7 +14,7 @@
 
 #include "service/api/front/connection.h"
 #include "service/api/front/worker_pool.h"
-#include "service/api/router.h"
+#include "service/api/request_pipeline.h"
 #include "service/core/base/config.h"
 
 namespace keyport::api::front {
@@ -24,7 +24,7 @@ class TlsContext;
 class EventLoop {
   public:
     // Binds and listens (a port in use throws here). `tls` may be null (plain HTTP).
-    EventLoop(const ServerConfig& config, const Router& router, const TlsContext* tls);
+    EventLoop(const ServerConfig& config, const RequestPipeline& pipeline, const TlsContext* tls);
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
@@ -64,7 +64,7 @@ class EventLoop {
     void serve(Connection& c);
 
     const ServerConfig config_;
-    const Router& router_;
+    const RequestPipeline& pipeline_;
     const TlsContext* tls_;
     const ParseLimits limits_;
     int listenFd_ = -1;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <regex>
 
+#include "service/api/audit_note.h"
 #include "service/api/huawei/csms_errors.h"
 #include "service/api/huawei/kms_auth.h"
 #include "service/api/json.h"
@@ -633,14 +634,33 @@ const std::vector<Route>& routes() {
     return r;
 }
 
+// The ids a CSMS request names in its body and its answer (never a version's value).
+void noteRequestObjects(RequestAudit& audit, const Route& route, const JsonBody& body) {
+    noteMembers(audit, body.root(), {{"kms_key_id", "key_id"}});
+    if (std::string_view(route.path) == "secrets" && std::string_view(route.method) == "POST")
+        noteMembers(audit, body.root(), {{"name", "secret_name"}});
+}
+
+void noteResponseObjects(RequestAudit& audit, const Object::Ptr& out) {
+    noteMembers(audit, member(out, "secret"), {{"name", "secret_name"}});
+    noteMembers(audit, member(out, "version_metadata"), {{"id", "version_id"}});
+    noteMembers(audit, out, {{"replica_id", "secret_id"}});
+}
+
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
+    noteParams(
+        req,
+        {{"secret_name", "secret_name"}, {"version_id", "version_id"}, {"secret_id", "secret_id"}});
     try {
         const Principal principal = authenticate(req, auth);
+        notePrincipal(req.audit, principal);
         const ProjectScope scope = auth.scope(principal, req.param("project_id"), route.access);
         // Bodiless POSTs (cancel, backup, rotate) are fine; GET and DELETE bodies are ignored.
         const bool hasBody = (req.method == "POST" || req.method == "PUT") && !req.body.empty();
         CsmsCall call{req, JsonBody::parse(hasBody ? req.body : "{}"), scope, *services.secrets};
+        noteRequestObjects(req.audit, route, call.body);
         const auto out = route.handler(call);
+        noteResponseObjects(req.audit, out);
         // Operations whose response model is empty answer 204, as Huawei's CSMS does.
         return out ? Response::json(200, stringify(out)) : Response::json(204, std::string());
     } catch (const AuthError& e) {
@@ -658,8 +678,9 @@ void addCsmsRoutes(Router& router, Services& services, Authenticator& auth) {
             route.method, std::string("/v1/{project_id}/") + route.path,
             [&services, &auth, &route](Request& req) { return run(req, services, auth, route); });
     }
-    router.addDialect("huawei-csms", [](std::string_view path) { return path.starts_with("/v1/"); },
-                      csmsTransportError);
+    router.addDialect(
+        "huawei-csms", [](std::string_view path) { return path.starts_with("/v1/"); },
+        csmsTransportError);
 }
 
 // model/ListResourceInstancesRequestBody.ts's tags [{key, values}] and matches

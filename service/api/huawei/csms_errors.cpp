@@ -44,7 +44,9 @@ Response csmsError(int status, const std::string& code, const std::string& messa
     auto o = object();
     o->set("error_code", code);
     o->set("error_msg", message);
-    return Response::json(status, stringify(o));
+    Response res = Response::json(status, stringify(o));
+    res.errorCode = code;
+    return res;
 }
 
 std::string csmsErrorMessage(const Error& e) {

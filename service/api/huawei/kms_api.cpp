@@ -1,5 +1,6 @@
 #include "service/api/huawei/kms_api.h"
 
+#include "service/api/audit_note.h"
 #include "service/api/huawei/kms_auth.h"
 #include "service/api/huawei/kms_call.h"
 #include "service/api/huawei/kms_errors.h"
@@ -38,16 +39,38 @@ std::string sequenceOf(const JsonBody& body) {
     return *seq;
 }
 
+// The ids a KMS request body names (the fields the handlers read).
+void noteRequestObjects(RequestAudit& audit, const JsonBody& body) {
+    noteMembers(audit, body.root(),
+                {{"key_id", "key_id"},
+                 {"target_key_id", "key_id"},
+                 {"source_key_id", "key_id"},
+                 {"destination_key_id", "key_id"},
+                 {"grant_id", "grant_id"},
+                 {"alias", "alias"},
+                 {"key_alias", "alias"}});
+    noteArray(audit, body.root(), "aliases", "alias");
+}
+
+// What a KMS request created (create-key's key_info, create-grant's grant_id).
+void noteResponseObjects(RequestAudit& audit, const Poco::JSON::Object::Ptr& out) {
+    noteMembers(audit, out, {{"key_id", "key_id"}, {"grant_id", "grant_id"}});
+    noteMembers(audit, member(out, "key_info"), {{"key_id", "key_id"}});
+}
+
 Response run(Request& req, Services& services, Authenticator& auth, Idempotency& idem,
              const Route& route) {
+    noteParams(req, {{"key_id", "key_id"}});
     try {
         const Principal principal = authenticate(req, auth);
+        notePrincipal(req.audit, principal);
         const ProjectScope scope = auth.scope(principal, req.param("project_id"), route.access);
         // DELETE aliases carries a body (DeleteAliasRequestBody); a bodiless DELETE does not.
         const bool hasBody = req.method == "POST" || req.method == "PUT" ||
                              (req.method == "DELETE" && !req.body.empty());
         KmsCall call{req, hasBody ? JsonBody::parse(req.body) : JsonBody::parse("{}"), principal,
                      scope, services};
+        noteRequestObjects(req.audit, call.body);
 
         const std::string sequence = hasBody ? sequenceOf(call.body) : std::string();
         hsm::Bytes requestHash;
@@ -60,7 +83,9 @@ Response run(Request& req, Services& services, Authenticator& auth, Idempotency&
             }
         }
         actUnderGrant(call, route.path);
+        noteActingScope(req.audit, principal, call.scope);
         const auto out = route.handler(call);
+        noteResponseObjects(req.audit, out);
         Response res = Response::json(call.status, out ? stringify(out) : std::string());
         if (!sequence.empty())
             idem.record(scope.projectId, sequence, requestHash, res, route.storeResponse);
@@ -170,7 +195,8 @@ void addKmsRoutes(Router& router, Services& services, Authenticator& auth,
             return Response::json(200, stringify(o));
         });
     }
-    router.addDialect("huawei-kms", 
+    router.addDialect(
+        "huawei-kms",
         [](std::string_view path) {
             return path.starts_with("/v1.0/") || path.starts_with("/v2/");
         },

@@ -120,7 +120,9 @@ Response kmsError(int status, const std::string& code, const std::string& messag
     o->set("error", inner);
     o->set("error_code", code);
     o->set("error_msg", message);
-    return Response::json(status, stringify(o));
+    Response res = Response::json(status, stringify(o));
+    res.errorCode = code;
+    return res;
 }
 
 Response kmsError(const Error& e) {

@@ -64,7 +64,8 @@ Poco::JSON::Object::Ptr importKeyMaterial(KmsCall& c) {
     }
     cmd.expirationTime =
         c.body.optInteger("expiration_time", 0, std::numeric_limits<std::int64_t>::max());
-    c.services.imports->import(c.scope, cmd);
+    const KeyRecord k = c.services.imports->import(c.scope, cmd);
+    if (k.unwrapPath) c.req.audit.unwrapPath = std::string(name(*k.unwrapPath));
     return nullptr;
 }
 

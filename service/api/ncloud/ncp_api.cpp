@@ -1,5 +1,6 @@
 #include "service/api/ncloud/ncp_api.h"
 
+#include "service/api/audit_note.h"
 #include "service/api/json.h"
 #include "service/api/ncloud/ncp_auth.h"
 #include "service/api/ncloud/ncp_call.h"
@@ -60,6 +61,7 @@ std::optional<std::string> regionFromHost(const std::string& host) {
 }
 
 Response run(Request& req, Services& services, Authenticator& auth, const Route& route) {
+    noteParams(req, {{"keyTag", "key_tag"}});
     try {
         ProjectScope scope;
         if (usesKeyToken(req)) {
@@ -67,15 +69,23 @@ Response run(Request& req, Services& services, Authenticator& auth, const Route&
             const KeyAccessToken t =
                 keyToken(req, services, tokenUse(route.method, route.path), auth.now());
             scope = ProjectScope{t.domainId, t.projectId, t.region};
+            // A key access token is no credential: no access key, and its own role word.
+            req.audit.domainId = t.domainId;
+            req.audit.projectId = t.projectId;
+            req.audit.role = "key-access-token";
         } else {
             const Principal principal = authenticate(req, auth);
+            notePrincipal(req.audit, principal);
             const std::string region =
                 selectRegion(req, principal, *services.regions, regionFromHost);
             scope = auth.scopeInRegion(principal, region, route.access);
         }
         const bool hasBody = (req.method == "POST" || req.method == "PUT") && !req.body.empty();
         NcpCall call{req, JsonBody::parse(hasBody ? req.body : "{}"), scope, services};
-        return Response::json(200, stringify(route.handler(call)));
+        const auto out = route.handler(call);
+        // create-key and migrate answer the keyTag they made or moved.
+        noteMembers(req.audit, member(out, "data"), {{"keyTag", "key_tag"}});
+        return Response::json(200, stringify(out));
     } catch (const AuthError& e) {
         return ncpAuthError(e);
     } catch (const Error& e) {
@@ -104,8 +114,9 @@ void addNcloudRoutes(Router& router, Services& services, Authenticator& auth) {
             return run(req, services, auth, route);
         });
     }
-    router.addDialect("ncloud", [](std::string_view path) { return path.starts_with("/kms/"); },
-                      ncpTransportError);
+    router.addDialect(
+        "ncloud", [](std::string_view path) { return path.starts_with("/kms/"); },
+        ncpTransportError);
 }
 
 }  // namespace keyport::api::ncloud

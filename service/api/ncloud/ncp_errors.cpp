@@ -108,7 +108,9 @@ Response ncpError(int status, const std::string& code, const std::string& msg) {
     auto o = object();
     o->set("code", code);
     o->set("msg", msg);
-    return Response::json(status, stringify(o));
+    Response res = Response::json(status, stringify(o));
+    res.errorCode = code;
+    return res;
 }
 
 // The codes and their messages are NAVER's (security-kms-overview, "Errors": FORBIDDEN

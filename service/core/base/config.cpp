@@ -139,8 +139,9 @@ std::string MetricsConfig::host() const {
 
 unsigned MetricsConfig::port() const {
     const auto colon = address.rfind(':');
-    return colon == std::string::npos ? 0u
-                                      : static_cast<unsigned>(std::stoul(address.substr(colon + 1)));
+    return colon == std::string::npos
+               ? 0u
+               : static_cast<unsigned>(std::stoul(address.substr(colon + 1)));
 }
 
 Config Config::fromConfiguration(const AbstractConfiguration& conf) {

@@ -67,12 +67,12 @@ struct ServerConfig {
 // The audit trail (audit.*): hash-chained JSON lines, sealed on the token.
 struct AuditConfig {
     bool enabled = true;
-    std::filesystem::path path;                    // default stateDir/audit/audit.log
-    std::size_t maxFileBytes = 64 * 1024 * 1024;   // rotate past this
-    std::size_t sealEvery = 1000;                  // records between on-token seals
-    std::int64_t sealIntervalSeconds = 60;         // and at least this often when written to
-    std::string region;                            // whose MAC key seals; default the first
-    std::size_t reserveBytes = 1024 * 1024;        // kept allocated ahead of the write point
+    std::filesystem::path path;                   // default stateDir/audit/audit.log
+    std::size_t maxFileBytes = 64 * 1024 * 1024;  // rotate past this
+    std::size_t sealEvery = 1000;                 // records between on-token seals
+    std::int64_t sealIntervalSeconds = 60;        // and at least this often when written to
+    std::string region;                           // whose MAC key seals; default the first
+    std::size_t reserveBytes = 1024 * 1024;       // kept allocated ahead of the write point
 };
 
 // Logs (log.*): one line per request on stderr.

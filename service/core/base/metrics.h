@@ -9,8 +9,7 @@ namespace keyport::metrics {
 
 // One answered request: dialect ("" for health and metrics routes), route template ("" when
 // none matched), HTTP status, seconds from the complete request to the response.
-void observeRequest(std::string_view dialect, std::string_view route, int status,
-                    double seconds);
+void observeRequest(std::string_view dialect, std::string_view route, int status, double seconds);
 // One audit record written (true) or refused for want of a writable trail (false).
 void auditRecord(bool written);
 

@@ -85,6 +85,14 @@ void Database::migrate(Poco::Data::Session& s) {
     int current = 0;
     s << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(current), now;
     const auto& steps = migrations();
+    // An older binary on a database a newer one migrated would read and write tables whose
+    // meaning it does not know: refuse, and say how to go back.
+    if (static_cast<std::size_t>(current) > steps.size()) {
+        throw std::runtime_error(
+            "the database is at schema version " + std::to_string(current) +
+            ", newer than this keyport knows (" + std::to_string(steps.size()) +
+            "): run the newer keyport, or restore the backup taken before the upgrade");
+    }
     for (std::size_t i = static_cast<std::size_t>(current); i < steps.size(); ++i) {
         exec(s, "BEGIN IMMEDIATE");
         try {
