@@ -114,8 +114,8 @@ TEST(AuditTrail, RecordsVerifyAndEditsAreCaught) {
     EXPECT_EQ(parseAuditLine(trail.back()).reason, "shutdown");
 
     // A restart continues the chain.
-    server.start();
-    EXPECT_EQ(c.call("list-keys", "{}").status, 200);
+    server.start();  // on a new ephemeral port
+    EXPECT_EQ(KmsClient(server.port(), KeyportServer::demo()).call("list-keys", "{}").status, 200);
     server.stop();
     const auto ok = verify(server);
     EXPECT_EQ(ok.exitCode, 0) << ok.out << ok.err;
@@ -188,12 +188,15 @@ TEST(AuditTrail, FullDiskRefusesWith503AndChangesNothing) {
         }
         // The reservation still takes what was admitted; then every request is refused.
         HttpResult r;
-        for (int i = 0; i < 200; ++i) {
+        int i = 0;
+        for (; i < 200; ++i) {
             r = c.call("create-key", R"({"key_alias":"audit-full-)" + std::to_string(i) + "\"}");
             if (r.status == 503) break;
             ASSERT_EQ(r.status, 200) << r.body;
         }
         ASSERT_EQ(r.status, 503) << r.body;
+        std::printf("disk full: %d requests admitted from the reservation, then 503 %s\n", i,
+                    r.body.c_str());
         EXPECT_FALSE(r.errorCode().empty()) << r.body;  // the dialect's error shape
         const auto size = fs::file_size(mount / "audit.log");
         const auto refused = c.call("create-key", R"({"key_alias":"audit-full-refused"})");
