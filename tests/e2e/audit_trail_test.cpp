@@ -83,6 +83,19 @@ TEST(AuditTrail, RecordsVerifyAndEditsAreCaught) {
         kmsWithId(c, "describe-key", R"({"key_id":"00000000-0000-4000-8000-000000000000"})",
                   "audit-e2e-missing", token);
     EXPECT_EQ(missing.status, 404) << missing.body;
+    // Hostile text where a record may carry client input: an X-Request-Id that is not
+    // sane (replaced), a key id with quotes, a backslash, a control byte and bytes that are
+    // not UTF-8, a long path.
+    const auto hostile =
+        kmsWithId(c, "describe-key", std::string(R"({"key_id":"a\"b\\c\u0001)") + "\xff\xfe\"}",
+                  "bad id with spaces\x01", token);
+    EXPECT_EQ(hostile.status, 400) << hostile.body;
+    EXPECT_EQ(httpRequest(c.port(), "GET",
+                          "/v1.0/" + c.credential().projectId + "/kms/" + std::string(3000, 'x'),
+                          "", {{"X-Auth-Token", token}})
+                      .status /
+                  100,
+              4);
     // While running: intact, perhaps with an unsealed tail.
     const auto live = verify(server);
     EXPECT_EQ(live.exitCode, 0) << live.out << live.err;
