@@ -6,6 +6,7 @@
 #include "service/core/storage/audit_anchor_store.h"
 #include "service/core/storage/database.h"
 #include "service/core/tokens/region_tokens.h"
+#include "service/core/tokens/static_objects.h"
 #include "tools/cli_context.h"
 #include "tools/commands.h"
 
@@ -55,7 +56,15 @@ int auditVerify(const Argv& argv) {
     Args args(argv, {"config", "define", "from"}, {});
     auto ctx = CliContext::open(args);
     const std::filesystem::path active = ctx.config.audit.path;
+    // Logged in without the capability probe of a serving keyportd; the seals need only
+    // each region's MAC key.
     RegionTokens tokens(ctx.config, *ctx.module);
+    for (const auto& rc : ctx.config.regions) {
+        Region& region = tokens.region(rc.name);
+        const auto found =
+            region.token->withOwnerSession([](hsm::Session& s) { return StaticObjects::find(s); });
+        if (found.mac) region.mac = *found.mac;
+    }
     Database db(ctx.config.database);
     AuditVerifyOptions options;
     if (args.has("from")) options.from = std::filesystem::absolute(args.get("from"));

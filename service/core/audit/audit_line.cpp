@@ -409,7 +409,10 @@ AuditLine parseAuditLine(std::string_view line) {
 std::string auditLineHash(std::string_view line) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
     unsigned int len = 0;
-    if (EVP_Digest(line.data(), line.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) {
+    // Fetched once: EVP_sha256() would look the implementation up again on every call.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (sha256 == nullptr ||
+        EVP_Digest(line.data(), line.size(), md.data(), &len, sha256, nullptr) != 1) {
         throw std::runtime_error("EVP_Digest(SHA-256) failed");
     }
     static constexpr char kHex[] = "0123456789abcdef";

@@ -75,6 +75,12 @@ struct AuditLog::State {
                       audit_json::kMaxRecordBytes,
                   c.reserveBytes) {}
 
+    // A seal that is written but not yet synced nor recorded as the anchor.
+    struct DurableSeal {
+        int fd;  // a dup of the trail's fd
+        AuditAnchor anchor;
+    };
+
     const AuditConfig config;
     RegionTokens& tokens;
     Database& db;
@@ -96,6 +102,7 @@ struct AuditLog::State {
 
     std::atomic<std::uint64_t> written{0}, failed{0}, refused{0};
 
+    std::optional<DurableSeal> pendingDurable;
     std::condition_variable cv;
     bool stopping = false;
     bool opened = false;  // open() finished: close() seals
@@ -104,7 +111,9 @@ struct AuditLog::State {
     void open();
     void writeLine(const std::string& line);
     void writeStart();
-    void seal(const std::string& reason);
+    void seal(const std::string& reason, bool syncNow = false);
+    void makeDurable(const DurableSeal& seal, int syncFd);
+    void drainDurable(std::unique_lock<std::mutex>& lock);
     void afterRecord();
     void rotate();
     void sealTimerLoop();
@@ -226,7 +235,7 @@ void AuditLog::State::writeStart() {
     ++sinceSeal;
 }
 
-void AuditLog::State::seal(const std::string& reason) {
+void AuditLog::State::seal(const std::string& reason, bool syncNow) {
     Region& region = tokens.region(config.region);
     const std::uint64_t seq = chain.nextSeq;
     const std::string mac = computeAuditSeal(region, seq, chain.prev);
@@ -237,15 +246,33 @@ void AuditLog::State::seal(const std::string& reason) {
     lastSeal = SteadyClock::now();
     // Records between seals may sit in the page cache (each request's database commit was
     // made durable before it answered; its record is durable at the next seal): a seal
-    // syncs them, and only a synced seal becomes the anchor.
-    if (::fdatasync(fd) != 0) {
+    // syncs them, and only a synced seal becomes the anchor. Rotation and shutdown sync
+    // here; a count or interval seal is synced by the seal thread, so that requests do
+    // not wait behind an fdatasync and a database commit under the chain's mutex.
+    DurableSeal durable{-1, AuditAnchor{seq, chain.prev, nowMs()}};
+    if (syncNow) {
+        makeDurable(durable, fd);
+        return;
+    }
+    durable.fd = ::dup(fd);  // the seal thread's own: rotation may close `fd` meanwhile
+    if (durable.fd < 0) {
+        makeDurable(durable, fd);
+        return;
+    }
+    // A newer seal covers an older one still waiting.
+    if (pendingDurable) ::close(pendingDurable->fd);
+    pendingDurable = durable;
+    cv.notify_all();
+}
+
+void AuditLog::State::makeDurable(const DurableSeal& seal, int syncFd) {
+    if (::fdatasync(syncFd) != 0) {
         ++failed;
-        throw AuditUnavailable(systemError("fdatasync of the audit trail failed", errno));
+        warn(systemError("fdatasync of the audit trail failed", errno));
+        return;
     }
     try {
-        db.write([&](auto& s) {
-            audit_anchor_store::advance(s, AuditAnchor{seq, chain.prev, nowMs()});
-        });
+        db.write([&](auto& s) { audit_anchor_store::advance(s, seal.anchor); });
     } catch (const std::exception& e) {
         warn(std::string("the seal could not be recorded in the database: ") + e.what());
     }
@@ -270,7 +297,7 @@ void AuditLog::State::afterRecord() {
 }
 
 void AuditLog::State::rotate() {
-    seal("rotate");
+    seal("rotate", /*syncNow=*/true);
     const fs::path& active = config.path;
     const fs::path rotated = rotatedTrailFile(active, fileFirstSeq);
     if (fs::exists(rotated)) throw std::runtime_error(rotated.string() + " already exists");
@@ -294,14 +321,20 @@ void AuditLog::State::rotate() {
     reserve.ensure(0);
 }
 
-// A timer thread rather than a check inside append(): an idle service still seals what it
-// wrote within the interval, instead of leaving it unsealed until the next request.
+// The seal thread: interval seals, and the sync + anchor of count seals. A timer thread
+// rather than a check inside append(): an idle service still seals what it wrote within
+// the interval, instead of leaving it unsealed until the next request.
 void AuditLog::State::sealTimerLoop() {
     const auto interval = std::chrono::seconds(config.sealIntervalSeconds);
     std::unique_lock lock(mutex);
     while (!stopping) {
-        cv.wait_until(lock, lastSeal + interval, [this] { return stopping; });
+        cv.wait_until(lock, lastSeal + interval,
+                      [this] { return stopping || pendingDurable.has_value(); });
         if (stopping) break;
+        if (pendingDurable) {
+            drainDurable(lock);
+            continue;
+        }
         if (sinceSeal > 0 && SteadyClock::now() >= lastSeal + interval) {
             try {
                 seal("interval");
@@ -315,17 +348,32 @@ void AuditLog::State::sealTimerLoop() {
     }
 }
 
+void AuditLog::State::drainDurable(std::unique_lock<std::mutex>& lock) {
+    const DurableSeal durable = *pendingDurable;
+    pendingDurable.reset();
+    lock.unlock();
+    makeDurable(durable, durable.fd);
+    ::close(durable.fd);
+    lock.lock();
+}
+
 void AuditLog::State::close() {
+    // A seal the seal thread did not get to: the shutdown seal covers it, else it is
+    // made durable here.
+    std::optional<DurableSeal> pending = pendingDurable;
+    pendingDurable.reset();
     if (fd >= 0 && opened) {
         try {
             if (pendingStart) writeStart();
-            seal("shutdown");
+            seal("shutdown", /*syncNow=*/true);
         } catch (const std::exception& e) {
             warn(std::string("the shutdown seal could not be written: ") + e.what());
+            if (pending) makeDurable(*pending, pending->fd);
         }
         reserve.release(size);
         ::fdatasync(fd);
     }
+    if (pending) ::close(pending->fd);
     if (fd >= 0) ::close(fd);
     fd = -1;
     if (dirFd >= 0) ::close(dirFd);  // drops the flock
@@ -379,7 +427,7 @@ void AuditLog::append(const AuditRecord& record) {
 void AuditLog::seal(const std::string& reason) {
     std::lock_guard lock(state_->mutex);
     if (state_->pendingStart) state_->writeStart();
-    state_->seal(reason);
+    state_->seal(reason, /*syncNow=*/true);
 }
 
 std::uint64_t AuditLog::recordsWritten() const {

@@ -12,6 +12,11 @@ bool continuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
 }
 
+// Printable ASCII that JSON takes as it is.
+bool plainAscii(unsigned char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 // The escaped form of one byte that is not plain printable ASCII (or of '"' and '\').
 std::string escapedByte(unsigned char c) {
     switch (c) {
@@ -135,11 +140,23 @@ void appendString(std::string& out, std::string_view s, std::size_t maxBytes) {
     out += '"';
     std::size_t used = 0;
     for (std::size_t i = 0; i < s.size();) {
+        // Runs of plain ASCII (ids, routes, addresses: nearly everything) go in one piece.
+        std::size_t run = i;
+        while (run < s.size() && run - i < maxBytes - used &&
+               plainAscii(static_cast<unsigned char>(s[run]))) {
+            ++run;
+        }
+        if (run > i) {
+            out.append(s.substr(i, run - i));
+            used += run - i;
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         std::size_t n = utf8SequenceLength(s.substr(i));
         std::string_view piece;
         std::string escaped;
-        if (n == 1 && c >= 0x20 && c != 0x7F && c != '"' && c != '\\') {
+        if (n == 1 && plainAscii(c)) {
             piece = s.substr(i, 1);
         } else if (n > 1) {
             piece = s.substr(i, n);
