@@ -74,6 +74,8 @@ AuditRecord recordOf(const Request& req, const Response& res, std::int64_t arriv
     r.projectId = req.audit.projectId;
     r.accessKey = req.audit.accessKey;
     r.role = req.audit.role;
+    r.actingDomainId = req.audit.actingDomainId;
+    r.actingProjectId = req.audit.actingProjectId;
     r.objects = req.audit.objects;
     r.status = res.status;
     if (res.status >= 400) r.errorCode = res.errorCode;

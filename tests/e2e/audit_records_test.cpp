@@ -221,6 +221,19 @@ TEST(AuditKms, SuccessRefusalsAndUnknownKey) {
                   principalOf(other, "user"),
                   {{"key_id", id}}},
                  "describe-key under the grant");
+    // ... and the scope it acted in: the key owner's, not the caller's own.
+    const auto granted = recordsFor(r.requestId);
+    ASSERT_EQ(granted.size(), 1u);
+    const auto acting = granted[0]->getObject("principal");
+    ASSERT_TRUE(acting);
+    EXPECT_EQ(acting->optValue<std::string>("acting_domain_id", ""),
+              KeyportServer::demo().domainId);
+    EXPECT_EQ(acting->optValue<std::string>("acting_project_id", ""),
+              KeyportServer::demo().projectId);
+    // A call in its own scope names no acting scope.
+    const auto own = recordsFor(kms("describe-key", jsonBody({{"key_id", id}})).requestId);
+    ASSERT_EQ(own.size(), 1u);
+    EXPECT_FALSE(own[0]->getObject("principal")->has("acting_domain_id"));
 }
 
 // AK/SK signing (SDK-HMAC-SHA256): the record names the access key that signed, never the

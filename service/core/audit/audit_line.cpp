@@ -20,11 +20,17 @@ namespace {
 
 // A JSON value as far as the record format needs it: strings decoded, numbers kept as
 // their text, objects with their members in order.
+// (A pair<string, Value> inside Value itself is an incomplete type to libstdc++ under clang.)
+struct Member;
 struct Value {
     enum class Kind { String, Number, Object, Array, Literal } kind = Kind::Literal;
     std::string text;
-    std::vector<std::pair<std::string, Value>> members;
+    std::vector<Member> members;
     std::vector<Value> items;
+};
+struct Member {
+    std::string first;  // the name
+    Value second;
 };
 
 // RFC 8259, strictly: no trailing commas, no leading zeros, no raw control bytes, valid
@@ -73,7 +79,7 @@ class Parser {
             if (pos_ >= s_.size() || s_[pos_] != '"') bad("has a member name that is not a string");
             std::string name = string();
             expect(':', "lacks a ':' after a member name");
-            v.members.emplace_back(std::move(name), value(depth + 1));
+            v.members.push_back(Member{std::move(name), value(depth + 1)});
             if (pos_ < s_.size() && s_[pos_] == ',') {
                 ++pos_;
                 continue;
@@ -321,7 +327,10 @@ bool fits(const Value& v, Shape shape) {
         case Shape::Time:
             return isTime(v);
         case Shape::Principal:
-            return isStringObject(v, {"domain_id", "project_id", "access_key", "role"}, false);
+            return isStringObject(v,
+                                  {"domain_id", "project_id", "access_key", "role",
+                                   "acting_domain_id", "acting_project_id"},
+                                  false);
         case Shape::Objects:
             return v.kind == Value::Kind::Array && !v.items.empty() &&
                    std::all_of(v.items.begin(), v.items.end(), [](const Value& o) {

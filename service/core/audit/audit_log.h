@@ -29,6 +29,8 @@ struct AuditRecord {
     std::string peerSubject;  // mTLS client certificate subject, when there is one
     // The principal; empty domainId: the request was not authenticated.
     std::string domainId, projectId, accessKey, role;
+    // Where a grant made the call act in another domain's scope: that scope.
+    std::string actingDomainId, actingProjectId;
     std::vector<std::pair<std::string, std::string>> objects;  // (kind, id)
     int status = 0;
     std::string errorCode;   // the dialect's error code, when status >= 400

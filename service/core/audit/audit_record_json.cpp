@@ -79,6 +79,8 @@ void principal(std::string& out, const AuditRecord& r) {
     optionalString(p, "project_id", r.projectId);
     optionalString(p, "access_key", r.accessKey);
     optionalString(p, "role", r.role);
+    optionalString(p, "acting_domain_id", r.actingDomainId);
+    optionalString(p, "acting_project_id", r.actingProjectId);
     p[0] = '{';  // the first member's leading comma
     out += p;
     out += '}';
