@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -96,7 +97,9 @@ struct PreparedImports {
     std::vector<std::vector<std::string>> bodies;  // per worker thread
     std::vector<std::size_t> next;
 
-    PreparedImports(const Target& t, unsigned threads, std::size_t perThread)
+    // Keys are named `prefix`-THREAD-N: two sets in one run need two prefixes.
+    PreparedImports(const Target& t, unsigned threads, std::size_t perThread,
+                    const std::string& prefix = "bench-import")
         : bodies(threads), next(threads) {
         const unsigned makers = 8;
         std::vector<std::thread> pool;
@@ -108,7 +111,7 @@ struct PreparedImports {
                     HttpClient http(t.url);
                     for (unsigned th = 0; th < threads; ++th) {
                         for (std::size_t i = w; i < perThread; i += makers) {
-                            std::string body = prepareOne(http, t, th, i);
+                            std::string body = prepareOne(http, t, prefix, th, i);
                             std::lock_guard lock(m);
                             bodies[th].push_back(std::move(body));
                         }
@@ -123,9 +126,10 @@ struct PreparedImports {
         if (!firstError.empty()) throw std::runtime_error("preparing imports: " + firstError);
     }
 
-    static std::string prepareOne(HttpClient& http, const Target& t, unsigned th, std::size_t i) {
+    static std::string prepareOne(HttpClient& http, const Target& t, const std::string& prefix,
+                                  unsigned th, std::size_t i) {
         const std::string id =
-            createKey(http, t, "bench-import-" + std::to_string(th) + "-" + std::to_string(i),
+            createKey(http, t, prefix + "-" + std::to_string(th) + "-" + std::to_string(i),
                       "AES_256", "ENCRYPT_DECRYPT", "external");
         const auto p = expect200(
             http, t, "get-parameters-for-import",
@@ -485,22 +489,51 @@ int benchHttp(const Argv& argv) {
             Target u = t;
             u.url = "http://127.0.0.1:" + std::to_string(plain.port());
             std::printf("\n-- audit trail: the same requests with and without it --\n");
+            // A-B-B-A: a drift in the machine's load over the run hits both sides alike.
+            std::printf("   (order unaudited, audited, audited, unaudited)\n");
             bench::printHeader();
-            measure("encrypt-data 1 KiB, unaudited", 16, fixedPost(u, "encrypt-data", encryptBody));
-            measure("encrypt-data 1 KiB, audited", 16, fixedPost(t, "encrypt-data", encryptBody));
+            const bool auditedFirst[] = {false, true};
+            for (int round = 0; round < 2; ++round) {
+                for (int i = 0; i < 2; ++i) {
+                    const bool audited = (i == 1) != auditedFirst[round];
+                    measure(std::string("encrypt-data 1 KiB, ") +
+                                (audited ? "audited #" : "unaudited #") + std::to_string(round + 1),
+                            16, fixedPost(audited ? t : u, "encrypt-data", encryptBody));
+                }
+            }
             const auto perThread =
                 static_cast<std::size_t>(oaep->opsPerSecond * seconds * 1.5 / 16) + 20;
-            std::printf("   (preparing %zu external keys for each import run...)\n",
-                        perThread * 16 * 2);
+            std::printf("   (preparing 4 x %zu external keys for the import runs...)\n",
+                        perThread * 16);
             std::fflush(stdout);
-            PreparedImports plainImports(u, 16, perThread);
-            PreparedImports auditedImports(t, 16, perThread);
-            measure("import rsa-2048, unaudited", 16, plainImports.workers(u));
-            measure("import rsa-2048, audited", 16, auditedImports.workers(t));
+            for (int round = 0; round < 2; ++round) {
+                std::vector<std::pair<bool, std::unique_ptr<PreparedImports>>> sets;
+                for (int i = 0; i < 2; ++i) {
+                    const bool audited = (i == 1) != auditedFirst[round];
+                    const std::string tag = std::string(audited ? "audited-" : "unaudited-") +
+                                            std::to_string(round + 1);
+                    sets.emplace_back(
+                        audited, std::make_unique<PreparedImports>(audited ? t : u, 16, perThread,
+                                                                   "bench-import-" + tag));
+                }
+                for (auto& [audited, set] : sets) {
+                    measure(std::string("import rsa-2048, ") +
+                                (audited ? "audited #" : "unaudited #") + std::to_string(round + 1),
+                            16, set->workers(audited ? t : u));
+                }
+            }
             plain.stop();
-            const auto byName = [&](const char* name) {
-                const bench::Result* r = find(all, name);
-                return r != nullptr ? r->opsPerSecond : 0.0;
+            // The mean rate over the rounds of each.
+            const auto byName = [&](const std::string& name) {
+                double sum = 0;
+                int n = 0;
+                for (const auto& r : all) {
+                    if (r.name.rfind(name, 0) == 0) {
+                        sum += r.opsPerSecond;
+                        ++n;
+                    }
+                }
+                return n > 0 ? sum / n : 0.0;
             };
             for (const auto& [what, with, without] :
                  {std::tuple{"encrypt-data", "encrypt-data 1 KiB, audited",
