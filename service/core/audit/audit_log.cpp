@@ -99,6 +99,9 @@ struct AuditLog::State {
     SteadyClock::time_point lastSeal = SteadyClock::now();
     SteadyClock::time_point rotateRetryAt{};
     AuditSpaceReserve reserve;
+    // Bytes that may still be written before admit() must look at the reservation: while
+    // positive, admit() takes no lock (it is the common case by far).
+    std::atomic<std::int64_t> admitSlack{0};
 
     std::atomic<std::uint64_t> written{0}, failed{0}, refused{0};
 
@@ -220,10 +223,12 @@ void AuditLog::State::writeLine(const std::string& line) {
         // A partial line is cut off again: the chain stays at the last complete line.
         if (n > 0 && ::ftruncate(fd, static_cast<off_t>(size)) != 0) cutPending = true;
         reserve.forget(size);
+        admitSlack.store(0);
         ++failed;
         throw AuditUnavailable(systemError("the audit trail cannot be written", err));
     }
     size += buf.size();
+    admitSlack.fetch_sub(static_cast<std::int64_t>(buf.size()), std::memory_order_acq_rel);
     chain = ChainPoint{chain.nextSeq + 1, hash};
     ++written;
 }
@@ -301,6 +306,7 @@ void AuditLog::State::rotate() {
     const fs::path& active = config.path;
     const fs::path rotated = rotatedTrailFile(active, fileFirstSeq);
     if (fs::exists(rotated)) throw std::runtime_error(rotated.string() + " already exists");
+    admitSlack.store(0);
     reserve.release(size);
     if (::rename(active.c_str(), rotated.c_str()) != 0) {
         throw std::runtime_error(systemError("rename to " + rotated.string(), errno));
@@ -370,6 +376,7 @@ void AuditLog::State::close() {
             warn(std::string("the shutdown seal could not be written: ") + e.what());
             if (pending) makeDurable(*pending, pending->fd);
         }
+        admitSlack.store(0);
         reserve.release(size);
         ::fdatasync(fd);
     }
@@ -407,8 +414,12 @@ AuditLog::~AuditLog() {
 }
 
 void AuditLog::admit() {
+    if (state_->admitSlack.load(std::memory_order_acquire) > 0) return;
     std::lock_guard lock(state_->mutex);
-    if (!state_->reserve.ensure(state_->size)) {
+    if (state_->reserve.ensure(state_->size)) {
+        state_->admitSlack.store(static_cast<std::int64_t>(state_->reserve.slack(state_->size)),
+                                 std::memory_order_release);
+    } else {
         ++state_->refused;
         throw AuditUnavailable(
             "no room for audit records: the disk holding the audit trail is full");
@@ -416,10 +427,13 @@ void AuditLog::admit() {
 }
 
 void AuditLog::append(const AuditRecord& record) {
+    // Built before the lock: with many workers, the time the lock is held is what they
+    // queue behind.
+    const std::string body = audit_json::requestBody(record);
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
     if (s.pendingStart) s.writeStart();
-    s.writeLine(audit_json::requestLine(s.chain.nextSeq, record, s.chain.prev));
+    s.writeLine(audit_json::requestLine(s.chain.nextSeq, body, s.chain.prev));
     ++s.sinceSeal;
     s.afterRecord();
 }

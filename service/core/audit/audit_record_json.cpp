@@ -194,10 +194,15 @@ std::string utcTime(std::int64_t epochMs) {
     return buf;
 }
 
-std::string requestLine(std::uint64_t seq, const AuditRecord& r, std::string_view prev) {
+std::string requestBody(const AuditRecord& r) {
     std::string out;
     out.reserve(512);
-    head(out, seq, r.timeMs, "request");
+    member(out, "time");
+    out += '"';
+    out += utcTime(r.timeMs);
+    out += '"';
+    member(out, "type");
+    out += "\"request\"";
     optionalString(out, "request_id", r.requestId);
     optionalString(out, "dialect", r.dialect);
     optionalString(out, "method", r.method);
@@ -215,8 +220,21 @@ std::string requestLine(std::uint64_t seq, const AuditRecord& r, std::string_vie
     std::snprintf(latency, sizeof latency, "%.3f",
                   r.latencyMs >= 0 && r.latencyMs < 1e12 ? r.latencyMs : 0.0);
     out += latency;
+    return out;
+}
+
+std::string requestLine(std::uint64_t seq, std::string_view body, std::string_view prev) {
+    std::string out;
+    out.reserve(body.size() + 120);
+    out += "{\"seq\":";
+    out += std::to_string(seq);
+    out += body;
     tail(out, prev);
     return out;
+}
+
+std::string requestLine(std::uint64_t seq, const AuditRecord& r, std::string_view prev) {
+    return requestLine(seq, requestBody(r), prev);
 }
 
 std::string startLine(std::uint64_t seq, std::int64_t timeMs, std::string_view version,

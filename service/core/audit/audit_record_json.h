@@ -21,6 +21,10 @@ inline constexpr std::size_t kMaxFieldBytes = 512;
 inline constexpr std::size_t kMaxObjectsBytes = 6 * 1024;
 
 std::string requestLine(std::uint64_t seq, const AuditRecord& record, std::string_view prev);
+// The same in two steps: everything after "seq" and before "prev", built without the chain's
+// lock (it is most of the work), then the line around it, under the lock.
+std::string requestBody(const AuditRecord& record);
+std::string requestLine(std::uint64_t seq, std::string_view body, std::string_view prev);
 // `version` empty: omitted; `tornTailBytes` 0: omitted.
 std::string startLine(std::uint64_t seq, std::int64_t timeMs, std::string_view version,
                       std::uint64_t tornTailBytes, std::string_view prev);

@@ -28,6 +28,13 @@ class AuditSpaceReserve {
     void release(std::uint64_t size);
 
     std::size_t needed() const { return needed_; }
+    // How many bytes may be written past `writePoint` before ensure() has anything to do
+    // (0 where fallocate is unsupported: every admit checks the free space).
+    std::uint64_t slack(std::uint64_t writePoint) const {
+        const std::uint64_t floor = needed_ + ahead_ / 2;
+        if (unsupported_ || reservedEnd_ < writePoint + floor) return 0;
+        return reservedEnd_ - writePoint - floor;
+    }
 
   private:
     bool allocate(std::uint64_t from, std::uint64_t length);
