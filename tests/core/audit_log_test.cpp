@@ -452,7 +452,6 @@ TEST(AuditLog, AppendCost) {
             "audit append: %d thread(s): %.0f records/s, %.2f us/record, %.2f us CPU/record (seal "
             "every %zu)\n",
             threadsN, rate, 1e6 / rate, cpu / kTotal * 1e6, c.sealEvery);
-        EXPECT_GT(rate, 5000.0);
         EXPECT_TRUE(verify(t).intact());
     }
 }

