@@ -51,9 +51,8 @@ void optionalString(std::string& out, std::string_view name, std::string_view va
     appendString(out, value);
 }
 
-void head(std::string& out, std::uint64_t seq, std::int64_t timeMs, std::string_view type) {
-    out += "{\"seq\":";
-    out += std::to_string(seq);
+// The members after "seq": what requestBody() builds before the chain's lock.
+void timeAndType(std::string& out, std::int64_t timeMs, std::string_view type) {
     member(out, "time");
     out += '"';
     out += utcTime(timeMs);
@@ -62,6 +61,12 @@ void head(std::string& out, std::uint64_t seq, std::int64_t timeMs, std::string_
     out += '"';
     out += type;
     out += '"';
+}
+
+void head(std::string& out, std::uint64_t seq, std::int64_t timeMs, std::string_view type) {
+    out += "{\"seq\":";
+    out += std::to_string(seq);
+    timeAndType(out, timeMs, type);
 }
 
 void tail(std::string& out, std::string_view prev) {
@@ -197,12 +202,7 @@ std::string utcTime(std::int64_t epochMs) {
 std::string requestBody(const AuditRecord& r) {
     std::string out;
     out.reserve(512);
-    member(out, "time");
-    out += '"';
-    out += utcTime(r.timeMs);
-    out += '"';
-    member(out, "type");
-    out += "\"request\"";
+    timeAndType(out, r.timeMs, "request");
     optionalString(out, "request_id", r.requestId);
     optionalString(out, "dialect", r.dialect);
     optionalString(out, "method", r.method);
