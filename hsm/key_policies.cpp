@@ -58,10 +58,19 @@ AttributeTemplate frozen(AttributeTemplate t) {
 
 constexpr std::uint8_t kF4[] = {0x01, 0x00, 0x01};
 
+// A static object that a ceremony backup can carry off the token, and nothing else can:
+// extractable, but only under a key the SO marked CKA_TRUSTED (SoftHSM 2.6.1 enforces
+// both: an untrusted wrapping key gets CKR_KEY_NOT_WRAPPABLE, a user cannot set
+// CKA_TRUSTED, and CKA_WRAP_WITH_TRUSTED cannot be cleared once set).
+AttributeTemplate backupCapable(AttributeTemplate t) {
+    t.set(CKA_EXTRACTABLE, true).set(CKA_WRAP_WITH_TRUSTED, true);
+    return t;
+}
+
 }  // namespace
 
 AttributeTemplate regionKek(const std::string& label) {
-    auto t = frozen(secretKey(CKK_AES, Persistence::Token));
+    auto t = backupCapable(frozen(secretKey(CKK_AES, Persistence::Token)));
     t.set(CKA_LABEL, label)
         .set(CKA_VALUE_LEN, CK_ULONG{32})
         .set(CKA_WRAP, true)
@@ -72,7 +81,7 @@ AttributeTemplate regionKek(const std::string& label) {
 }
 
 AttributeTemplate macKey(const std::string& label) {
-    auto t = frozen(secretKey(CKK_GENERIC_SECRET, Persistence::Token));
+    auto t = backupCapable(frozen(secretKey(CKK_GENERIC_SECRET, Persistence::Token)));
     t.set(CKA_LABEL, label)
         .set(CKA_VALUE_LEN, CK_ULONG{32})
         .set(CKA_SIGN, true)
@@ -92,8 +101,24 @@ AttributeTemplate transportPublic(const std::string& label, CK_ULONG bits) {
 }
 
 AttributeTemplate transportPrivate(const std::string& label) {
-    auto t = frozen(privateKey(CKK_RSA, Persistence::Token));
+    auto t = backupCapable(frozen(privateKey(CKK_RSA, Persistence::Token)));
     t.set(CKA_LABEL, label).set(CKA_UNWRAP, true).set(CKA_DECRYPT, false).set(CKA_SIGN, false);
+    return t;
+}
+
+AttributeTemplate ceremonyPublic(const std::string& label) {
+    auto t = frozen(publicKey(CKK_EC, Persistence::Token));
+    t.set(CKA_LABEL, label)
+        .set(CKA_EC_PARAMS, curveParams(Curve::P256))
+        .set(CKA_VERIFY, true)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_WRAP, false);
+    return t;
+}
+
+AttributeTemplate ceremonyPrivate(const std::string& label) {
+    auto t = backupCapable(frozen(privateKey(CKK_EC, Persistence::Token)));
+    t.set(CKA_LABEL, label).set(CKA_SIGN, true).set(CKA_DECRYPT, false).set(CKA_UNWRAP, false);
     return t;
 }
 

@@ -19,7 +19,12 @@ namespace policy {
 
 // ---- Static objects of a region token (created once by provisioning) ----
 
-// Region KEK: AES-256 that wraps customer key material into blobs. Never leaves the token.
+// The region KEK, MAC key, transport private key and ceremony signing key are
+// backup-capable: extractable only under a wrapping key the SO marked CKA_TRUSTED
+// (CKA_WRAP_WITH_TRUSTED), which only `keyport ceremony backup` creates. Tokens provisioned
+// before that are not (CKA_EXTRACTABLE false); `keyport ceremony rollover` replaces the KEK.
+
+// Region KEK: AES-256 that wraps customer key material into blobs.
 AttributeTemplate regionKek(const std::string& label);
 // MAC key: HMAC-SHA256 key that authenticates import tokens and blobs on-token.
 AttributeTemplate macKey(const std::string& label);
@@ -27,6 +32,10 @@ AttributeTemplate macKey(const std::string& label);
 // can only unwrap.
 AttributeTemplate transportPublic(const std::string& label, CK_ULONG bits);
 AttributeTemplate transportPrivate(const std::string& label);
+// Ceremony signing pair: ECDSA P-256; the private half signs ceremony transcript records
+// only, the public half is what `keyport ceremony verify` checks them with.
+AttributeTemplate ceremonyPublic(const std::string& label);
+AttributeTemplate ceremonyPrivate(const std::string& label);
 // Public marker written last by provisioning, so a re-run can see without logging in
 // (every C_Login rewrites SoftHSM's token.object) that the token is complete.
 AttributeTemplate provisionedMarker(const std::string& label, const std::string& contents);

@@ -19,5 +19,14 @@ int benchHttp(const Argv& args);
 int benchHostile(const Argv& args);
 int tlsInit(const Argv& args);
 int auditVerify(const Argv& args);
+// keyport ceremony ...: one function per verb, each in its own tools/ceremony_*.cpp.
+int ceremonyBackup(const Argv& args);
+int ceremonyRestore(const Argv& args);
+int ceremonyRollover(const Argv& args);
+int ceremonyComponents(const Argv& args);
+int ceremonyExportParameters(const Argv& args);
+int ceremonyImport(const Argv& args);
+int ceremonyVerify(const Argv& args);
+int ceremonyPublicKey(const Argv& args);
 
 }  // namespace keyport::cli

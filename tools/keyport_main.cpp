@@ -32,6 +32,30 @@ constexpr char kUsage[] =
     "  audit verify --config FILE [--define key=value ...] [--from FILE]\n"
     "               check the audit trail (chain, on-token seals, the database anchor)\n"
     "               from its first file or FILE; names the first bad record (exit 1)\n"
+    "  ceremony backup   --config FILE --region R --shares N --threshold M --out DIR\n"
+    "               [--custodian NAME ...]\n"
+    "               back up the region's static keys under a new backup key split into N\n"
+    "               share files, any M of which restore it\n"
+    "  ceremony restore  --config FILE --region R --backup DIR --share FILE ...\n"
+    "               [--reinitialize]\n"
+    "               rebuild the region's token from a backup and M shares\n"
+    "  ceremony rollover --config FILE --region R\n"
+    "               new KEK, every blob of the region re-sealed under it, old KEK retired\n"
+    "               (runs inside keyportd when it is running)\n"
+    "  ceremony components --config FILE --project P --key-id K --components N\n"
+    "               [--component-file FILE ...]\n"
+    "               N custodians enter key components (with check values); their XOR is\n"
+    "               imported into the external key K\n"
+    "  ceremony export-parameters --config FILE --project P --key-id K --out FILE\n"
+    "               [--algorithm A] [--wrapping-key-spec S]\n"
+    "               get-parameters-for-import into a file, for `keyport wrap` offline\n"
+    "  ceremony import   --config FILE --project P --file FILE\n"
+    "               complete an offline import with `keyport wrap`'s output\n"
+    "  ceremony verify   --config FILE [--transcript FILE]\n"
+    "               check the ceremony transcript's chain and signatures (exit 1 names\n"
+    "               the first bad record)\n"
+    "  ceremony public-key --config FILE --region R\n"
+    "               print the region's ceremony signing public key (PEM)\n"
     "  bench hsm    --config FILE [--region R] [--threads N] [--seconds S]\n"
     "               raw token rates, the yardstick for the other benchmarks\n"
     "  bench http   --config FILE [--region R] [--seconds S] [--keep-state]\n"
@@ -80,6 +104,14 @@ int main(int argc, char** argv) {
         if (cmd == "credentials add") return credentialsAdd(rest);
         if (cmd == "tls init") return tlsInit(rest);
         if (cmd == "audit verify") return auditVerify(rest);
+        if (cmd == "ceremony backup") return ceremonyBackup(rest);
+        if (cmd == "ceremony restore") return ceremonyRestore(rest);
+        if (cmd == "ceremony rollover") return ceremonyRollover(rest);
+        if (cmd == "ceremony components") return ceremonyComponents(rest);
+        if (cmd == "ceremony export-parameters") return ceremonyExportParameters(rest);
+        if (cmd == "ceremony import") return ceremonyImport(rest);
+        if (cmd == "ceremony verify") return ceremonyVerify(rest);
+        if (cmd == "ceremony public-key") return ceremonyPublicKey(rest);
         const Argv tail(args.begin() + 1, args.end());
         if (args[0] == "wrap") return wrapMaterial(tail);
         if (args[0] == "import") return importKey(tail);

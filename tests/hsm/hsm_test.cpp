@@ -295,14 +295,16 @@ TEST(Hsm, KeysThatMustNotLeaveTheTokenCannot) {
     auto s = testToken().session();
     using hsm::Persistence;
     const auto kek = hsm::generateAes(*s, 32, hsm::policy::regionKek("test-kek-2"));
-    EXPECT_EQ(s->attribute(kek, CKA_EXTRACTABLE), hsm::Bytes{CK_FALSE});
+    // Backup-capable: extractable, but only under a key the SO marked trusted.
+    EXPECT_EQ(s->attribute(kek, CKA_EXTRACTABLE), hsm::Bytes{CK_TRUE});
+    EXPECT_EQ(s->attribute(kek, CKA_WRAP_WITH_TRUSTED), hsm::Bytes{CK_TRUE});
     EXPECT_EQ(s->attribute(kek, CKA_SENSITIVE), hsm::Bytes{CK_TRUE});
     const auto wrapper = s->generateKey(hsm::Mechanism::aesKeyGen(), hsm::policy::transientAes(32));
     try {
         s->wrapKey(hsm::Mechanism::aesKeyWrapPad(), wrapper, kek);
         FAIL() << "the region KEK was wrapped out";
     } catch (const hsm::Error& e) {
-        EXPECT_THAT(e.what(), HasSubstr("CKR_KEY_UNEXTRACTABLE"));
+        EXPECT_THAT(e.what(), HasSubstr("CKR_KEY_NOT_WRAPPABLE"));
     }
     auto s2 = testToken().session();
     const auto customer =

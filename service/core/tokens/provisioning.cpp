@@ -68,6 +68,13 @@ std::vector<std::string> createMissing(hsm::Session& s, const Config& config) {
                          hsm::policy::transportPrivate(kTransportLabel));
         created.push_back(kTransportLabel);
     }
+    if (!found.ceremonyPublic || !found.ceremonyPrivate) {
+        if (found.ceremonyPublic) s.destroyObject(*found.ceremonyPublic);
+        if (found.ceremonyPrivate) s.destroyObject(*found.ceremonyPrivate);
+        hsm::generateEc(s, hsm::policy::ceremonyPublic(kCeremonyLabel),
+                        hsm::policy::ceremonyPrivate(kCeremonyLabel));
+        created.push_back(kCeremonyLabel);
+    }
     if (!found.marker) {
         // Written last: its presence means everything before it exists.
         s.createObject(hsm::policy::provisionedMarker(kMarkerLabel, markerContents(config)));

@@ -37,6 +37,10 @@ RegionTokens::RegionTokens(const Config& config, hsm::Module& module, bool requi
             r.mac = *found.mac;
             r.transportPublic = *found.transportPublic;
             r.transportPrivate = *found.transportPrivate;
+            if (found.ceremonyPublic && found.ceremonyPrivate) {
+                r.ceremonyPublic = *found.ceremonyPublic;
+                r.ceremonyPrivate = *found.ceremonyPrivate;
+            }
             r.transportSpki = r.token->withOwnerSession(
                 [&](hsm::Session& s) { return hsm::publicKeySpki(s, r.transportPublic); });
             r.capabilities = hsm::probeCapabilities(*r.token);

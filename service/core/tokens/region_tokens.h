@@ -21,6 +21,9 @@ struct Region {
     hsm::ObjectHandle mac = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPublic = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPrivate = CK_INVALID_HANDLE;
+    // The ceremony signing pair; CK_INVALID_HANDLE on a token provisioned before it existed.
+    hsm::ObjectHandle ceremonyPublic = CK_INVALID_HANDLE;
+    hsm::ObjectHandle ceremonyPrivate = CK_INVALID_HANDLE;
     hsm::Bytes transportSpki;  // the transport public key as DER SPKI (what peers wrap to)
     std::optional<hsm::Capabilities> capabilities;
 };

@@ -19,6 +19,8 @@ StaticObjects StaticObjects::find(hsm::Session& s) {
     o.transportPublic = findByLabel(s, CKO_PUBLIC_KEY, kTransportLabel);
     o.transportPrivate = findByLabel(s, CKO_PRIVATE_KEY, kTransportLabel);
     o.marker = findByLabel(s, CKO_DATA, kMarkerLabel);
+    o.ceremonyPublic = findByLabel(s, CKO_PUBLIC_KEY, kCeremonyLabel);
+    o.ceremonyPrivate = findByLabel(s, CKO_PRIVATE_KEY, kCeremonyLabel);
     return o;
 }
 

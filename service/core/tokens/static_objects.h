@@ -1,5 +1,6 @@
 // StaticObjects: the few long-lived objects provisioning puts on every region token
-// (region KEK, MAC key, transport key pair, provisioned marker) and how to find them.
+// (region KEK, MAC key, transport key pair, ceremony signing pair, provisioned marker) and how to
+// find them.
 #pragma once
 
 #include <optional>
@@ -12,6 +13,9 @@ inline constexpr char kKekLabel[] = "keyport-kek";
 inline constexpr char kMacLabel[] = "keyport-mac";
 inline constexpr char kTransportLabel[] = "keyport-transport";
 inline constexpr char kMarkerLabel[] = "keyport-provisioned";
+// The ceremony signing pair (transcript records). Tokens provisioned before it existed get
+// it at their first ceremony step, so it is not part of complete().
+inline constexpr char kCeremonyLabel[] = "keyport-ceremony";
 
 struct StaticObjects {
     std::optional<hsm::ObjectHandle> kek;
@@ -19,6 +23,8 @@ struct StaticObjects {
     std::optional<hsm::ObjectHandle> transportPublic;
     std::optional<hsm::ObjectHandle> transportPrivate;
     std::optional<hsm::ObjectHandle> marker;
+    std::optional<hsm::ObjectHandle> ceremonyPublic;
+    std::optional<hsm::ObjectHandle> ceremonyPrivate;
 
     bool complete() const { return kek && mac && transportPublic && transportPrivate && marker; }
 

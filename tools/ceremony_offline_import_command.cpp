@@ -1,0 +1,15 @@
+// keyport ceremony: STUB (lead) until its helper's implementation lands.
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace keyport::cli {
+
+int ceremonyExportParameters(const Argv&) {
+    throw UsageError("not implemented yet");
+}
+
+int ceremonyImport(const Argv&) {
+    throw UsageError("not implemented yet");
+}
+
+}  // namespace keyport::cli

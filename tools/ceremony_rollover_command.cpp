@@ -1,0 +1,11 @@
+// keyport ceremony: STUB (lead) until its helper's implementation lands.
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace keyport::cli {
+
+int ceremonyRollover(const Argv&) {
+    throw UsageError("not implemented yet");
+}
+
+}  // namespace keyport::cli
