@@ -53,8 +53,9 @@ int tokenStatus(const Argv& argv) {
         if (!st.error.empty()) std::printf("    error: %s\n", st.error.c_str());
         if (st.present && st.error.empty()) {
             std::printf(
-                "    static objects: %s\n",
-                st.missing.empty() ? "all present" : ("missing " + joined(st.missing)).c_str());
+                "    static objects: %s; ceremony signing key: %s\n",
+                st.missing.empty() ? "all present" : ("missing " + joined(st.missing)).c_str(),
+                st.ceremonyKey ? "present" : "none yet (made at the first ceremony step)");
         }
         if (st.capabilities) {
             std::vector<std::string> yes, no;

@@ -173,6 +173,7 @@ std::vector<RegionStatus> tokenStatus(const Config& config, hsm::Module& module)
                     st.missing.push_back(kTransportLabel);
                 if (!found.marker) st.missing.push_back(kMarkerLabel);
                 st.provisioned = found.complete();
+                st.ceremonyKey = found.ceremonyPublic && found.ceremonyPrivate;
                 st.capabilities = hsm::probeCapabilities(token);
             } catch (const std::exception& e) {
                 st.error = e.what();

@@ -33,6 +33,9 @@ struct RegionStatus {
     bool present = false;
     bool provisioned = false;  // marker and every static object found
     std::vector<std::string> missing;
+    // The ceremony signing pair: informational (an older token gets it at its first
+    // ceremony step), not part of `provisioned`.
+    bool ceremonyKey = false;
     std::optional<hsm::Capabilities> capabilities;
     std::string error;  // why the token could not be inspected
 };
