@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "service/core/ceremony/ceremony_key.h"
@@ -78,7 +79,16 @@ int ceremonyVerify(const Argv& argv) {
     // then the files given (an exported key of a token that is gone or was re-initialised).
     std::map<std::string, TranscriptSigner> keys;
     for (const auto& rc : ctx.config.regions) {
-        const auto spki = ceremonyPublicSpki(*ctx.module, rc.tokenLabel);
+        std::optional<hsm::Bytes> spki;
+        try {
+            spki = ceremonyPublicSpki(*ctx.module, rc.tokenLabel);
+        } catch (const std::exception& e) {
+            // An unreadable token must not stop an auditor who brought the key as a file.
+            std::fprintf(stderr,
+                         "note: region %s: token %s could not be read (%s); its key is "
+                         "not used\n",
+                         rc.name.c_str(), rc.tokenLabel.c_str(), e.what());
+        }
         if (!spki) continue;
         keys.emplace(spkiFingerprint(*spki),
                      TranscriptSigner{*spki, "key on token " + rc.tokenLabel, rc.name});

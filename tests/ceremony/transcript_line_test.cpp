@@ -3,6 +3,9 @@
 // refused with TranscriptFormatError, and so is every prefix of a good line.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "service/core/base/encoding.h"
@@ -160,6 +163,7 @@ TEST(TranscriptLine, MalformedLinesAreRefused) {
         {"prev missing", replaced(good, ",\"prev\":\"" + kPrev + "\"", "")},
         {"sig missing", replaced(good, ",\"sig\":\"" + sig + "\"", "")},
         {"sig not base64", replaced(good, sig, "not*base64")},
+        {"sig with an escaped character", replaced(good, sig, "\\u004d" + sig.substr(1))},
         {"sig unpadded", replaced(good, sig, sig.substr(0, sig.size() - 1))},
         {"sig not DER", replaced(good, sig, base64Encode(hsm::Bytes(64, 0x31)))},
         {"sig too short", replaced(good, sig, base64Encode(hsm::Bytes{0x30, 0x00}))},
@@ -206,6 +210,19 @@ TEST(TranscriptLine, TheWriterRefusesWhatItCouldNotParse) {
     r = sample();
     r.seq = 0;
     refused(r);
+}
+
+TEST(TranscriptLine, TheFuzzSeedCorpusParses) {
+    std::size_t seeds = 0;
+    for (const auto& e : std::filesystem::directory_iterator(
+             KEYPORT_SOURCE_DIR "/tests/fuzz/corpus/ceremony_transcript")) {
+        std::ifstream in(e.path(), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        EXPECT_NO_THROW(parseTranscriptLine(text.str())) << e.path();
+        ++seeds;
+    }
+    EXPECT_GE(seeds, 2u);
 }
 
 TEST(TranscriptLine, LineHashIsSha256Hex) {

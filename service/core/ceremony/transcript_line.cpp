@@ -287,7 +287,9 @@ ParsedTranscriptLine parseTranscriptLine(std::string_view line) {
     out.head = line.substr(0, headEnd);
     // Every rule of the writer, and its exact spelling: a record that says the same in
     // other bytes is not one the writer made.
-    if (transcriptHead(r) != out.head) bad("is not in the writer's exact form");
+    if (transcriptHead(r) != out.head || transcriptLine(out.head, r.sig) != line) {
+        bad("is not in the writer's exact form");
+    }
     const auto sig = base64Decode(r.sig);
     // A DER ECDSA-Sig-Value on P-256: a SEQUENCE of two INTEGERs, 8..72 bytes.
     if (!sig || sig->size() < 8 || sig->size() > 72 || (*sig)[0] != 0x30) {
