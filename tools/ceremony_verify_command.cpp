@@ -72,26 +72,36 @@ void printSummary(const fs::path& file, const TranscriptVerifyReport& r) {
 
 int ceremonyVerify(const Argv& argv) {
     Args args(argv, {"config", "define", "transcript", "public-key"}, {});
-    auto ctx = CliContext::open(args);
-    const fs::path file = args.has("transcript") ? fs::absolute(args.get("transcript"))
-                                                 : Transcript::defaultPath(ctx.config);
     // Public keys only: each configured token's ceremony key, read without logging in,
     // then the files given (an exported key of a token that is gone or was re-initialised).
+    // Without --config nothing is loaded but the files: an auditor's machine needs neither
+    // tokens nor a PKCS#11 module.
     std::map<std::string, TranscriptSigner> keys;
-    for (const auto& rc : ctx.config.regions) {
-        std::optional<hsm::Bytes> spki;
-        try {
-            spki = ceremonyPublicSpki(*ctx.module, rc.tokenLabel);
-        } catch (const std::exception& e) {
-            // An unreadable token must not stop an auditor who brought the key as a file.
-            std::fprintf(stderr,
-                         "note: region %s: token %s could not be read (%s); its key is "
-                         "not used\n",
-                         rc.name.c_str(), rc.tokenLabel.c_str(), e.what());
+    fs::path file;
+    if (args.has("config")) {
+        auto ctx = CliContext::open(args);
+        file = args.has("transcript") ? fs::absolute(args.get("transcript"))
+                                      : Transcript::defaultPath(ctx.config);
+        for (const auto& rc : ctx.config.regions) {
+            std::optional<hsm::Bytes> spki;
+            try {
+                spki = ceremonyPublicSpki(*ctx.module, rc.tokenLabel);
+            } catch (const std::exception& e) {
+                // An unreadable token must not stop an auditor who brought the key as a file.
+                std::fprintf(stderr,
+                             "note: region %s: token %s could not be read (%s); its key is "
+                             "not used\n",
+                             rc.name.c_str(), rc.tokenLabel.c_str(), e.what());
+            }
+            if (!spki) continue;
+            keys.emplace(spkiFingerprint(*spki),
+                         TranscriptSigner{*spki, "key on token " + rc.tokenLabel, rc.name});
         }
-        if (!spki) continue;
-        keys.emplace(spkiFingerprint(*spki),
-                     TranscriptSigner{*spki, "key on token " + rc.tokenLabel, rc.name});
+    } else {
+        if (!args.has("transcript") || !args.has("public-key")) {
+            throw UsageError("ceremony verify needs --config, or --transcript and --public-key");
+        }
+        file = fs::absolute(args.get("transcript"));
     }
     for (const auto& f : args.all("public-key")) {
         hsm::Bytes spki;

@@ -408,6 +408,14 @@ TEST(CeremonyTranscript, ExportedPublicKeysVerifyWithoutTheTokens) {
     EXPECT_EQ(r.exitCode, 0) << r.out;
     EXPECT_TRUE(has(r, "records      3 (seq 1 .. 3)")) << r.out;
     EXPECT_TRUE(has(r, "(key from " + pem.string() + ")")) << r.out;
+    // No config at all: the key files alone (no module, no tokens).
+    r = CliRunner().run(
+        {"ceremony", "verify", "--transcript", file.string(), "--public-key", pem.string()},
+        /*raw=*/true);
+    EXPECT_EQ(r.exitCode, 0) << r.out;
+    EXPECT_TRUE(has(r, "records      3 (seq 1 .. 3)")) << r.out;
+    r = CliRunner().run({"ceremony", "verify", "--transcript", file.string()}, /*raw=*/true);
+    EXPECT_EQ(r.exitCode, 2) << r.out;
     // A file that is not a P-256 public key is a usage error.
     writeFile(elsewhere / "junk.pem", "not a key");
     r = offMachine({"--public-key", (elsewhere / "junk.pem").string()});
