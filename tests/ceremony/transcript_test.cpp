@@ -225,6 +225,18 @@ TEST(CeremonyTranscript, IntactTranscriptVerifiesWithASummary) {
     }
 }
 
+TEST(CeremonyTranscript, VerifyNeedsNoPin) {
+    const fs::path file = writeTranscript(2);
+    // The tokens' ceremony keys are public objects: read without logging in.
+    const fs::path pins = env().dir / "var" / "pins";
+    const fs::path away = env().dir / "pins-away";
+    fs::rename(pins, away);
+    const auto r = verify(file);
+    fs::rename(away, pins);
+    EXPECT_EQ(r.exitCode, 0) << r.out;
+    EXPECT_TRUE(has(r, "(key on token kp-test-cn-north-4)")) << r.out;
+}
+
 TEST(CeremonyTranscript, TheDefaultPathIsUnderTheStateDir) {
     Transcript t(Transcript::defaultPath(env().config));
     EXPECT_EQ(t.file(), env().dir / "var" / "ceremony" / "transcript.jsonl");
