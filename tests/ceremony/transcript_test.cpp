@@ -476,7 +476,7 @@ TEST(CeremonyTranscript, ATokenWithoutACeremonyKeyGetsOneAtItsFirstAppend) {
     const std::vector<std::pair<std::string, std::string>> introDetails = {
         {"label", "keyport-ceremony"},
         {"key", key},
-        {"reason", "the token predates the ceremony signing key"}};
+        {"reason", "the token had no ceremony signing key"}};
     EXPECT_EQ(intro.details, introDetails);
     EXPECT_EQ(parseTranscriptLine(lines[1]).record.step, "backup");
     EXPECT_EQ(parseTranscriptLine(lines[2]).record.step, "restore");

@@ -114,9 +114,9 @@ class LockedTranscript {
     LockedTranscript(const LockedTranscript&) = delete;
     LockedTranscript& operator=(const LockedTranscript&) = delete;
 
-    // Reads where the chain stands (under the lock, so no other appender moves it); a torn
-    // last line (no newline: a crash mid-write, never signed into the chain) is cut off
-    // and its size returned in `tornBytes`.
+    // Reads where the chain stands (under the lock, so no other appender moves it) and
+    // changes nothing; a torn last line (no newline: a crash mid-write) is skipped and its
+    // size returned in `tornBytes`, for cutTornTail().
     void readChain(std::uint64_t& nextSeq, std::string& prev, std::uint64_t& tornBytes) {
         nextSeq = 1;
         prev = kTranscriptGenesisPrev;
@@ -136,11 +136,7 @@ class LockedTranscript {
             lastNewline == std::string::npos ? 0 : base + lastNewline + 1;
         if (complete < size) {
             tornBytes = size - complete;
-            if (::ftruncate(fd_, static_cast<off_t>(complete)) != 0) {
-                throw std::runtime_error(
-                    systemError("cannot cut the torn last line of " + file_.string(), errno));
-            }
-            ::fsync(fd_);
+            completeBytes_ = complete;
             size = complete;
         }
         if (size == 0) return;
@@ -159,6 +155,16 @@ class LockedTranscript {
                                      "); run `keyport ceremony verify`");
         }
         prev = transcriptLineHash(last);
+    }
+
+    // Cuts the torn tail readChain() found (it never joined the chain: no record signed
+    // after it).
+    void cutTornTail() {
+        if (::ftruncate(fd_, static_cast<off_t>(completeBytes_)) != 0) {
+            throw std::runtime_error(
+                systemError("cannot cut the torn last line of " + file_.string(), errno));
+        }
+        ::fsync(fd_);
     }
 
     // One line, in one write() where the kernel takes it whole, then fsync. A write that
@@ -202,6 +208,7 @@ class LockedTranscript {
 
     fs::path file_;
     int fd_ = -1;
+    std::uint64_t completeBytes_ = 0;  // up to the torn tail readChain() found
 };
 
 }  // namespace
@@ -216,11 +223,13 @@ void Transcript::append(const TranscriptEntry& entry, hsm::Session& signer,
                         const std::string& signerRegion) {
     checkEntry(entry, signerRegion);
     LockedTranscript file(file_);
+    // A last line that is not a record stops the append before anything changes.
     std::uint64_t nextSeq = 1, tornBytes = 0;
     std::string prev;
     file.readChain(nextSeq, prev, tornBytes);
     // Under the lock: two first appends on one token must not both make a key.
     const CeremonyKey key = *findCeremonyKey(signer, /*createIfMissing=*/true);
+    if (tornBytes > 0) file.cutTornTail();
 
     const auto write = [&](const std::string& step, const std::string& region,
                            const std::vector<std::string>& custodians,
@@ -245,7 +254,7 @@ void Transcript::append(const TranscriptEntry& entry, hsm::Session& signer,
         write("ceremony-key-created", signerRegion, {},
               {{"label", kCeremonyLabel},
                {"key", key.fingerprint},
-               {"reason", "the token predates the ceremony signing key"}});
+               {"reason", "the token had no ceremony signing key"}});
     }
     write(entry.step, entry.region, entry.custodians, entry.details);
 }
