@@ -53,8 +53,7 @@ TEST(GaloisField, Fips197Vectors) {
     EXPECT_EQ(gfInv(0x53), 0xca);        // FIPS-197 5.1.1
     EXPECT_EQ(gfInv(0), 0);
     for (unsigned a = 1; a < 256; ++a) {
-        EXPECT_EQ(gfMul(static_cast<std::uint8_t>(a), gfInv(static_cast<std::uint8_t>(a))), 1)
-            << a;
+        EXPECT_EQ(gfMul(static_cast<std::uint8_t>(a), gfInv(static_cast<std::uint8_t>(a))), 1) << a;
     }
 }
 
@@ -80,14 +79,17 @@ TEST(Shamir, EveryThresholdSubsetRebuilds) {
                 std::vector<Share> subset;
                 for (unsigned i = 0; i < n; ++i) {
                     if (mask & (1u << i)) {
-                        subset.push_back({shares[i].index, hsm::SecretBytes(shares[i].value.reveal())});
+                        subset.push_back(
+                            {shares[i].index, hsm::SecretBytes(shares[i].value.reveal())});
                     }
                 }
                 const auto rebuilt = combine(subset);
                 if (subset.size() >= m) {
-                    EXPECT_EQ(plain(rebuilt), plain(secret)) << m << "-of-" << n << " mask " << mask;
+                    EXPECT_EQ(plain(rebuilt), plain(secret))
+                        << m << "-of-" << n << " mask " << mask;
                 } else {
-                    EXPECT_NE(plain(rebuilt), plain(secret)) << m << "-of-" << n << " mask " << mask;
+                    EXPECT_NE(plain(rebuilt), plain(secret))
+                        << m << "-of-" << n << " mask " << mask;
                 }
             }
         }
@@ -103,8 +105,9 @@ TEST(Shamir, FewerThanThresholdSharesFitEverySecretEqually) {
         for (unsigned a1 = 0; a1 < 256; ++a1) {
             for (unsigned a2 = 0; a2 < 256; ++a2) {
                 const auto f = [&](std::uint8_t x) {
-                    return static_cast<std::uint8_t>(s ^ gfMul(static_cast<std::uint8_t>(a1), x) ^
-                                                     gfMul(static_cast<std::uint8_t>(a2), gfMul(x, x)));
+                    return static_cast<std::uint8_t>(
+                        s ^ gfMul(static_cast<std::uint8_t>(a1), x) ^
+                        gfMul(static_cast<std::uint8_t>(a2), gfMul(x, x)));
                 };
                 if (f(1) == y1 && f(2) == y2) ++fits;
             }
@@ -209,8 +212,9 @@ TEST(ShareFile, StrictFormatRows) {
         bad.replace(at, row.from.size(), row.to);
         // Re-seal the edited text with a correct check value.
         const auto checkAt = bad.rfind("check: ");
-        bad = bad.substr(0, checkAt) + "check: " +
-              ceremony::sha256Hex(hsm::asBytes(bad.substr(0, checkAt))).substr(0, 16) + "\n";
+        bad = bad.substr(0, checkAt) +
+              "check: " + ceremony::sha256Hex(hsm::asBytes(bad.substr(0, checkAt))).substr(0, 16) +
+              "\n";
         EXPECT_THROW(ceremony::parseShareFile(hsm::SecretBytes::fromString(bad), "s"),
                      CeremonyFileError)
             << row.name;
@@ -227,10 +231,18 @@ ceremony::BackupManifest sampleManifest() {
     m.shares = 3;
     m.custodians = {"a", "b b", "c"};
     m.backupKeyCheck = "a1b2c3";
-    m.objects.push_back({"keyport-kek", CKO_SECRET_KEY, CKK_AES, {0x01, 0x02},
-                         ceremony::BackupObject::Form::Wrapped, hsm::Bytes(40, 0xab)});
-    m.objects.push_back({"keyport-transport", CKO_PUBLIC_KEY, CKK_RSA, {},
-                         ceremony::BackupObject::Form::Spki, hsm::Bytes(300, 0x30)});
+    m.objects.push_back({"keyport-kek",
+                         CKO_SECRET_KEY,
+                         CKK_AES,
+                         {0x01, 0x02},
+                         ceremony::BackupObject::Form::Wrapped,
+                         hsm::Bytes(40, 0xab)});
+    m.objects.push_back({"keyport-transport",
+                         CKO_PUBLIC_KEY,
+                         CKK_RSA,
+                         {},
+                         ceremony::BackupObject::Form::Spki,
+                         hsm::Bytes(300, 0x30)});
     m.notBackedUp = {"keyport-mac"};
     return m;
 }

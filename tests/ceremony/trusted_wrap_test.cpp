@@ -116,8 +116,7 @@ TEST(TrustedWrap, SoSessionKeySurvivesLogoutAndWrapsTheKek) {
         const auto copy = scope.keep(s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), opener, wrapped,
                                                  hsm::policy::restoredRegionKek("tw-kek-2r")));
         EXPECT_TRUE(s.attribute(copy, CKA_WRAP_WITH_TRUSTED).has_value());
-        const auto probe =
-            scope.keep(hsm::generateAes(s, 32, hsm::policy::transientAes(32)));
+        const auto probe = scope.keep(hsm::generateAes(s, 32, hsm::policy::transientAes(32)));
         EXPECT_EQ(s.wrapKey(hsm::Mechanism::aesKeyWrapPad(), kek, probe),
                   s.wrapKey(hsm::Mechanism::aesKeyWrapPad(), copy, probe));
 
