@@ -340,3 +340,73 @@ AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool u
 }
 
 }  // namespace hsm::policy
+
+namespace hsm::policy {
+
+AttributeTemplate trustedBackupKey(ByteView value) {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_PRIVATE, false)
+        .set(CKA_TRUSTED, true)
+        .set(CKA_VALUE, value)
+        .set(CKA_WRAP, true)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_SIGN, true)
+        .set(CKA_VERIFY, false)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_DERIVE, false);
+    return t;
+}
+
+AttributeTemplate restoringBackupKey(ByteView value) {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_VALUE, value)
+        .set(CKA_WRAP, false)
+        .set(CKA_UNWRAP, true)
+        .set(CKA_SIGN, true)
+        .set(CKA_VERIFY, false)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_DERIVE, false);
+    return t;
+}
+
+AttributeTemplate restoredRegionKek(const std::string& label) {
+    auto t = backupCapable(secretKey(CKK_AES, Persistence::Token));
+    t.set(CKA_LABEL, label)
+        .set(CKA_WRAP, true)
+        .set(CKA_UNWRAP, true)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false);
+    return t;
+}
+
+AttributeTemplate restoredMacKey(const std::string& label) {
+    auto t = backupCapable(secretKey(CKK_GENERIC_SECRET, Persistence::Token));
+    t.set(CKA_LABEL, label).set(CKA_SIGN, true).set(CKA_VERIFY, true);
+    return t;
+}
+
+AttributeTemplate restoredTransportPrivate(const std::string& label) {
+    auto t = backupCapable(privateKey(CKK_RSA, Persistence::Token));
+    t.set(CKA_LABEL, label).set(CKA_UNWRAP, true).set(CKA_DECRYPT, false).set(CKA_SIGN, false);
+    return t;
+}
+
+AttributeTemplate restoredCeremonyPrivate(const std::string& label) {
+    auto t = backupCapable(privateKey(CKK_EC, Persistence::Token));
+    t.set(CKA_LABEL, label).set(CKA_SIGN, true).set(CKA_DECRYPT, false).set(CKA_UNWRAP, false);
+    return t;
+}
+
+AttributeTemplate restoredTransportPublic(const std::string& label) {
+    auto t = frozen(publicKey(CKK_RSA, Persistence::Token));
+    t.set(CKA_LABEL, label).set(CKA_WRAP, true).set(CKA_ENCRYPT, false).set(CKA_VERIFY, false);
+    return t;
+}
+
+AttributeTemplate restoredCeremonyPublic(const std::string& label) {
+    return ceremonyPublic(label);
+}
+
+}  // namespace hsm::policy

@@ -118,3 +118,30 @@ AttributeTemplate importTransportKey();
 // key, the object sensitive and extractable only so it can be sealed under the KEK.
 AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool unwrap);
 }  // namespace hsm::policy
+
+namespace hsm::policy {
+// ---- Ceremony backup and restore (`keyport ceremony backup` / `restore`) ----
+
+// The backup key B as the SO creates it for a backup: a PUBLIC SESSION object (the SO may
+// set CKA_TRUSTED only on public objects; a session object never reaches disk) with
+// CKA_TRUSTED, so it may wrap the backup-capable static objects (CKA_WRAP_WITH_TRUSTED).
+// Sensitive and never extractable; wrap, and sign only for its CMAC check value; it never
+// unwraps. It lives for the seconds of one backup and is destroyed explicitly.
+AttributeTemplate trustedBackupKey(ByteView value);
+// B rebuilt from shares for a restore (or to check its value): a private session object
+// that unwraps the backup and signs its CMAC check value; it can never wrap or leave.
+AttributeTemplate restoringBackupKey(ByteView value);
+// The static objects as C_UnwrapKey recreates them from a backup: the templates of
+// regionKek/macKey/transportPrivate/ceremonyPrivate without CKA_MODIFIABLE and
+// CKA_VALUE_LEN (SoftHSM refuses both in an unwrap template), so restored objects stay
+// backup-capable (CKA_EXTRACTABLE + CKA_WRAP_WITH_TRUSTED) but are modifiable.
+AttributeTemplate restoredRegionKek(const std::string& label);
+AttributeTemplate restoredMacKey(const std::string& label);
+AttributeTemplate restoredTransportPrivate(const std::string& label);
+AttributeTemplate restoredCeremonyPrivate(const std::string& label);
+// The public halves recreated with C_CreateObject from the backup's SPKI (the caller adds
+// the modulus and exponent, or the EC point): transportPublic/ceremonyPublic without the
+// generation-only attributes.
+AttributeTemplate restoredTransportPublic(const std::string& label);
+AttributeTemplate restoredCeremonyPublic(const std::string& label);
+}  // namespace hsm::policy

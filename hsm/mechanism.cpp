@@ -89,6 +89,9 @@ Mechanism Mechanism::rsaX509() {
 Mechanism Mechanism::hmacSha256() {
     return Mechanism(CKM_SHA256_HMAC);
 }
+Mechanism Mechanism::aesCmac() {
+    return Mechanism(CKM_AES_CMAC);
+}
 Mechanism Mechanism::hmac(Hash hash) {
     switch (hash) {
         case Hash::Sha1:

@@ -34,6 +34,7 @@ class Mechanism {
     static Mechanism aesGcm(ByteView iv, ByteView aad, unsigned long tagBits = 128);
     static Mechanism hmacSha256();
     static Mechanism hmac(Hash hash);  // CKM_SHA256_HMAC / CKM_SHA384_HMAC / CKM_SHA512_HMAC
+    static Mechanism aesCmac();        // CKM_AES_CMAC (16-byte MAC): key check values
 
     // Key agreement: ECDH with the peer's public point (uncompressed, raw; no KDF), the
     // shared secret becoming a generic secret object (CKM_ECDH1_DERIVE).

@@ -98,21 +98,7 @@ ProvisionResult provisionRegion(const Config& config, hsm::Module& module,
         result.outcome = ProvisionResult::Outcome::Completed;
     } else {
         const bool fresh = !slot;
-        const auto soPin = pinFor(config.soPinFile(region), fresh);
-        const auto userPin = pinFor(config.userPinFile(region), fresh);
-        CK_SLOT_ID target{};
-        if (slot) {
-            target = *slot;
-        } else if (!module.findUninitializedSlot(target)) {
-            throw hsm::Error("no free slot to initialise token '" + region.tokenLabel + "'");
-        }
-        module.initToken(target, soPin, region.tokenLabel);
-        slot = slotOf(module, region.tokenLabel);
-        if (!slot) throw hsm::Error("token '" + region.tokenLabel + "' vanished after C_InitToken");
-        hsm::Session so(module.functions(), *slot);
-        so.login(CKU_SO, soPin);
-        so.initPin(userPin);
-        so.logout();
+        slot = initialiseRegionToken(config, module, region, reinitialize);
         result.outcome =
             fresh ? ProvisionResult::Outcome::Created : ProvisionResult::Outcome::Reinitialized;
     }
@@ -125,6 +111,42 @@ ProvisionResult provisionRegion(const Config& config, hsm::Module& module,
 }
 
 }  // namespace
+
+std::optional<CK_SLOT_ID> regionTokenSlot(const hsm::Module& module, const RegionConfig& region) {
+    return slotOf(module, region.tokenLabel);
+}
+
+CK_SLOT_ID initialiseRegionToken(const Config& config, hsm::Module& module,
+                                 const RegionConfig& region, bool reinitialize) {
+    const std::optional<CK_SLOT_ID> slot = slotOf(module, region.tokenLabel);
+    if (slot && !reinitialize) {
+        throw hsm::Error("token '" + region.tokenLabel +
+                         "' already exists; it is never overwritten without --reinitialize");
+    }
+    const bool fresh = !slot;
+    const auto soPin = pinFor(config.soPinFile(region), fresh);
+    const auto userPin = pinFor(config.userPinFile(region), fresh);
+    CK_SLOT_ID target{};
+    if (slot) {
+        target = *slot;
+    } else if (!module.findUninitializedSlot(target)) {
+        throw hsm::Error("no free slot to initialise token '" + region.tokenLabel + "'");
+    }
+    module.initToken(target, soPin, region.tokenLabel);
+    const auto initialised = slotOf(module, region.tokenLabel);
+    if (!initialised) {
+        throw hsm::Error("token '" + region.tokenLabel + "' vanished after C_InitToken");
+    }
+    hsm::Session so(module.functions(), *initialised);
+    so.login(CKU_SO, soPin);
+    so.initPin(userPin);
+    so.logout();
+    return *initialised;
+}
+
+std::vector<std::string> completeStaticObjects(hsm::Session& session, const Config& config) {
+    return createMissing(session, config);
+}
 
 const char* outcomeName(ProvisionResult::Outcome o) {
     switch (o) {

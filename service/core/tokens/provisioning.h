@@ -27,6 +27,19 @@ const char* outcomeName(ProvisionResult::Outcome o);
 std::vector<ProvisionResult> provisionTokens(const Config& config, hsm::Module& module,
                                              bool reinitialize = false);
 
+// ---- For `keyport ceremony restore`, which rebuilds a token from a backup ----
+
+// The slot of the region's initialised token, if it exists.
+std::optional<CK_SLOT_ID> regionTokenSlot(const hsm::Module& module, const RegionConfig& region);
+// C_InitToken + C_InitPIN exactly as `token init` does (PIN files reused when present, else
+// generated and saved before the token exists), and no static object. A token that exists
+// is refused unless `reinitialize` (then its contents are destroyed).
+CK_SLOT_ID initialiseRegionToken(const Config& config, hsm::Module& module,
+                                 const RegionConfig& region, bool reinitialize);
+// Generates every static object `session`'s token lacks (as `token init` does) and writes
+// the provisioned marker last; returns the labels created. `session`: user-logged-in.
+std::vector<std::string> completeStaticObjects(hsm::Session& session, const Config& config);
+
 struct RegionStatus {
     std::string region;
     std::string label;
