@@ -83,6 +83,9 @@ Mechanism Mechanism::aesKeyWrapPad() {
 Mechanism Mechanism::aesKeyWrap() {
     return Mechanism(CKM_AES_KEY_WRAP);
 }
+Mechanism Mechanism::aesCmac() {
+    return Mechanism(CKM_AES_CMAC);
+}
 Mechanism Mechanism::rsaX509() {
     return Mechanism(CKM_RSA_X_509);
 }

@@ -33,6 +33,8 @@ class Mechanism {
     // Data.
     static Mechanism aesGcm(ByteView iv, ByteView aad, unsigned long tagBits = 128);
     static Mechanism hmacSha256();
+    // AES-CMAC (NIST SP 800-38B), full 16-byte MAC: key check values of AES keys.
+    static Mechanism aesCmac();
     static Mechanism hmac(Hash hash);  // CKM_SHA256_HMAC / CKM_SHA384_HMAC / CKM_SHA512_HMAC
 
     // Key agreement: ECDH with the peer's public point (uncompressed, raw; no KDF), the
