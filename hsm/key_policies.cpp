@@ -339,6 +339,19 @@ AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool u
     return t;
 }
 
+AttributeTemplate checkValueKey(ByteView value) {
+    auto t = secretKey(CKK_AES, Persistence::Session);
+    t.set(CKA_VALUE, value)
+        .set(CKA_SIGN, true)
+        .set(CKA_VERIFY, false)
+        .set(CKA_ENCRYPT, false)
+        .set(CKA_DECRYPT, false)
+        .set(CKA_WRAP, false)
+        .set(CKA_UNWRAP, false)
+        .set(CKA_DERIVE, false);
+    return t;
+}
+
 }  // namespace hsm::policy
 
 namespace hsm::policy {

@@ -117,6 +117,9 @@ AttributeTemplate importTransportKey();
 // A transient copy of host-assisted material created with C_CreateObject: `value` is the
 // key, the object sensitive and extractable only so it can be sealed under the KEK.
 AttributeTemplate hostAssistedSecret(CK_KEY_TYPE keyType, ByteView value, bool unwrap);
+// A short-lived AES session key made from host-held bytes (a key component) only to compute
+// its check value on the token: sensitive, non-extractable, CMAC-sign only.
+AttributeTemplate checkValueKey(ByteView value);
 }  // namespace hsm::policy
 
 namespace hsm::policy {

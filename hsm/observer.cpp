@@ -60,6 +60,8 @@ const char* mechanismName(CK_MECHANISM_TYPE mechanism) noexcept {
             return "CKM_RSA_PKCS_OAEP";
         case CKM_RSA_X_509:
             return "CKM_RSA_X_509";
+        case CKM_AES_CMAC:
+            return "CKM_AES_CMAC";
         case CKM_AES_GCM:
             return "CKM_AES_GCM";
         case CKM_SHA_1_HMAC:

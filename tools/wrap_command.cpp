@@ -1,5 +1,6 @@
 // keyport wrap / keyport import: the customer's side of BYOK, with OpenSSL on the client.
-// `wrap` prints the import-key-material fields; `import` runs the whole exchange against a
+// `wrap` prints the import-key-material fields (from a public key and algorithm, or from an
+// offline import's parameters file); `import` runs the whole exchange against a
 // Keyport URL and prints the new key's id.
 #include <Poco/JSON/Object.h>
 
@@ -14,6 +15,7 @@
 #include "tools/client/byok_wrap.h"
 #include "tools/client/kms_session.h"
 #include "tools/commands.h"
+#include "tools/offline_import_files.h"
 
 namespace keyport::cli {
 namespace {
@@ -73,12 +75,38 @@ std::string nowAlias() {
 }  // namespace
 
 int wrapMaterial(const Argv& argv) {
-    const Args args(
-        argv, {"public-key", "algorithm", "material", "private-key", "key-id", "import-token"}, {});
-    const bool sha256 = sha256Of(args.required("algorithm"));
-    const hsm::Bytes publicKey = client::readPublicKey(args.required("public-key"));
+    const Args args(argv,
+                    {"public-key", "algorithm", "material", "private-key", "key-id", "import-token",
+                     "parameters"},
+                    {});
+    // --parameters: the file `keyport ceremony export-parameters` wrote (offline import); it
+    // carries the public key, algorithm, key id and import token.
+    std::optional<ImportParametersFile> params;
+    if (args.has("parameters")) {
+        for (const char* o : {"public-key", "algorithm", "key-id", "import-token"}) {
+            if (args.has(o))
+                throw UsageError("--parameters FILE already gives --" + std::string(o));
+        }
+        params = ImportParametersFile::read(args.get("parameters"));
+        const auto nowS = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+        if (params->expiresAt <= nowS) {
+            std::fprintf(stderr,
+                         "keyport: warning: these import parameters expired at %lld (by this "
+                         "machine's clock); the import will be refused\n",
+                         static_cast<long long>(params->expiresAt));
+        }
+    }
+    const bool sha256 = sha256Of(params ? params->algorithm : args.required("algorithm"));
+    const hsm::Bytes publicKey =
+        params ? params->publicKey : client::readPublicKey(args.required("public-key"));
     const Source src = readSource(args);
     Object body;
+    if (params) {
+        body.set("key_id", params->keyId);
+        body.set("import_token", params->importToken);
+    }
     if (args.has("key-id")) body.set("key_id", args.get("key-id"));
     if (args.has("import-token")) body.set("import_token", args.get("import-token"));
     addWrapped(body, wrap(src, publicKey, sha256));

@@ -12,6 +12,7 @@
 #include "service/api/frontend.h"
 #include "service/api/metrics_routes.h"
 #include "service/core/services.h"
+#include "service/keyportd/change_feed_poller.h"
 #include "service/keyportd/expiry_sweeper.h"
 
 namespace {
@@ -92,6 +93,9 @@ class Keyportd : public Poco::Util::ServerApplication {
         api::Frontend server(services, api::FrontendOptions{true, KEYPORT_VERSION});
         std::optional<api::MetricsServer> metricsServer;
         if (!services.config.metrics.address.empty()) metricsServer.emplace(services.config);
+        // Before anything is cached: changes other processes commit (CLI ceremonies) reach
+        // this process's caches within a second.
+        ChangeFeedPoller feed(*services.db, *services.keys);
         services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys, *services.secrets, *services.rotation);

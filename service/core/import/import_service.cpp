@@ -9,6 +9,7 @@
 #include "service/core/base/metrics.h"
 #include "service/core/import/import_token.h"
 #include "service/core/tokens/host_oaep.h"
+#include "service/core/tokens/host_secret.h"
 
 namespace keyport {
 namespace {
@@ -36,8 +37,6 @@ KeyRecord externalKey(KeyService& keys, const ProjectScope& scope, const std::st
     throw Error(ErrorCode::MaterialInvalid, "is not " + std::move(what), Input::WrappedPrivateKey);
 }
 
-// C_CreateObject of host-assisted material. SoftHSM 2.6.1 can leave a partial object after
-// a failed C_CreateObject, so look for it by a one-off label and destroy it.
 // The PKCS#11 key type secret material (AES or HMAC) arrives as.
 CK_KEY_TYPE secretKeyType(KeySpec spec) {
     return isHmac(spec) ? CKK_GENERIC_SECRET : CKK_AES;
@@ -47,20 +46,6 @@ CK_KEY_TYPE secretKeyType(KeySpec spec) {
 // hash output (what create-key generates for the spec).
 std::size_t secretBytes(KeySpec spec) {
     return isHmac(spec) ? hmacBytes(spec) : aesBytes(spec);
-}
-
-hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl) {
-    const hsm::Bytes tag = s.random(16);
-    const std::string label = "keyport-host-" + std::string(tag.begin(), tag.end());
-    tmpl.set(CKA_LABEL, hsm::asBytes(label));
-    try {
-        return s.createObject(tmpl);
-    } catch (const hsm::Error&) {
-        hsm::AttributeTemplate find;
-        find.set(CKA_LABEL, hsm::asBytes(label));
-        for (auto h : s.findObjects(find)) s.destroyObjectNoThrow(h);
-        throw;
-    }
 }
 
 }  // namespace
@@ -105,7 +90,49 @@ ImportParameters ImportService::parameters(const ProjectScope& scope, const std:
 KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial& cmd) {
     const Accepted accepted = accept(scope, cmd);
     const Sealed sealed = unwrapAndSeal(accepted, cmd);
-    return commit(scope, cmd, accepted, sealed);
+    return commit(scope, cmd.keyId, cmd.expirationTime, accepted.path,
+                  std::string(name(accepted.token.algorithm)), sealed);
+}
+
+KeyRecord ImportService::pendingImport(const ProjectScope& scope, const std::string& keyId) {
+    KeyRecord k = externalKey(keys_, scope, keyId);
+    if (k.hasMaterial()) {
+        throw Error(ErrorCode::KeyStateInvalid,
+                    "key " + keyId +
+                        " already has key material; material held on the host is imported only "
+                        "into a key pending import (delete its material first)");
+    }
+    return k;
+}
+
+KeyRecord ImportService::importFromHost(const ProjectScope& scope, const std::string& keyId,
+                                        const hsm::SecretBytes& material,
+                                        const std::string& source) {
+    const KeyRecord k = pendingImport(scope, keyId);
+    if (!isSecretKey(k.spec)) {
+        throw Error(ErrorCode::AlgorithmUnsupported,
+                    "key " + keyId + " is " + std::string(name(k.spec)) +
+                        ": only secret (AES or HMAC) material can be imported from the host");
+    }
+    if (material.size() != secretBytes(k.spec)) {
+        throw Error(ErrorCode::MaterialInvalid,
+                    "is not a " + std::string(name(k.spec)) + " key (" +
+                        std::to_string(secretBytes(k.spec)) + " bytes expected, got " +
+                        std::to_string(material.size()) + ")",
+                    Input::WrappedMaterial);
+    }
+    Region& region = regions_.region(k.region);
+    Sealed sealed;
+    {
+        // The same transient the host-assisted OAEP path makes (unwrapOuter).
+        auto session = region.token->session();
+        hsm::ScopedObjects transients(*session);
+        const hsm::ObjectHandle transient = transients.keep(createFromHost(
+            *session,
+            hsm::policy::hostAssistedSecret(secretKeyType(k.spec), material.reveal(), false)));
+        sealed.blob = sealSecret(region, *session, transient, k.spec);
+    }
+    return commit(scope, keyId, std::nullopt, UnwrapPath::HostAssisted, source, sealed);
 }
 
 // Every check that needs no token work: the key, the import token's MAC and bindings, the
@@ -181,6 +208,22 @@ hsm::ObjectHandle ImportService::unwrapOuter(const Accepted& a, hsm::Session& se
                           hsm::policy::hostAssistedSecret(type, material->reveal(), !symmetric));
 }
 
+// Seals a transient secret key under the KEK and checks it is of the spec's size. KWP pads
+// to 8 bytes: a 32-byte key gives a 40-byte blob (48 and 64 bytes, the HMAC sizes, are
+// multiples of 8 too). SoftHSM reports CKA_VALUE_LEN 0 for unwrapped keys, so the blob
+// length is the check.
+hsm::Bytes ImportService::sealSecret(Region& region, hsm::Session& session,
+                                     hsm::ObjectHandle transient, KeySpec spec) const {
+    hsm::Bytes blob = material_.seal(region, session, transient);
+    if (blob.size() != secretBytes(spec) + 8) {
+        throw Error(ErrorCode::MaterialInvalid,
+                    "is not a " + std::string(name(spec)) + " key (" +
+                        std::to_string(secretBytes(spec)) + " bytes expected)",
+                    Input::WrappedMaterial);
+    }
+    return blob;
+}
+
 // Unwraps on-token, checks the material against the key spec and seals it under the KEK.
 ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
                                                    const ImportMaterial& cmd) const {
@@ -191,16 +234,7 @@ ImportService::Sealed ImportService::unwrapAndSeal(const Accepted& a,
         hsm::ScopedObjects transients(*session);
         const hsm::ObjectHandle outer = transients.keep(unwrapOuter(a, *session, cmd));
         if (isSecretKey(k.spec)) {
-            out.blob = material_.seal(a.region, *session, outer);
-            // KWP pads to 8 bytes: a 32-byte key gives a 40-byte blob (48 and 64 bytes, the
-            // HMAC sizes, are multiples of 8 too). SoftHSM reports CKA_VALUE_LEN 0 for
-            // unwrapped keys, so the blob length is the check.
-            if (out.blob.size() != secretBytes(k.spec) + 8) {
-                throw Error(ErrorCode::MaterialInvalid,
-                            "is not a " + std::string(name(k.spec)) + " key (" +
-                                std::to_string(secretBytes(k.spec)) + " bytes expected)",
-                            Input::WrappedMaterial);
-            }
+            out.blob = sealSecret(a.region, *session, outer, k.spec);
             return out;
         }
         const hsm::ObjectHandle priv =
@@ -250,9 +284,11 @@ hsm::ObjectHandle ImportService::unwrapPrivate(const KeyRecord& k, hsm::ScopedOb
 }
 
 // One transaction: the blob, the public key and the key's state together.
-KeyRecord ImportService::commit(const ProjectScope& scope, const ImportMaterial& cmd,
-                                const Accepted& a, const Sealed& sealed) {
-    KeyRecord result = keys_.modify(scope, cmd.keyId, [&](Poco::Data::Session& s, KeyRecord& key) {
+// `how` ends the audit row: the wrapping algorithm, or where host-held material came from.
+KeyRecord ImportService::commit(const ProjectScope& scope, const std::string& keyId,
+                                std::optional<std::int64_t> expirationTime, UnwrapPath path,
+                                const std::string& how, const Sealed& sealed) {
+    KeyRecord result = keys_.modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& key) {
         if (key.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
         }
@@ -268,14 +304,13 @@ KeyRecord ImportService::commit(const ProjectScope& scope, const ImportMaterial&
             key.blob = sealed.blob;
             key.publicSpki = sealed.spki;
             key.state = KeyState::Enabled;
-            key.unwrapPath = a.path;
+            key.unwrapPath = path;
         }
-        key.expirationTime = cmd.expirationTime;
-        key_store::audit(s, key.id, "import",
-                         std::string(name(a.path)) + " " + std::string(name(a.token.algorithm)));
+        key.expirationTime = expirationTime;
+        key_store::audit(s, key.id, "import", std::string(name(path)) + " " + how);
     });
     material_.evict(result.id);
-    metrics::keyImported(name(a.path));
+    metrics::keyImported(name(path));
     return result;
 }
 

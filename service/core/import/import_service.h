@@ -46,6 +46,18 @@ class ImportService {
     KeyRecord import(const ProjectScope& scope, const ImportMaterial& cmd);
     KeyRecord deleteMaterial(const ProjectScope& scope, const std::string& keyId);
 
+    // The external key that host-held material (key components) is about to go into,
+    // checked before the material exists: external, not pending deletion, no material yet
+    // (refused with import's own errors, KeyStateInvalid for a key that has material).
+    KeyRecord pendingImport(const ProjectScope& scope, const std::string& keyId);
+    // Imports secret material the host holds in locked memory (key components combined by
+    // XOR): the same path as host-assisted OAEP's output — C_CreateObject of a transient
+    // session key, checked against the key spec, sealed under the region KEK — committed
+    // as import() commits, with unwrap_path host-assisted on the key and `source`
+    // ("components") in its audit row. The key must be pending import.
+    KeyRecord importFromHost(const ProjectScope& scope, const std::string& keyId,
+                             const hsm::SecretBytes& material, const std::string& source);
+
   private:
     // What accept() established before any token work.
     struct Accepted {
@@ -68,8 +80,11 @@ class ImportService {
     hsm::ObjectHandle unwrapPrivate(const KeyRecord& k, hsm::ScopedObjects& transients,
                                     hsm::Session& session, hsm::ObjectHandle temporaryKey,
                                     hsm::ByteView wrapped) const;
-    KeyRecord commit(const ProjectScope& scope, const ImportMaterial& cmd, const Accepted& a,
-                     const Sealed& sealed);
+    hsm::Bytes sealSecret(Region& region, hsm::Session& session, hsm::ObjectHandle transient,
+                          KeySpec spec) const;
+    KeyRecord commit(const ProjectScope& scope, const std::string& keyId,
+                     std::optional<std::int64_t> expirationTime, UnwrapPath path,
+                     const std::string& how, const Sealed& sealed);
 
     KeyService& keys_;
     KeyMaterial& material_;

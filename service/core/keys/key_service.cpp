@@ -491,6 +491,11 @@ std::vector<MaterialVersion> KeyService::versions(const KeyRecord& k) {
     return db_.read([&](Poco::Data::Session& s) { return key_store::versions(s, k.id); });
 }
 
+void KeyService::forget(const std::string& keyId) {
+    cache_.invalidate(keyId);
+    material_.evict(keyId);
+}
+
 std::size_t KeyService::expireDue() {
     const auto t = epochSeconds();
     const auto ids = db_.read([&](Poco::Data::Session& s) { return key_store::expiredIds(s, t); });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "service/core/base/clock.h"
+#include "service/core/storage/change_feed_store.h"
 #include "service/core/storage/database.h"
 #include "service/core/storage/key_store.h"
 #include "service/core/storage/record_cache.h"
@@ -128,6 +129,8 @@ class KeyService {
             for (auto& m : members) {
                 applyExpiry(m, t);
                 ids.push_back(m.id);
+                // Other processes drop their copies too (the feed row commits with the change).
+                change_feed_store::append(s, kChangedKey, m.id);
             }
             return change(s, members);
         });
@@ -141,11 +144,16 @@ class KeyService {
             KeyRecord k = loadVisible(s, scope, keyId);
             change(s, k);
             key_store::save(s, k);
+            change_feed_store::append(s, kChangedKey, k.id);
             return k;
         });
         cache_.invalidate(keyId);
         return out;
     }
+
+    // Drops this process's cached row and session copies of a key another process changed
+    // (the change feed said so); the next use reads the database.
+    void forget(const std::string& keyId);
 
     // Destroys the material of keys whose expiration_time has passed (state back to 5).
     // Returns how many keys expired.

@@ -188,6 +188,14 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE TABLE audit_anchor (id INTEGER PRIMARY KEY CHECK (id = 1),"
             " seq INTEGER NOT NULL, line_hash TEXT NOT NULL, at_ms INTEGER NOT NULL)",
         },
+        // 16: the change feed (change_feed_store.h): one row per committed change of a cached
+        // row, so another process sharing the database drops its cached copy (keyportd
+        // polls it each second). AUTOINCREMENT: a seq is never reused, even after pruning.
+        {
+            "CREATE TABLE change_feed (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+            " id TEXT NOT NULL, at_ms INTEGER NOT NULL)",
+            "CREATE INDEX change_feed_at ON change_feed (at_ms)",
+        },
     };
     return steps;
 }
