@@ -12,6 +12,7 @@
 #include "service/api/request_log.h"
 #include "service/core/audit/audit_log.h"
 #include "service/core/base/metrics.h"
+#include "service/core/tokens/seal_epochs.h"
 
 namespace keyport::api {
 namespace {
@@ -131,6 +132,9 @@ Response RequestPipeline::dispatch(Request& req) const {
 }
 
 Response RequestPipeline::handle(Request& req) const {
+    // Held until the answer is ready: a request may seal a blob under a region KEK and
+    // commit it, and a KEK rollover waits for every request that began before its switch.
+    const auto sealing = SealEpochs::process().enter();
     const auto started = Clock::now();
     const std::int64_t arrivedMs = epochMs();
     req.id = requestIdFor(req);

@@ -5,6 +5,7 @@
 
 #include "service/api/log_text.h"
 #include "service/core/base/metrics.h"
+#include "service/core/tokens/seal_epochs.h"
 
 namespace keyport {
 
@@ -24,6 +25,8 @@ void ExpirySweeper::loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
+        // Rotation seals under the KEK: a KEK rollover waits for a run that began before it.
+        const auto sealing = SealEpochs::process().enter();
         std::size_t expired = 0, purged = 0, rotated = 0;
         bool ok = true;
         try {

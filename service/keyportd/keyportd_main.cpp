@@ -11,9 +11,11 @@
 
 #include "service/api/frontend.h"
 #include "service/api/metrics_routes.h"
+#include "service/core/base/service_lock.h"
 #include "service/core/services.h"
 #include "service/keyportd/change_feed_poller.h"
 #include "service/keyportd/expiry_sweeper.h"
+#include "service/keyportd/rollover_runner.h"
 
 namespace {
 
@@ -91,6 +93,15 @@ class Keyportd : public Poco::Util::ServerApplication {
         Services services(std::move(config));
         // Binds first: a second instance stops there, before it touches the audit trail.
         api::Frontend server(services, api::FrontendOptions{true, KEYPORT_VERSION});
+        // One keyportd per state dir; the CLI also takes this lock to run a KEK rollover
+        // itself, and tells from it whether keyportd is there to run one.
+        const auto lock = ServiceLock::tryAcquire(services.config.stateDir);
+        if (!lock) {
+            throw std::runtime_error(
+                "another process holds " + ServiceLock::pathIn(services.config.stateDir).string() +
+                " (a keyportd on this state dir, or `keyport ceremony rollover` running a KEK "
+                "rollover itself); stop it or wait for it to finish");
+        }
         std::optional<api::MetricsServer> metricsServer;
         if (!services.config.metrics.address.empty()) metricsServer.emplace(services.config);
         // Before anything is cached: changes other processes commit (CLI ceremonies) reach
@@ -99,6 +110,7 @@ class Keyportd : public Poco::Util::ServerApplication {
         services.startServing();
         server.start();
         ExpirySweeper sweeper(*services.keys, *services.secrets, *services.rotation);
+        RolloverRunner rollovers(services);  // resumes a rollover a crash interrupted
         if (metricsServer) {
             metricsServer->start();
             // Before the listening line, which tests wait for: this one is there by then.

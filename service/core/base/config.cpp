@@ -48,6 +48,8 @@ const std::set<std::string> kKnownKeys = {
     "cache.keys",
     "secrets.recovery_day_seconds",
     "operations.start_delay_ms",
+    "ceremony.rollover_batch",
+    "ceremony.rollover_batch_pause_ms",
     "keys.rotation_day_seconds",
     "exoscale.signature_max_lifetime_seconds",
     "audit.enabled",
@@ -251,6 +253,9 @@ Config Config::fromConfiguration(const AbstractConfiguration& conf) {
         static_cast<std::int64_t>(number(conf, "operations.start_delay_ms", 0, 0, 600000));
     c.rotationDaySeconds =
         static_cast<std::int64_t>(number(conf, "keys.rotation_day_seconds", 86400, 1, 86400));
+    c.rolloverBatch = number(conf, "ceremony.rollover_batch", 256, 1, 100000);
+    c.rolloverBatchPauseMs =
+        static_cast<std::int64_t>(number(conf, "ceremony.rollover_batch_pause_ms", 0, 0, 60000));
     c.exoscaleSignatureMaxLifetimeSeconds = static_cast<std::int64_t>(
         number(conf, "exoscale.signature_max_lifetime_seconds", 900, 1, 86400));
     if (conf.hasProperty("demo.domain")) {

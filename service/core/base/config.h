@@ -108,6 +108,11 @@ struct Config {
     std::int64_t secretRecoveryDaySeconds = 24 * 3600;
     std::int64_t operationStartDelayMs = 0;   // operations.start_delay_ms (tests)
     std::int64_t rotationDaySeconds = 86400;  // keys.rotation_day_seconds (lab/tests: shorter)
+    // A KEK rollover re-seals this many blobs per transaction (ceremony.rollover_batch) and
+    // pauses between batches (ceremony.rollover_batch_pause_ms: tests, or to spare a busy
+    // token).
+    std::size_t rolloverBatch = 256;
+    std::int64_t rolloverBatchPauseMs = 0;
     // How far past now an EXO2 signature's `expires` may lie
     // (exoscale.signature_max_lifetime_seconds): the vendor's clients sign 10 minutes ahead.
     std::int64_t exoscaleSignatureMaxLifetimeSeconds = 900;

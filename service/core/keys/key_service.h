@@ -160,6 +160,8 @@ class KeyService {
     std::size_t expireDue();
 
     Database& db() { return db_; }
+    // Drops a key's cached row: a KEK rollover re-sealed its blob behind this class's back.
+    void dropCached(const std::string& keyId) { cache_.invalidate(keyId); }
 
   private:
     KeyRecord loadVisible(Poco::Data::Session& s, const ProjectScope& scope,

@@ -43,8 +43,7 @@ hsm::Bytes KeyReplication::transferMaterial(const KeyRecord& k, Region& target) 
     Region& source = regions_.region(k.region);
     auto s = source.token->session();
     hsm::ScopedObjects scratch(*s);
-    const auto clear = scratch.keep(
-        s->unwrapKey(hsm::Mechanism::aesKeyWrapPad(), source.kek, *k.blob, transientOf(k.spec)));
+    const auto clear = scratch.keep(source.keks->open(*s, *k.blob, transientOf(k.spec)));
     return transferObject(source, *s, clear, k.spec, target);
 }
 

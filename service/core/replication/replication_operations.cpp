@@ -6,6 +6,7 @@
 #include "service/core/base/encoding.h"
 #include "service/core/base/errors.h"
 #include "service/core/base/metrics.h"
+#include "service/core/tokens/seal_epochs.h"
 
 namespace keyport {
 
@@ -81,6 +82,8 @@ void ReplicationOperations::finish(Operation op) {
 }
 
 void ReplicationOperations::run(const std::string& id) {
+    // A replica is sealed under the target's KEK: a KEK rollover waits for this run.
+    const auto sealing = SealEpochs::process().enter();
     auto op = load(id);
     if (!op || op->state != OperationState::Pending) return;
     const auto home = tenancy_.project(op->projectId);

@@ -196,6 +196,26 @@ const std::vector<std::vector<std::string>>& migrations() {
             " id TEXT NOT NULL, at_ms INTEGER NOT NULL)",
             "CREATE INDEX change_feed_at ON change_feed (at_ms)",
         },
+        // 17: KEK rollovers (`keyport ceremony rollover`): per region, the new KEK's
+        // generation, the state (requested -> running -> retiring -> done, or failed), the
+        // walk's cursor (last rowid) in each blob table so a crash resumes there, counts and
+        // times. At most one unfinished rollover per region.
+        {
+            "CREATE TABLE kek_rollovers (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " region TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL,"
+            " runner TEXT NOT NULL, cursor_keys INTEGER NOT NULL DEFAULT 0,"
+            " cursor_key_versions INTEGER NOT NULL DEFAULT 0,"
+            " cursor_credentials INTEGER NOT NULL DEFAULT 0,"
+            " cursor_derivation_keys INTEGER NOT NULL DEFAULT 0,"
+            " resealed INTEGER NOT NULL DEFAULT 0, already_current INTEGER NOT NULL DEFAULT 0,"
+            " total INTEGER NOT NULL DEFAULT 0, batches INTEGER NOT NULL DEFAULT 0,"
+            " requested_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+            " walk_started_ms INTEGER, finished_ms INTEGER,"
+            " walk_seconds REAL NOT NULL DEFAULT 0, token_rate REAL NOT NULL DEFAULT 0,"
+            " error TEXT)",
+            "CREATE UNIQUE INDEX kek_rollovers_active ON kek_rollovers (region)"
+            " WHERE state IN ('requested', 'running', 'retiring')",
+        },
     };
     return steps;
 }

@@ -182,9 +182,8 @@ bool Tenancy::verifyHmac(const std::string& accessKey, hsm::ByteView message, hs
         if (!row) return false;
         Region& r = regions_.region(row->region);
         const auto tmpl = hsm::policy::customerHmacKey(hsm::Persistence::Session);
-        const auto handle = r.token->withOwnerSession([&](hsm::Session& s) {
-            return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), r.kek, row->blob, tmpl);
-        });
+        const auto handle = r.token->withOwnerSession(
+            [&](hsm::Session& s) { return r.keks->open(s, row->blob, tmpl); });
         key = std::make_shared<OpenKey>(r, handle);
         std::lock_guard lock(mutex_);
         secrets_[accessKey] = Secret{row->region, row->blob, key};
@@ -209,9 +208,8 @@ bool Tenancy::verifyDerivedHmac(const std::string& accessKey, const std::string&
         if (!row) return false;
         Region& r = regions_.region(row->region);
         const auto tmpl = hsm::policy::customerHmacKey(hsm::Persistence::Session);
-        const auto handle = r.token->withOwnerSession([&](hsm::Session& s) {
-            return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), r.kek, row->blob, tmpl);
-        });
+        const auto handle = r.token->withOwnerSession(
+            [&](hsm::Session& s) { return r.keks->open(s, row->blob, tmpl); });
         prk = std::make_shared<OpenKey>(r, handle);
         std::lock_guard lock(mutex_);
         derivationKeys_[accessKey] = Secret{row->region, row->blob, prk};

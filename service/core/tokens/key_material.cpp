@@ -1,6 +1,7 @@
 #include "service/core/tokens/key_material.h"
 
 #include "hsm/key_policies.h"
+#include "hsm/scoped_objects.h"
 #include "service/core/base/errors.h"
 
 namespace keyport {
@@ -28,11 +29,17 @@ hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage) {
     return t;
 }
 
+hsm::AttributeTemplate resealTemplate(KeySpec spec) {
+    if (isSymmetric(spec)) return hsm::policy::transientSecret(CKK_AES);
+    if (isHmac(spec)) return hsm::policy::transientSecret(CKK_GENERIC_SECRET);
+    return hsm::policy::transientPrivate(isRsa(spec) ? CKK_RSA : CKK_EC);
+}
+
 KeyMaterial::KeyMaterial(RegionTokens& regions, std::size_t cacheSize)
     : regions_(regions), capacity_(cacheSize) {}
 
 hsm::Bytes KeyMaterial::seal(Region& region, hsm::Session& session, hsm::ObjectHandle transient) {
-    return session.wrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, transient);
+    return region.keks->seal(session, transient);
 }
 
 std::shared_ptr<OpenKey> KeyMaterial::openUncached(Region& region, KeySpec spec,
@@ -43,9 +50,8 @@ std::shared_ptr<OpenKey> KeyMaterial::openUncached(Region& region, KeySpec spec,
 std::shared_ptr<OpenKey> KeyMaterial::openWith(Region& region, const hsm::Bytes& blob,
                                                const hsm::AttributeTemplate& tmpl) {
     // On the owner session: the copy must outlive any pooled session.
-    const auto handle = region.token->withOwnerSession([&](hsm::Session& s) {
-        return s.unwrapKey(hsm::Mechanism::aesKeyWrapPad(), region.kek, blob, tmpl);
-    });
+    const auto handle = region.token->withOwnerSession(
+        [&](hsm::Session& s) { return region.keks->open(s, blob, tmpl); });
     return std::make_shared<OpenKey>(region, handle);
 }
 
@@ -135,6 +141,20 @@ std::shared_ptr<OpenKey> KeyMaterial::openCached(
         lru_.pop_back();
     }
     return opened;
+}
+
+bool KeyMaterial::sameMaterial(Region& region, KeySpec spec, const hsm::Bytes& stored,
+                               const hsm::Bytes& fresh) {
+    if (stored == fresh) return true;
+    if (region.keks->all().size() < 2) return false;  // one KEK: different blobs, different keys
+    auto session = region.token->session();
+    hsm::ScopedObjects scratch(*session);
+    const auto clear = scratch.keep(region.keks->open(*session, stored, resealTemplate(spec)));
+    for (const auto& g : region.keks->all()) {
+        if (session->wrapKey(hsm::Mechanism::aesKeyWrapPad(), g.handle, clear) == fresh)
+            return true;
+    }
+    return false;
 }
 
 void KeyMaterial::evict(const std::string& keyId) {

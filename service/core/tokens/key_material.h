@@ -61,6 +61,12 @@ class KeyMaterial {
     // Unwraps a blob into a new session copy with an explicit policy template.
     std::shared_ptr<OpenKey> openWith(Region& region, const hsm::Bytes& blob,
                                       const hsm::AttributeTemplate& tmpl);
+    // Whether two blobs of a key of `spec` in `region` seal the same material. Equal blobs
+    // do (KWP is deterministic under one KEK); while a KEK rollover runs, `stored` may be
+    // under an older generation than `fresh`, so it is opened and sealed again under each
+    // generation for the comparison (on-token; nothing is read).
+    bool sameMaterial(Region& region, KeySpec spec, const hsm::Bytes& stored,
+                      const hsm::Bytes& fresh);
     // Drops the cached copies, every version's too (material deleted, expired or moved).
     void evict(const std::string& keyId);
 
@@ -91,5 +97,8 @@ class KeyMaterial {
 
 // The policy template a key of this spec is opened with.
 hsm::AttributeTemplate usableTemplate(KeySpec spec, KeyUsage usage);
+// The transient, extractable template a blob of this spec is opened with to be sealed again
+// (never usable for crypto; destroyed as soon as it is wrapped).
+hsm::AttributeTemplate resealTemplate(KeySpec spec);
 
 }  // namespace keyport

@@ -33,7 +33,7 @@ RegionTokens::RegionTokens(const Config& config, hsm::Module& module, bool requi
                 throw hsm::Error("region '" + rc.name + "': token '" + rc.tokenLabel +
                                  "' is not fully provisioned (run `keyport token init`)");
             }
-            r.kek = *found.kek;
+            r.keks = std::make_shared<KekRing>(found.keks);
             r.mac = *found.mac;
             r.transportPublic = *found.transportPublic;
             r.transportPrivate = *found.transportPrivate;

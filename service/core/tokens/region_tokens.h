@@ -10,14 +10,17 @@
 #include "hsm/capabilities.h"
 #include "hsm/token.h"
 #include "service/core/base/config.h"
+#include "service/core/tokens/kek_ring.h"
 
 namespace keyport {
 
 struct Region {
     std::string name;
     std::unique_ptr<hsm::Token> token;
-    // Static objects (present when the token is provisioned).
-    hsm::ObjectHandle kek = CK_INVALID_HANDLE;
+    // Static objects (present when the token is provisioned). The KEK is a ring of
+    // generations (kek_ring.h): seal and open blobs through it, never through one handle,
+    // since a rollover adds a generation and retires the old one while the service runs.
+    std::shared_ptr<KekRing> keks = std::make_shared<KekRing>();
     hsm::ObjectHandle mac = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPublic = CK_INVALID_HANDLE;
     hsm::ObjectHandle transportPrivate = CK_INVALID_HANDLE;

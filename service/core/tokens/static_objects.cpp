@@ -1,5 +1,7 @@
 #include "service/core/tokens/static_objects.h"
 
+#include <algorithm>
+
 namespace keyport {
 namespace {
 
@@ -10,11 +12,30 @@ std::optional<hsm::ObjectHandle> findByLabel(hsm::Session& s, CK_OBJECT_CLASS cl
     return s.findOne(t);
 }
 
+// Every KEK generation: the token's secret keys whose label names one. Few secret keys live
+// on a region token (KEKs, the MAC key), so reading each label costs little.
+std::vector<KekGeneration> findKeks(hsm::Session& s) {
+    hsm::AttributeTemplate t;
+    t.set(CKA_CLASS, CK_OBJECT_CLASS{CKO_SECRET_KEY}).set(CKA_TOKEN, true);
+    std::vector<KekGeneration> out;
+    for (const auto h : s.findObjects(t, 256)) {
+        const auto label = s.attribute(h, CKA_LABEL);
+        if (!label) continue;
+        if (const auto g = kekGenerationOf(std::string(label->begin(), label->end()))) {
+            out.push_back({*g, h});
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.generation > b.generation; });
+    return out;
+}
+
 }  // namespace
 
 StaticObjects StaticObjects::find(hsm::Session& s) {
     StaticObjects o;
-    o.kek = findByLabel(s, CKO_SECRET_KEY, kKekLabel);
+    o.keks = findKeks(s);
+    if (!o.keks.empty()) o.kek = o.keks.front().handle;
     o.mac = findByLabel(s, CKO_SECRET_KEY, kMacLabel);
     o.transportPublic = findByLabel(s, CKO_PUBLIC_KEY, kTransportLabel);
     o.transportPrivate = findByLabel(s, CKO_PRIVATE_KEY, kTransportLabel);

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "hsm/session.h"
+#include "service/core/tokens/kek_ring.h"
 
 namespace keyport {
 
@@ -18,7 +20,10 @@ inline constexpr char kMarkerLabel[] = "keyport-provisioned";
 inline constexpr char kCeremonyLabel[] = "keyport-ceremony";
 
 struct StaticObjects {
+    // The current (highest) KEK generation; `keks` has every generation on the token (two
+    // while a rollover runs, see kek_ring.h).
     std::optional<hsm::ObjectHandle> kek;
+    std::vector<KekGeneration> keks;
     std::optional<hsm::ObjectHandle> mac;
     std::optional<hsm::ObjectHandle> transportPublic;
     std::optional<hsm::ObjectHandle> transportPrivate;
