@@ -295,7 +295,8 @@ KeyRecord ImportService::commit(const ProjectScope& scope, const std::string& ke
         if (key.blob) {
             // KWP is deterministic under one KEK: equal material gives an equal blob (and
             // sameMaterial looks past a KEK rollover that re-sealed one of the two).
-            if (!material_.sameMaterial(a.region, key.spec, *key.blob, sealed.blob)) {
+            if (!material_.sameMaterial(regions_.region(key.region), key.spec, *key.blob,
+                                        sealed.blob)) {
                 throw Error(
                     ErrorCode::MaterialMismatch,
                     "is different from the key material the key already has; delete that first",
