@@ -224,8 +224,25 @@ TEST(DisasterRecovery, BackupDeleteRefusedRestoresThenRestoreAndServe) {
     EXPECT_EQ(again.exitCode, 1);
     EXPECT_NE(again.err.find("--reinitialize"), std::string::npos) << again.err;
 
+    // With --reinitialize it is: the same backup again, from three other shares.
+    const auto forced = keyport(
+        server, {"ceremony", "restore", "--region", kRegion, "--backup", backup.string(), "--share",
+                 shareOf(backup, 2).string(), "--share", shareOf(backup, 3).string(), "--share",
+                 shareOf(backup, 4).string(), "--reinitialize"});
+    EXPECT_EQ(forced.exitCode, 0) << forced.out << forced.err;
+    EXPECT_NE(forced.out.find("re-initialised"), std::string::npos) << forced.out;
+
     const auto status = keyport(server, {"token", "status"});
     EXPECT_EQ(status.exitCode, 0) << status.out << status.err;
+
+    // Every step and every refusal is in the ceremony transcript (names, never shares).
+    const std::string transcript = readFile(server.dir() / "var" / "ceremony" / "transcript.jsonl");
+    EXPECT_NE(transcript.find("\"backup\""), std::string::npos);
+    EXPECT_NE(transcript.find("\"restore\""), std::string::npos);
+    EXPECT_NE(transcript.find("restore-refused"), std::string::npos);
+    const std::string shareLine = readFile(shareOf(backup, 1));
+    const auto hex = shareLine.substr(shareLine.find("share: ") + 7, 64);
+    EXPECT_EQ(transcript.find(hex), std::string::npos) << "a share reached the transcript";
 
     server.start();
     const KmsClient after(server.port(), KeyportServer::demo());  // a new ephemeral port

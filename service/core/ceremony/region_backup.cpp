@@ -287,6 +287,10 @@ BackupResult backupRegion(const Config& config, hsm::Module& module, const Backu
     s.logout();
     s.login(CKU_USER, userPin);
     m.backupKeyCheck = checkValueOnToken(s, backupKey);
+    // A provisioned token from before the ceremony signing pair gets it now (its first
+    // ceremony step), so that the backup carries it and a restored token still holds the
+    // key that signed the transcript's earlier records.
+    if (StaticObjects::find(s).complete()) completeStaticObjects(s, config);
 
     const auto found = findStaticObjects(s);
     try {
