@@ -1,7 +1,8 @@
 // Backups of tokens provisioned before backup-capable keys (core, real SoftHSM token): a
 // KEK that cannot leave the token refuses the backup and names the rollover; a MAC key that
 // cannot is left out, listed, and made fresh by the restore (here onto the one region's
-// token with reinitialize, so B's check value is checked on the target itself).
+// token with reinitialize, so B's check value is checked on the target itself); a forged
+// share is then caught on the target, which stays empty until a good restore.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -12,6 +13,7 @@
 #include "hsm/key_policies.h"
 #include "service/core/base/state_dir.h"
 #include "service/core/ceremony/region_backup.h"
+#include "service/core/ceremony/strict_lines.h"
 #include "service/core/tokens/provisioning.h"
 #include "service/core/tokens/static_objects.h"
 
@@ -101,6 +103,38 @@ TEST_F(LegacyBackup, MacKeyThatCannotLeaveIsListedAndRestoredFresh) {
     const auto status = tokenStatus(*config_, *module_);
     ASSERT_EQ(status.size(), 1u);
     EXPECT_TRUE(status[0].provisioned) << status[0].error;
+}
+
+// With one region there is no other token to check B on before C_InitToken: a forged share
+// (file check recomputed) is caught on the target, which is left initialised and empty, and
+// a second restore with the right shares and reinitialize repairs it.
+TEST_F(LegacyBackup, ForgedShareIsCaughtOnTheTargetWhenNoOtherTokenExists) {
+    const auto b = ceremony::backupRegion(*config_, *module_, {"r1", 3, 2, dir_ / "forge", {}});
+    std::string text;
+    {
+        std::ifstream in(b.shares[0].file);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const auto at = text.find("share: ") + 7;
+    text[at] = text[at] == '0' ? '1' : '0';
+    const auto checkAt = text.rfind("check: ");
+    text = text.substr(0, checkAt) +
+           "check: " + ceremony::sha256Hex(hsm::asBytes(text.substr(0, checkAt))).substr(0, 16) +
+           "\n";
+    std::ofstream(dir_ / "forged.txt") << text;
+
+    ceremony::RestoreRequest r{"r1", dir_ / "forge", {dir_ / "forged.txt", b.shares[1].file}, true};
+    try {
+        ceremony::restoreRegion(*config_, *module_, r);
+        ADD_FAILURE() << "a forged share was accepted";
+    } catch (const ceremony::CeremonyRefused& e) {
+        EXPECT_NE(std::string(e.what()).find("holds no key"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(tokenStatus(*config_, *module_)[0].provisioned);
+
+    r.shares = {b.shares[1].file, b.shares[2].file};
+    ceremony::restoreRegion(*config_, *module_, r);
+    EXPECT_TRUE(tokenStatus(*config_, *module_)[0].provisioned);
 }
 
 }  // namespace
