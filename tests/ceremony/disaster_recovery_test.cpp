@@ -4,6 +4,7 @@
 // keyportd again: every old ciphertext decrypts, new imports work, `token status` is 0.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -116,11 +117,63 @@ TEST(DisasterRecovery, BackupDeleteRefusedRestoresThenRestoreAndServe) {
         const std::string g = "generated " + std::to_string(i);
         ciphertexts[generated] = {encrypt(c, generated, g), g};
     }
-    server.stop();
-
     const fs::path backup = server.dir() / "backup";
     const fs::path other = server.dir() / "backup-other";
     const fs::path south = server.dir() / "backup-south";
+    // A backup while keyportd serves (its user login is its own process's; the CLI's SO
+    // login does not disturb it): keyportd still encrypts afterwards.
+    ASSERT_EQ(keyport(server, {"ceremony", "backup", "--region", kRegion, "--shares", "5",
+                               "--threshold", "3", "--out", other.string()})
+                  .exitCode,
+              0);
+    EXPECT_FALSE(encrypt(c, ciphertexts.begin()->first, "still serving").empty());
+    server.stop();
+
+    // Bad arguments: what each gets (2 = usage, 1 = refused), and nothing is written.
+    const fs::path unused = server.dir() / "backup-unused";
+    struct BadBackup {
+        const char* name;
+        std::vector<std::string> args;
+        int exit;
+        const char* says;
+    };
+    const BadBackup bad[] = {
+        {"no threshold", {"--shares", "5"}, 2, "--threshold"},
+        {"threshold not a number", {"--shares", "5", "--threshold", "x"}, 2, "--threshold"},
+        {"threshold 1", {"--shares", "5", "--threshold", "1"}, 1, "2 <= threshold"},
+        {"threshold above shares", {"--shares", "3", "--threshold", "4"}, 1, "2 <= threshold"},
+        {"17 shares", {"--shares", "17", "--threshold", "3"}, 1, "<= 16"},
+        {"two custodians for five shares",
+         {"--shares", "5", "--threshold", "3", "--custodian", "a", "--custodian", "b"},
+         1,
+         "one --custodian per share"},
+        {"a custodian twice",
+         {"--shares", "2", "--threshold", "2", "--custodian", "a", "--custodian", "a"},
+         1,
+         "named twice"},
+        {"unknown region",
+         {"--shares", "5", "--threshold", "3", "--region", "mars-1"},
+         1,
+         "unknown region"},
+        {"--out not empty",
+         {"--shares", "5", "--threshold", "3", "--out", other.string()},
+         1,
+         "not an empty directory"},
+    };
+    for (const auto& row : bad) {
+        std::vector<std::string> args = {"ceremony", "backup"};
+        args.insert(args.end(), row.args.begin(), row.args.end());
+        const bool ownRegion =
+            std::find(row.args.begin(), row.args.end(), "--region") == row.args.end();
+        if (ownRegion) args.insert(args.end(), {"--region", kRegion});
+        if (std::find(row.args.begin(), row.args.end(), "--out") == row.args.end()) {
+            args.insert(args.end(), {"--out", unused.string()});
+        }
+        const auto r = keyport(server, args);
+        EXPECT_EQ(r.exitCode, row.exit) << row.name << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find(row.says), std::string::npos) << row.name << ": " << r.err;
+        EXPECT_FALSE(fs::exists(unused)) << row.name << " wrote " << unused;
+    }
     CliResult b;
     const double backupSeconds = seconds([&] {
         b = keyport(server,
@@ -137,19 +190,6 @@ TEST(DisasterRecovery, BackupDeleteRefusedRestoresThenRestoreAndServe) {
     }
     std::printf("backup (3-of-5): %.2f s wall (CLI process), share file %ju bytes\n", backupSeconds,
                 static_cast<std::uintmax_t>(fs::file_size(shareOf(backup, 1))));
-    // --out must be new or empty; thresholds outside 2 <= M <= N <= 16 are refused.
-    for (const auto& [shares, threshold, out] :
-         std::vector<std::tuple<std::string, std::string, fs::path>>{
-             {"5", "3", backup}, {"5", "1", other}, {"3", "4", other}, {"17", "3", other}}) {
-        const auto r = keyport(server, {"ceremony", "backup", "--region", kRegion, "--shares",
-                                        shares, "--threshold", threshold, "--out", out.string()});
-        EXPECT_EQ(r.exitCode, 1) << shares << "/" << threshold << r.out << r.err;
-        EXPECT_FALSE(fs::exists(other)) << "a refused backup wrote " << other;
-    }
-    ASSERT_EQ(keyport(server, {"ceremony", "backup", "--region", kRegion, "--shares", "5",
-                               "--threshold", "3", "--out", other.string()})
-                  .exitCode,
-              0);
     ASSERT_EQ(keyport(server, {"ceremony", "backup", "--region", "cn-south-1", "--shares", "5",
                                "--threshold", "3", "--out", south.string()})
                   .exitCode,
@@ -224,8 +264,25 @@ TEST(DisasterRecovery, BackupDeleteRefusedRestoresThenRestoreAndServe) {
     EXPECT_EQ(again.exitCode, 1);
     EXPECT_NE(again.err.find("--reinitialize"), std::string::npos) << again.err;
 
+    // With --reinitialize it is: the same backup again, from three other shares.
+    const auto forced = keyport(
+        server, {"ceremony", "restore", "--region", kRegion, "--backup", backup.string(), "--share",
+                 shareOf(backup, 2).string(), "--share", shareOf(backup, 3).string(), "--share",
+                 shareOf(backup, 4).string(), "--reinitialize"});
+    EXPECT_EQ(forced.exitCode, 0) << forced.out << forced.err;
+    EXPECT_NE(forced.out.find("re-initialised"), std::string::npos) << forced.out;
+
     const auto status = keyport(server, {"token", "status"});
     EXPECT_EQ(status.exitCode, 0) << status.out << status.err;
+
+    // Every step and every refusal is in the ceremony transcript (names, never shares).
+    const std::string transcript = readFile(server.dir() / "var" / "ceremony" / "transcript.jsonl");
+    EXPECT_NE(transcript.find("\"backup\""), std::string::npos);
+    EXPECT_NE(transcript.find("\"restore\""), std::string::npos);
+    EXPECT_NE(transcript.find("restore-refused"), std::string::npos);
+    const std::string shareLine = readFile(shareOf(backup, 1));
+    const auto hex = shareLine.substr(shareLine.find("share: ") + 7, 64);
+    EXPECT_EQ(transcript.find(hex), std::string::npos) << "a share reached the transcript";
 
     server.start();
     const KmsClient after(server.port(), KeyportServer::demo());  // a new ephemeral port

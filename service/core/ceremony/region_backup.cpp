@@ -260,6 +260,71 @@ void requireBackupCapableKeks(const std::vector<FoundObject>& found, const Regio
 
 }  // namespace
 
+namespace {
+
+// Wraps every backup-capable object of `found` under B (public halves as SPKI) into `m`;
+// those that are not backup-capable are listed in m.notBackedUp, and the public half of a
+// private key that stays behind is left out too (a restore replaces the pair whole).
+void wrapUnderBackupKey(hsm::Session& s, hsm::ObjectHandle backupKey,
+                        const std::vector<FoundObject>& found, BackupManifest& m,
+                        BackupResult& result) {
+    std::set<std::string> privateNotCapable;
+    for (const auto& o : found) {
+        if (o.cls == CKO_PRIVATE_KEY && !o.extractable) privateNotCapable.insert(o.label);
+    }
+    for (const auto& o : found) {
+        if (!o.extractable || (o.cls == CKO_PUBLIC_KEY && privateNotCapable.count(o.label))) {
+            if (o.cls != CKO_PUBLIC_KEY) m.notBackedUp.push_back(o.label);
+            continue;
+        }
+        BackupObject bo{o.label, o.cls, o.keyType, o.id, BackupObject::Form::Wrapped, {}};
+        if (o.cls == CKO_PUBLIC_KEY) {
+            bo.form = BackupObject::Form::Spki;
+            bo.data = hsm::publicKeySpki(s, o.handle);
+        } else {
+            bo.data = s.wrapKey(hsm::Mechanism::aesKeyWrapPad(), backupKey, o.handle);
+        }
+        result.objects.push_back(o.label + " (" + className(o.cls) + ")");
+        m.objects.push_back(std::move(bo));
+    }
+}
+
+// Writes the manifest and one file per share into the new `out` (each 0600, temp name,
+// fsync, rename; then the directory fsynced); returns the transcript record of it all.
+TranscriptEntry writeBackup(const fs::path& out, const BackupManifest& m,
+                            std::vector<shamir::Share> shares, BackupResult& result) {
+    const std::string manifestText = renderManifest(m);
+    createOutDir(out);
+    writeAtomically(out, kManifestFile, hsm::asBytes(manifestText));
+    TranscriptEntry entry{"backup", m.region, m.custodians, {}};
+    entry.details.emplace_back("backup-id", m.backupId);
+    entry.details.emplace_back("threshold", std::to_string(m.threshold));
+    entry.details.emplace_back("shares", std::to_string(m.shares));
+    entry.details.emplace_back("backup-key-check", m.backupKeyCheck);
+    for (const auto& o : m.objects) {
+        entry.details.emplace_back("object", o.label + " " + className(o.cls));
+    }
+    for (const auto& l : m.notBackedUp) entry.details.emplace_back("not-backed-up", l);
+    entry.details.emplace_back("manifest-sha256", sha256Hex(hsm::asBytes(manifestText)));
+    for (auto& share : shares) {
+        ShareFile f{m.backupId,       m.region, m.tokenLabel,
+                    m.threshold,      m.shares, m.custodians[share.index - 1u],
+                    std::move(share), {}};
+        const auto text = renderShareFile(f);
+        const std::string name = shareFileName(f.share.index, m.shares);
+        writeAtomically(out, name, text.reveal());
+        result.shareFileBytes = text.size();
+        result.shares.push_back({f.share.index, f.custodian, out / name, f.check});
+        // A hash of the share file is safe to record; its content never is.
+        entry.details.emplace_back("share-" + std::to_string(f.share.index) + "-sha256",
+                                   sha256Hex(text.reveal()));
+    }
+    fsyncPath(out, O_RDONLY | O_DIRECTORY);
+    return entry;
+}
+
+}  // namespace
+
 BackupResult backupRegion(const Config& config, hsm::Module& module, const BackupRequest& req) {
     const RegionConfig& region = config.region(req.region);
     const auto custodians = custodiansFor(req);
@@ -287,6 +352,10 @@ BackupResult backupRegion(const Config& config, hsm::Module& module, const Backu
     s.logout();
     s.login(CKU_USER, userPin);
     m.backupKeyCheck = checkValueOnToken(s, backupKey);
+    // A provisioned token from before the ceremony signing pair gets it now (its first
+    // ceremony step), so that the backup carries it and a restored token still holds the
+    // key that signed the transcript's earlier records.
+    if (StaticObjects::find(s).complete()) completeStaticObjects(s, config);
 
     const auto found = findStaticObjects(s);
     try {
@@ -296,59 +365,15 @@ BackupResult backupRegion(const Config& config, hsm::Module& module, const Backu
         Transcript(Transcript::defaultPath(config)).append(refused, s, region.name);
         throw;
     }
-    std::set<std::string> privateNotCapable;
-    for (const auto& o : found) {
-        if (o.cls == CKO_PRIVATE_KEY && !o.extractable) privateNotCapable.insert(o.label);
-    }
     BackupResult result;
-    for (const auto& o : found) {
-        if (!o.extractable || (o.cls == CKO_PUBLIC_KEY && privateNotCapable.count(o.label))) {
-            if (o.cls != CKO_PUBLIC_KEY) m.notBackedUp.push_back(o.label);
-            continue;
-        }
-        BackupObject bo{o.label, o.cls, o.keyType, o.id, BackupObject::Form::Wrapped, {}};
-        if (o.cls == CKO_PUBLIC_KEY) {
-            bo.form = BackupObject::Form::Spki;
-            bo.data = hsm::publicKeySpki(s, o.handle);
-        } else {
-            bo.data = s.wrapKey(hsm::Mechanism::aesKeyWrapPad(), backupKey, o.handle);
-        }
-        result.objects.push_back(o.label + " (" + className(o.cls) + ")");
-        m.objects.push_back(std::move(bo));
-    }
+    wrapUnderBackupKey(s, backupKey, found, m, result);
     s.destroyObject(backupKey);
 
     auto shares = shamir::split(b, req.shares, req.threshold,
                                 [&](std::size_t n) { return s.randomSecret(n); });
     b = hsm::SecretBytes();  // wiped: from here on B exists only as its shares
 
-    const std::string manifestText = renderManifest(m);
-    createOutDir(req.out);
-    writeAtomically(req.out, kManifestFile, hsm::asBytes(manifestText));
-    TranscriptEntry entry{"backup", region.name, custodians, {}};
-    entry.details.emplace_back("backup-id", m.backupId);
-    entry.details.emplace_back("threshold", std::to_string(m.threshold));
-    entry.details.emplace_back("shares", std::to_string(m.shares));
-    entry.details.emplace_back("backup-key-check", m.backupKeyCheck);
-    for (const auto& o : m.objects) {
-        entry.details.emplace_back("object", o.label + " " + className(o.cls));
-    }
-    for (const auto& l : m.notBackedUp) entry.details.emplace_back("not-backed-up", l);
-    entry.details.emplace_back("manifest-sha256", sha256Hex(hsm::asBytes(manifestText)));
-    for (auto& share : shares) {
-        ShareFile f{m.backupId,       m.region, m.tokenLabel,
-                    m.threshold,      m.shares, custodians[share.index - 1u],
-                    std::move(share), {}};
-        const auto text = renderShareFile(f);
-        const std::string name = shareFileName(f.share.index, m.shares);
-        writeAtomically(req.out, name, text.reveal());
-        result.shareFileBytes = text.size();
-        result.shares.push_back({f.share.index, f.custodian, req.out / name, f.check});
-        // A hash of the share file is safe to record; its content never is.
-        entry.details.emplace_back("share-" + std::to_string(f.share.index) + "-sha256",
-                                   sha256Hex(text.reveal()));
-    }
-    fsyncPath(req.out, O_RDONLY | O_DIRECTORY);
+    const TranscriptEntry entry = writeBackup(req.out, m, std::move(shares), result);
 
     Transcript(Transcript::defaultPath(config)).append(entry, s, region.name);
     s.logout();
@@ -548,6 +573,9 @@ RestoreResult restoreRegion(const Config& config, hsm::Module& module, const Res
         const auto backupKey =
             scope.keep(t.createObject(hsm::policy::restoringBackupKey(backup.backupKey.reveal())));
         backup.backupKey = hsm::SecretBytes();  // wiped: the token holds B now
+        // Only when no other region's token could check B first: the target is initialised
+        // already, so a mismatch leaves it empty (no static object, no marker). That refusal
+        // is not in the transcript: the empty token has no ceremony key to sign it with.
         if (result.checkedOn == region.name &&
             checkValueOnToken(t, backupKey) != m.backupKeyCheck) {
             throw CeremonyRefused(
