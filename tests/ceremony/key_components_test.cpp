@@ -333,7 +333,8 @@ TEST(KeyComponents, ChangeFeedPollCost) {
         static_cast<long long>(latest), idle, one);
     // keyportd reads past the noise at once (a kind it does not know is skipped).
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    EXPECT_EQ(demoClient().call("describe-key", jsonBody({{"key_id", externalAes("after-noise")}}))
+    EXPECT_EQ(demoClient()
+                  .call("describe-key", jsonBody({{"key_id", externalAes("after-noise")}}))
                   .status,
               200);
 }
