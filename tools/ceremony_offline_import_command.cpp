@@ -130,15 +130,15 @@ int ceremonyImport(const Argv& argv) {
                 {"refused", refusalText(e)}});
         throw std::runtime_error(refusalText(e) + "; nothing was imported");
     }
-    const std::string path_ = std::string(name(k.unwrapPath.value_or(UnwrapPath::OnToken)));
+    const std::string unwrapPath = std::string(name(k.unwrapPath.value_or(UnwrapPath::OnToken)));
     record(*services.regions, services.config, "offline-import", k.region,
            {{"key_id", k.id},
             {"project_id", projectId},
             {"key_spec", std::string(name(k.spec))},
-            {"unwrap_path", path_},
+            {"unwrap_path", unwrapPath},
             {"file_sha256", sha}});
     std::printf("key %s (%s): key material imported (unwrap_path %s), state %d\n", k.id.c_str(),
-                std::string(name(k.spec)).c_str(), path_.c_str(), static_cast<int>(k.state));
+                std::string(name(k.spec)).c_str(), unwrapPath.c_str(), static_cast<int>(k.state));
     return 0;
 }
 

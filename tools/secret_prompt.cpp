@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -24,7 +25,7 @@ struct termios g_saved;
 volatile sig_atomic_t g_fd = -1;
 
 extern "C" void restoreAndReraise(int sig) {
-    if (g_fd >= 0) tcsetattr(g_fd, TCSAFLUSH, &g_saved);  // async-signal-safe
+    if (g_fd >= 0) tcsetattr(g_fd, TCSANOW, &g_saved);  // async-signal-safe
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -54,8 +55,11 @@ class EchoOff {
     static int index(int sig) {
         return sig == SIGINT ? 0 : sig == SIGTERM ? 1 : sig == SIGHUP ? 2 : 3;
     }
+    // TCSADRAIN, not TCSAFLUSH: what the custodian types next (the check value) is kept.
+    // Turning echo off flushes instead, so nothing typed ahead of the prompt is read as
+    // (or echoed beside) the component.
     void restore() noexcept {
-        tcsetattr(fd_, TCSAFLUSH, &g_saved);
+        tcsetattr(fd_, TCSADRAIN, &g_saved);
         g_fd = -1;
         for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
             sigaction(sig, &old_[index(sig)], nullptr);

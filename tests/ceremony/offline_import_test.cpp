@@ -133,6 +133,40 @@ INSTANTIATE_TEST_SUITE_P(
                       Variant{"sha256_3072", "RSAES_OAEP_SHA_256", "RSA_3072", "host-assisted"}),
     [](const auto& p) { return p.param.name; });
 
+// A private key offline: wrap --parameters --private-key (temporary AES key under RSA-OAEP,
+// PKCS#8 under AES-KWP), imported by the CLI; keyportd signs for the PEM's public key.
+TEST(OfflineImportFiles, EcPrivateKey) {
+    const auto c = demoClient();
+    const std::string id = c.createKey("offline-ec", "EC_P256", "SIGN_VERIFY", "external");
+    const std::string params = dirFile("ec-params.json");
+    ASSERT_EQ(exportParameters(id, params).exitCode, 0);
+    const ClientKey k = generateKey("EC_P256");
+    std::string pem = "-----BEGIN PRIVATE KEY-----\n";
+    const std::string body = b64(k.pkcs8);
+    for (std::size_t i = 0; i < body.size(); i += 64) pem += body.substr(i, 64) + "\n";
+    pem += "-----END PRIVATE KEY-----\n";
+    const auto pemFile = writeFile(server().dir(), "offline-ec.pem", pem);
+    const auto w = runKeyport({"wrap", "--parameters", params, "--private-key", pemFile.string()});
+    ASSERT_EQ(w.exitCode, 0) << w.err;
+    const auto wrapped = writeFile(server().dir(), "offline-ec.wrapped.json", w.out);
+    const auto r = importFile(wrapped.string());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const hsm::Bytes digest = sha("SHA256", bytes("signed by an offline-imported key"));
+    HttpResult s;
+    waitUntil(
+        [&] {
+            s = c.call("sign", jsonBody({{"key_id", id},
+                                         {"message", b64(digest)},
+                                         {"signing_algorithm", "ECDSA_SHA_256"},
+                                         {"message_type", "DIGEST"}}));
+            return s.status == 200;
+        },
+        std::chrono::milliseconds(3000));
+    ASSERT_EQ(s.status, 200) << s.body;
+    EXPECT_TRUE(
+        verifySignatureSpki(spkiOf(k), "ECDSA", "SHA256", digest, unb64(s.str("signature")), true));
+}
+
 TEST(OfflineImportFiles, BadFilesAreRefusedAndNothingIsWritten) {
     const auto c = demoClient();
     const std::string id = externalAes("offline-bad");

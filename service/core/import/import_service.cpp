@@ -91,7 +91,7 @@ KeyRecord ImportService::import(const ProjectScope& scope, const ImportMaterial&
     const Accepted accepted = accept(scope, cmd);
     const Sealed sealed = unwrapAndSeal(accepted, cmd);
     return commit(scope, cmd.keyId, cmd.expirationTime, accepted.path,
-                  std::string(name(accepted.token.algorithm)), sealed);
+                  std::string(name(accepted.token.algorithm)), sealed, /*reimport=*/true);
 }
 
 KeyRecord ImportService::pendingImport(const ProjectScope& scope, const std::string& keyId) {
@@ -132,7 +132,9 @@ KeyRecord ImportService::importFromHost(const ProjectScope& scope, const std::st
             hsm::policy::hostAssistedSecret(secretKeyType(k.spec), material.reveal(), false)));
         sealed.blob = sealSecret(region, *session, transient, k.spec);
     }
-    return commit(scope, keyId, std::nullopt, UnwrapPath::HostAssisted, source, sealed);
+    // No re-import: a key that gained material since pendingImport() is refused outright.
+    return commit(scope, keyId, std::nullopt, UnwrapPath::HostAssisted, source, sealed,
+                  /*reimport=*/false);
 }
 
 // Every check that needs no token work: the key, the import token's MAC and bindings, the
@@ -285,12 +287,17 @@ hsm::ObjectHandle ImportService::unwrapPrivate(const KeyRecord& k, hsm::ScopedOb
 
 // One transaction: the blob, the public key and the key's state together.
 // `how` ends the audit row: the wrapping algorithm, or where host-held material came from.
+// `reimport`: the same material again is accepted (import-key-material's rule).
 KeyRecord ImportService::commit(const ProjectScope& scope, const std::string& keyId,
                                 std::optional<std::int64_t> expirationTime, UnwrapPath path,
-                                const std::string& how, const Sealed& sealed) {
+                                const std::string& how, const Sealed& sealed, bool reimport) {
     KeyRecord result = keys_.modify(scope, keyId, [&](Poco::Data::Session& s, KeyRecord& key) {
         if (key.state == KeyState::PendingDeletion) {
             throw Error(ErrorCode::KeyPendingDeletion, "the key is pending deletion");
+        }
+        if (key.blob && !reimport) {
+            throw Error(ErrorCode::KeyStateInvalid,
+                        "key " + keyId + " gained key material while this import ran");
         }
         if (key.blob) {
             // KWP is deterministic under one KEK: equal material gives an equal blob (and

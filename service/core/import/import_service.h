@@ -84,7 +84,7 @@ class ImportService {
                           KeySpec spec) const;
     KeyRecord commit(const ProjectScope& scope, const std::string& keyId,
                      std::optional<std::int64_t> expirationTime, UnwrapPath path,
-                     const std::string& how, const Sealed& sealed);
+                     const std::string& how, const Sealed& sealed, bool reimport);
 
     KeyService& keys_;
     KeyMaterial& material_;
