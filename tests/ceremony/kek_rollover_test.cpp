@@ -98,6 +98,16 @@ std::optional<RolloverRow> waitRow(const KeyportServer& srv,
     return latestRow(srv);
 }
 
+// Prints keyportd's log when the test fails (or throws), before the state dir goes.
+struct LogOnFailure {
+    const KeyportServer& srv;
+    ~LogOnFailure() {
+        if (::testing::Test::HasFailure() || std::uncaught_exceptions() > 0) {
+            std::printf("---- keyportd.log ----\n%s\n", slurp(srv.dir() / "keyportd.log").c_str());
+        }
+    }
+};
+
 bool midWalk(const RolloverRow& r) {
     return r.state == RolloverState::Running && r.resealed >= 4 && r.resealed + 4 < r.total;
 }
@@ -179,8 +189,10 @@ Workload makeWorkload(const KeyportServer& srv, const KmsClient& c, const std::s
 }
 
 // Everything the workload made still works, and new material can be made.
-void expectIntact(const KmsClient& c, const Workload& w, unsigned port, const std::string& what) {
+void expectIntact(const KeyportServer& srv, const Workload& w, const std::string& what) {
     SCOPED_TRACE(what);
+    const unsigned port = srv.port();  // a restarted keyportd listens on a new port
+    const KmsClient c(port, KeyportServer::demo());
     for (const auto& s : w.sealed) {
         const auto r = decrypt(c, s);
         EXPECT_EQ(r.status, 200) << s.keyId << ": " << r.body;
@@ -191,7 +203,9 @@ void expectIntact(const KmsClient& c, const Workload& w, unsigned port, const st
     EXPECT_EQ(mac(c, w.hmac).status, 200);
     const auto listed = ncpList(port, w.credential);
     EXPECT_EQ(listed.status, 200) << listed.body;
-    const std::string fresh = c.createKey("after-" + w.aes, "AES_256", "ENCRYPT_DECRYPT", "kms");
+    static int made = 0;
+    const std::string fresh = c.createKey("after-" + std::to_string(++made) + "-" + w.aes,
+                                          "AES_256", "ENCRYPT_DECRYPT", "kms");
     const Sealed s = encrypt(c, fresh, "made after");
     EXPECT_EQ(decrypt(c, s).str("plain_text"), "made after");
 }
@@ -264,6 +278,7 @@ void expectRolledOver(const KeyportServer& srv, unsigned generation) {
 
 TEST(KekRollover, UnderLoadThroughKeyportdLosesNothing) {
     KeyportServer srv(slowRollover(3, 40));
+    const LogOnFailure logs{srv};
     const KmsClient c(srv.port(), KeyportServer::demo());
     const Workload w = makeWorkload(srv, c, "load", 10);
 
@@ -322,7 +337,7 @@ TEST(KekRollover, UnderLoadThroughKeyportdLosesNothing) {
     EXPECT_EQ(row->runner, "keyportd");
     EXPECT_GT(row->resealed, 20);
     EXPECT_GT(row->tokenRate, 0);
-    expectIntact(c, w, srv.port(), "after the rollover");
+    expectIntact(srv, w, "after the rollover");
 
     const std::string transcript = slurp(srv.dir() / "var" / "ceremony" / "transcript.jsonl");
     EXPECT_NE(transcript.find("rollover-start"), std::string::npos);
@@ -332,13 +347,14 @@ TEST(KekRollover, UnderLoadThroughKeyportdLosesNothing) {
     expectRolledOver(srv, 2);
     // keyportd starts on the new KEK alone, and everything still opens.
     srv.start();
-    expectIntact(c, w, srv.port(), "after a restart");
+    expectIntact(srv, w, "after a restart");
 }
 
 // ---- (2) kill -9 of keyportd mid-way; the restarted keyportd resumes ----
 
 TEST(KekRollover, KeyportdKilledMidwayResumesOnRestart) {
     KeyportServer srv(slowRollover(2, 150));
+    const LogOnFailure logs{srv};
     const KmsClient c(srv.port(), KeyportServer::demo());
     const Workload w = makeWorkload(srv, c, "kill", 8);
 
@@ -363,7 +379,7 @@ TEST(KekRollover, KeyportdKilledMidwayResumesOnRestart) {
     EXPECT_GE(done->cursor[0], after->cursor[0]) << "resumed, not restarted";
     EXPECT_NE(slurp(srv.dir() / "keyportd.log").find("KEK rollover of region cn-north-4 done"),
               std::string::npos);
-    expectIntact(c, w, srv.port(), "after the resumed rollover");
+    expectIntact(srv, w, "after the resumed rollover");
     srv.stop();
     expectRolledOver(srv, 2);
 }
@@ -372,13 +388,14 @@ TEST(KekRollover, KeyportdKilledMidwayResumesOnRestart) {
 
 TEST(KekRollover, CliRunsItWithoutKeyportdAndResumesAfterKill) {
     KeyportServer srv;
+    const LogOnFailure logs{srv};
     const KmsClient c(srv.port(), KeyportServer::demo());
     const Workload w = makeWorkload(srv, c, "cli", 8);
     srv.stop();
 
     const fs::path log = srv.dir() / "rollover-cli.log";
     const pid_t cli = spawnRollover(
-        srv, log, {"ceremony.rollover_batch=2", "ceremony.rollover_batch_pause_ms=150"});
+        srv, log, {"ceremony.rollover_batch=1", "ceremony.rollover_batch_pause_ms=400"});
     const auto mid = waitRow(srv, midWalk, 60);
     ASSERT_TRUE(mid && midWalk(*mid)) << slurp(log);
     EXPECT_EQ(mid->runner, "cli");
@@ -406,7 +423,7 @@ TEST(KekRollover, CliRunsItWithoutKeyportdAndResumesAfterKill) {
     expectRolledOver(srv, 2);
 
     srv.start();
-    expectIntact(c, w, srv.port(), "after the CLI's rollover");
+    expectIntact(srv, w, "after the CLI's rollover");
 }
 
 // ---- (4) a token provisioned with the old, non-extractable KEK policy ----
@@ -432,6 +449,7 @@ hsm::AttributeTemplate oldKekPolicy() {
 
 TEST(KekRollover, MakesAnOldLabTokenBackupCapable) {
     KeyportServer srv;
+    const LogOnFailure logs{srv};
     srv.stop();
     {
         // Replace the KEK with one of the old policy, before any blob is kept under it (the
@@ -456,7 +474,7 @@ TEST(KekRollover, MakesAnOldLabTokenBackupCapable) {
     const Workload w = makeWorkload(srv, c, "old");
     const auto r = rollover(srv, {"--region", kRegion});
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
-    expectIntact(c, w, srv.port(), "after rolling the old KEK over");
+    expectIntact(srv, w, "after rolling the old KEK over");
     srv.stop();
     expectRolledOver(srv, 2);
 }
@@ -472,6 +490,7 @@ struct BadRollover {
 
 TEST(KekRollover, BadInputIsRefusedClearly) {
     KeyportServer srv(slowRollover(1, 300));
+    const LogOnFailure logs{srv};
     const std::vector<BadRollover> cases{
         {"unknown region", {"--region", "xx-nowhere-9"}, 2, "is not a configured region"},
         {"no region", {}, 2, "--region"},
