@@ -26,13 +26,14 @@ int benchRollover(const Argv& argv) {
         const auto cred = services.tenancy->addCredential(
             "bench-domain", "0b0e0c0b0e0c40aa8bb0c0d0e0f01234", region, Role::Admin);
         const ProjectScope scope{cred.principal.domainId, cred.principal.projectId, region};
-        std::printf("keyport bench rollover: region %s, %lu AES-256 keys, batches of %zu, state %s\n",
-                    region.c_str(), keys, bench.config.rolloverBatch, bench.dir.c_str());
+        std::printf(
+            "keyport bench rollover: region %s, %lu AES-256 keys, batches of %zu, state %s\n",
+            region.c_str(), keys, bench.config.rolloverBatch, bench.dir.c_str());
         const auto made = std::chrono::steady_clock::now();
         for (unsigned long i = 0; i < keys; ++i) {
-            services.keys->create(scope, CreateKey{"bench-roll-" + std::to_string(i), "",
-                                                   KeySpec::Aes256, KeyUsage::EncryptDecrypt,
-                                                   Origin::Kms});
+            services.keys->create(scope,
+                                  CreateKey{"bench-roll-" + std::to_string(i), "", KeySpec::Aes256,
+                                            KeyUsage::EncryptDecrypt, Origin::Kms});
         }
         std::printf("  %lu keys made in %.1f s\n", keys,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - made).count());
@@ -44,9 +45,10 @@ int benchRollover(const Argv& argv) {
             row.walkSeconds > 0 ? static_cast<double>(row.resealed) / row.walkSeconds : 0.0;
         std::printf("  re-sealed %lld blobs in %.2f s: %.0f blobs/s\n",
                     static_cast<long long>(row.resealed), row.walkSeconds, rate);
-        std::printf("  raw token, same run: KWP unwrap + wrap of a 32-byte key %.0f/s (%.0f%% of "
-                    "it reached)\n",
-                    row.tokenRate, row.tokenRate > 0 ? 100.0 * rate / row.tokenRate : 0.0);
+        std::printf(
+            "  raw token, same run: KWP unwrap + wrap of a 32-byte key %.0f/s (%.0f%% of "
+            "it reached)\n",
+            row.tokenRate, row.tokenRate > 0 ? 100.0 * rate / row.tokenRate : 0.0);
         if (row.state != RolloverState::Done) rc = 1;
     }
     if (!args.has("keep-state")) std::filesystem::remove_all(bench.dir);

@@ -54,7 +54,7 @@ CliResult rollover(const KeyportServer& srv, const std::vector<std::string>& ext
 // `keyport ceremony rollover` as a child we can kill -9; its output goes to `log`.
 pid_t spawnRollover(const KeyportServer& srv, const fs::path& log,
                     const std::vector<std::string>& defines = {}) {
-    std::vector<std::string> args{KEYPORT_CLI_PATH, "ceremony", "rollover", "--config",
+    std::vector<std::string> args{KEYPORT_CLI_PATH,          "ceremony", "rollover", "--config",
                                   srv.configFile().string(), "--region", kRegion};
     for (const auto& d : defines) args.insert(args.end(), {"--define", d});
     const pid_t pid = ::fork();
@@ -180,8 +180,8 @@ Workload makeWorkload(const KeyportServer& srv, const KmsClient& c, const std::s
         }
     }
     for (int i = 0; i < extraKeys; ++i) {
-        const auto id = c.createKey(tag + "-x" + std::to_string(i), "AES_256", "ENCRYPT_DECRYPT",
-                                    "kms");
+        const auto id =
+            c.createKey(tag + "-x" + std::to_string(i), "AES_256", "ENCRYPT_DECRYPT", "kms");
         w.sealed.push_back(encrypt(c, id, "extra " + std::to_string(i)));
     }
     w.credential = srv.addCredential(tag + "-dom", tag + "-proj", kRegion);
@@ -373,7 +373,8 @@ TEST(KekRollover, KeyportdKilledMidwayResumesOnRestart) {
     EXPECT_LT(after->resealed, after->total);
 
     srv.start();
-    const auto done = waitRow(srv, [](const RolloverRow& r) { return r.state == RolloverState::Done; });
+    const auto done =
+        waitRow(srv, [](const RolloverRow& r) { return r.state == RolloverState::Done; });
     ASSERT_TRUE(done);
     EXPECT_EQ(done->state, RolloverState::Done) << done->error;
     EXPECT_GE(done->cursor[0], after->cursor[0]) << "resumed, not restarted";
@@ -512,8 +513,8 @@ TEST(KekRollover, BadInputIsRefusedClearly) {
     }
     const fs::path log = srv.dir() / "rollover-first.log";
     const pid_t first = spawnRollover(srv, log);
-    ASSERT_TRUE(waitRow(srv, [](const RolloverRow& r) { return r.state == RolloverState::Running; },
-                        60));
+    ASSERT_TRUE(waitRow(
+        srv, [](const RolloverRow& r) { return r.state == RolloverState::Running; }, 60));
     const auto second = rollover(srv, {"--region", kRegion});
     EXPECT_EQ(second.exitCode, 1) << second.out << second.err;
     EXPECT_NE(second.err.find("already has a KEK rollover in progress"), std::string::npos)
