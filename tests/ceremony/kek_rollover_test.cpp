@@ -17,6 +17,7 @@
 #include <optional>
 #include <thread>
 
+#include "hsm/error.h"
 #include "hsm/key_generation.h"
 #include "hsm/key_policies.h"
 #include "hsm/module.h"
@@ -478,6 +479,53 @@ TEST(KekRollover, MakesAnOldLabTokenBackupCapable) {
     expectIntact(srv, w, "after rolling the old KEK over");
     srv.stop();
     expectRolledOver(srv, 2);
+}
+
+// ---- the ring: blobs of either generation open, and re-import compares across them ----
+
+TEST(KekRing, OpensEitherGenerationAndComparesMaterialAcrossThem) {
+    KeyportServer srv;
+    const LogOnFailure logs{srv};
+    srv.stop();
+    const Config config = Config::load(srv.configFile().string());
+    prepareStateDir(config);
+    hsm::Module module(config.module);
+    RegionTokens regions(config, module, true);
+    Region& r = regions.region(kRegion);
+    hsm::Session s(module.functions(), r.token->slot());
+    const auto transient = hsm::policy::transientSecret(CKK_AES);
+    const auto key = hsm::generateAes(s, 32, transient);
+    const auto other = hsm::generateAes(s, 32, transient);
+    const hsm::Bytes underOld = r.keks->seal(s, key);
+    const hsm::Bytes otherUnderOld = r.keks->seal(s, other);
+    // A second generation as a session object: nothing is written to the token.
+    auto kekTemplate = hsm::policy::regionKek(kekLabel(2));
+    kekTemplate.set(CKA_TOKEN, false);
+    r.keks->add({2, s.generateKey(hsm::Mechanism::aesKeyGen(), kekTemplate)});
+    ASSERT_EQ(r.keks->current().generation, 2u);
+    const hsm::Bytes underNew = r.keks->seal(s, key);
+    EXPECT_NE(underNew, underOld) << "a different KEK seals differently";
+
+    EXPECT_EQ(r.keks->openWithGeneration(s, underNew, transient).second, 2u);
+    EXPECT_EQ(r.keks->openWithGeneration(s, underOld, transient).second, 1u)
+        << "the old generation is tried after the current one fails its integrity check";
+    hsm::Bytes garbage = underOld;
+    garbage[5] ^= 1;
+    try {
+        r.keks->open(s, garbage, transient);
+        ADD_FAILURE() << "an altered blob opened";
+    } catch (const hsm::Error& e) {
+        EXPECT_EQ(e.rv(), kKwpIntegrityFailure) << e.what();
+    }
+
+    KeyMaterial material(regions);
+    EXPECT_TRUE(material.sameMaterial(r, KeySpec::Aes256, underOld, underNew))
+        << "the same material, sealed before and after the switch";
+    EXPECT_TRUE(material.sameMaterial(r, KeySpec::Aes256, underNew, underNew));
+    EXPECT_FALSE(material.sameMaterial(r, KeySpec::Aes256, otherUnderOld, underNew));
+    r.keks->remove(2);
+    EXPECT_FALSE(material.sameMaterial(r, KeySpec::Aes256, underOld, underNew))
+        << "with one generation, different blobs are different material";
 }
 
 // ---- (5) bad input ----
