@@ -16,6 +16,7 @@ int credentialsAdd(const Argv& args);
 int wrapMaterial(const Argv& args);
 int importKey(const Argv& args);
 int benchHttp(const Argv& args);
+int benchRollover(const Argv& args);
 int benchHostile(const Argv& args);
 int tlsInit(const Argv& args);
 int auditVerify(const Argv& args);

@@ -73,6 +73,9 @@ constexpr char kUsage[] =
     "               keyportd in-process on a fresh state dir: /healthz, encrypt-data,\n"
     "               sign, get-parameters-for-import and import-key-material over HTTP,\n"
     "               beside the raw token rates of the same run\n"
+    "  bench rollover --config FILE [--region R] [--keys N] [--keep-state]\n"
+    "               a KEK rollover of N AES keys on a fresh state dir: blobs re-sealed\n"
+    "               per second beside the token's own KWP unwrap + wrap rate\n"
     "  bench hostile --config FILE [--region R] [--idle N] [--trickle N] [--seconds S]\n"
     "               [--keep-state]\n"
     "               keyportd in-process: N idle and N header-trickling connections from\n"
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench hsm") return benchHsm(rest);
         if (cmd == "bench http") return benchHttp(rest);
         if (cmd == "bench hostile") return benchHostile(rest);
+        if (cmd == "bench rollover") return benchRollover(rest);
         if (cmd == "credentials add") return credentialsAdd(rest);
         if (cmd == "tls init") return tlsInit(rest);
         if (cmd == "audit verify") return auditVerify(rest);
