@@ -301,10 +301,10 @@ TranscriptEntry writeBackup(const fs::path& out, const BackupManifest& m,
     entry.details.emplace_back("threshold", std::to_string(m.threshold));
     entry.details.emplace_back("shares", std::to_string(m.shares));
     entry.details.emplace_back("backup-key-check", m.backupKeyCheck);
-    for (const auto& o : m.objects) {
-        entry.details.emplace_back("object", o.label + " " + className(o.cls));
-    }
-    for (const auto& l : m.notBackedUp) entry.details.emplace_back("not-backed-up", l);
+    std::vector<std::string> objects;
+    for (const auto& o : m.objects) objects.push_back(o.label + " " + className(o.cls));
+    entry.addNumbered("object", objects);
+    entry.addNumbered("not-backed-up", m.notBackedUp);
     entry.details.emplace_back("manifest-sha256", sha256Hex(hsm::asBytes(manifestText)));
     for (auto& share : shares) {
         ShareFile f{m.backupId,       m.region, m.tokenLabel,
@@ -606,9 +606,9 @@ RestoreResult restoreRegion(const Config& config, hsm::Module& module, const Res
     entry.details.emplace_back("backup-key-check", m.backupKeyCheck);
     entry.details.emplace_back("checked-on", result.checkedOn);
     entry.details.emplace_back("token", region.tokenLabel);
-    for (const auto& r : result.restored) entry.details.emplace_back("restored", r);
-    for (const auto& g : result.generated) entry.details.emplace_back("generated", g);
-    for (const auto& h : backup.shareHashes) entry.details.emplace_back("share-sha256", h);
+    entry.addNumbered("restored", result.restored);
+    entry.addNumbered("generated", result.generated);
+    entry.addNumbered("share-sha256", backup.shareHashes);
     Transcript(Transcript::defaultPath(config)).append(entry, t, region.name);
     t.logout();
     return result;

@@ -19,6 +19,12 @@
 
 namespace keyport {
 
+void TranscriptEntry::addNumbered(const std::string& name, const std::vector<std::string>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        details.emplace_back(name + "-" + std::to_string(i + 1), values[i]);
+    }
+}
+
 namespace fs = std::filesystem;
 
 namespace {

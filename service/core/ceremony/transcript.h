@@ -40,6 +40,8 @@ struct TranscriptEntry {
     // Ordered name/value pairs: object labels, check values, SHA-256 of files written or
     // read, counts, the outcome of a refusal.
     std::vector<std::pair<std::string, std::string>> details;
+    // Adds each value as "<name>-1", "<name>-2", ... in order (detail names are unique).
+    void addNumbered(const std::string& name, const std::vector<std::string>& values);
 };
 
 class Transcript {
