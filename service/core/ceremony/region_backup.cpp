@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -27,6 +28,7 @@
 #include "service/core/ceremony/share_file.h"
 #include "service/core/ceremony/strict_lines.h"
 #include "service/core/ceremony/transcript.h"
+#include "service/core/tokens/host_secret.h"
 #include "service/core/tokens/provisioning.h"
 #include "service/core/tokens/static_objects.h"
 
@@ -147,13 +149,13 @@ std::vector<FoundObject> findStaticObjects(hsm::Session& s) {
     return out;
 }
 
-// The check value of an AES key on the token: the first 3 bytes of AES-CMAC over one zero
-// block (CKM_AES_CMAC, which SoftHSM 2.6.1 supports), so B's value never leaves the token.
+// The check value of an AES key on the token (tokens/host_secret.h: the first 3 bytes of
+// AES-CMAC over one zero block), so B's value never leaves the token; the manifest spells it
+// in lowercase hex.
 std::string checkValueOnToken(hsm::Session& s, hsm::ObjectHandle key) {
-    const std::uint8_t zero[16] = {};
-    const auto mac = s.sign(hsm::Mechanism::aesCmac(), key, hsm::ByteView(zero, sizeof zero));
-    if (mac.size() < 3) throw hsm::Error("AES-CMAC returned fewer than 3 bytes");
-    return hexEncode(hsm::ByteView(mac.data(), 3));
+    std::string kcv = aesCheckValueOf(s, key);
+    for (char& c : kcv) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return kcv;
 }
 
 // B as a private session object for one check, destroyed again.

@@ -23,21 +23,25 @@ hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl) {
     }
 }
 
-std::string aesCheckValue(hsm::Session& s, const hsm::SecretBytes& key) {
-    const hsm::ObjectHandle k = createFromHost(s, hsm::policy::checkValueKey(key.reveal()));
-    hsm::Bytes mac;
-    try {
-        static constexpr std::array<std::uint8_t, 16> kZeroBlock{};
-        mac = s.sign(hsm::Mechanism::aesCmac(), k, kZeroBlock);
-    } catch (...) {
-        s.destroyObjectNoThrow(k);
-        throw;
-    }
-    s.destroyObjectNoThrow(k);
+std::string aesCheckValueOf(hsm::Session& s, hsm::ObjectHandle key) {
+    static constexpr std::array<std::uint8_t, 16> kZeroBlock{};
+    const hsm::Bytes mac = s.sign(hsm::Mechanism::aesCmac(), key, kZeroBlock);
     if (mac.size() < 3) throw std::runtime_error("C_Sign (CKM_AES_CMAC) returned a short MAC");
     std::string hex = hexEncode(hsm::ByteView(mac.data(), 3));
     for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return hex;
+}
+
+std::string aesCheckValue(hsm::Session& s, const hsm::SecretBytes& key) {
+    const hsm::ObjectHandle k = createFromHost(s, hsm::policy::checkValueKey(key.reveal()));
+    try {
+        std::string kcv = aesCheckValueOf(s, k);
+        s.destroyObjectNoThrow(k);
+        return kcv;
+    } catch (...) {
+        s.destroyObjectNoThrow(k);
+        throw;
+    }
 }
 
 }  // namespace keyport

@@ -22,5 +22,7 @@ hsm::ObjectHandle createFromHost(hsm::Session& s, hsm::AttributeTemplate tmpl);
 // before this returns. CMAC rather than ECB of a zero block: the CMAC form never exposes a
 // full cipher block of the key, and SoftHSM 2.6.1 has CKM_AES_CMAC.
 std::string aesCheckValue(hsm::Session& s, const hsm::SecretBytes& key);
+// The same check value of an AES key already on the token (it must allow CKA_SIGN).
+std::string aesCheckValueOf(hsm::Session& s, hsm::ObjectHandle key);
 
 }  // namespace keyport
