@@ -18,6 +18,7 @@ packages=(
   # generator; systemd-analyze, systemd-sysusers and systemd-tmpfiles for the unit checks
   dpkg-dev file systemd
   prometheus  # promtool: the metrics test checks GET /metrics with `promtool check metrics`
+  tmux  # tests/ceremony: key components typed on a real pseudo-terminal, without echo
 )
 
 missing=()
